@@ -1,0 +1,52 @@
+namespace ChangeWatch.Core.Domain;
+
+/// <summary>One tile's assessment, as recorded in Table <c>tiles</c> (partition = scene id, row = tile id).</summary>
+public sealed record TileResult
+{
+    /// <summary>Scene scored.</summary>
+    public required SceneId SceneId { get; init; }
+
+    /// <summary>Tile on the AOI grid.</summary>
+    public required TileId Tile { get; init; }
+
+    /// <summary>Baseline compared against.</summary>
+    public required SceneId BaselineId { get; init; }
+
+    /// <summary>Calibrated probability of change of interest, 0-1.</summary>
+    public required double Probability { get; init; }
+
+    /// <summary>True when <see cref="Probability"/> reached the model's threshold and the tile was assessable.</summary>
+    public required bool Flagged { get; init; }
+
+    /// <summary>False when too much of the tile was masked (no data, clouds) to say anything: "not assessable", never "no change".</summary>
+    public required bool Assessable { get; init; }
+
+    /// <summary>Fraction of the tile's pixels masked (no data in either date, clouds, ...), 0-1.</summary>
+    public required double MaskedFraction { get; init; }
+
+    /// <summary>Fraction of the tile's core pixels in the change mask, 0-1.</summary>
+    public required double ChangedFraction { get; init; }
+
+    /// <summary>
+    /// Bounding box of changed pixels inside the tile's core, in grid pixels, or null when none.
+    /// </summary>
+    public Imaging.PixelWindow? ChangeBounds { get; init; }
+
+    /// <summary>Changed pixels inside the tile's core.</summary>
+    public int ChangedPixels { get; init; }
+
+    /// <summary>Co-registration shift applied (after relative to before), in pixels.</summary>
+    public double ShiftX { get; init; }
+
+    /// <summary>Co-registration shift applied (after relative to before), in pixels.</summary>
+    public double ShiftY { get; init; }
+
+    /// <summary>Change type label from the model (e.g. "object-build-up"), or "unclassified".</summary>
+    public string ChangeType { get; init; } = "unclassified";
+
+    /// <summary>Version of the model that scored the tile.</summary>
+    public required string ModelVersion { get; init; }
+
+    /// <summary>SHA-256 of the model file.</summary>
+    public required string ModelSha256 { get; init; }
+}

@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChangeWatch.Core.Pipeline;
+
+/// <summary>
+/// Pipeline settings, bound from configuration section <see cref="Section"/> (app settings <c>ChangeWatch__Name</c>)
+/// and validated on start. Every property is listed with its default in <c>local.settings.sample.json</c> and
+/// explained in <c>docs/configuration.md</c>.
+/// </summary>
+public sealed class PipelineOptions : IValidatableObject
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "ChangeWatch";
+
+    /// <summary>Tile width and height in pixels.</summary>
+    [Range(64, 2048)]
+    public int TileSize { get; set; } = 256;
+
+    /// <summary>Pixels of context shared by neighbouring tiles (even, less than half the tile size).</summary>
+    [Range(0, 512)]
+    public int TileOverlap { get; set; } = 32;
+
+    /// <summary>Tiles per <c>tile-batches</c> message.</summary>
+    [Range(1, 256)]
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Largest accepted upload in bytes (checked before download).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Largest accepted width × height, checked from the header.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 400_000_000;
+
+    /// <summary>Largest accepted band count.</summary>
+    [Range(1, 64)]
+    public int MaxBands { get; set; } = 16;
+
+    /// <summary>Folder holding model versions (<c>{ModelDirectory}/{ModelVersion}/model.zip</c>). Relative paths resolve against the app's base directory.</summary>
+    [Required]
+    public string ModelDirectory { get; set; } = "models";
+
+    /// <summary>Model version to load.</summary>
+    [Required]
+    public string ModelVersion { get; set; } = "v1";
+
+    /// <summary>Flag threshold override (0-1); when unset, the threshold stored with the model is used.</summary>
+    [Range(0.0, 1.0)]
+    public double? FlagThreshold { get; set; }
+
+    /// <summary>A tile with more than this masked fraction is "not assessable".</summary>
+    [Range(0.0, 1.0)]
+    public double MaxMaskedFraction { get; set; } = 0.5;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TileOverlap % 2 != 0 || TileOverlap * 2 >= TileSize)
+        {
+            yield return new ValidationResult(
+                $"{Section}:{nameof(TileOverlap)} must be even and less than half of {nameof(TileSize)}.",
+                [nameof(TileOverlap)]);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using ChangeWatch.Core.Domain;
+
+namespace ChangeWatch.Core.Ports;
+
+/// <summary>
+/// The pipeline's tables: scenes and AOI grids (<c>scenes</c>), tile results and batch arrivals (<c>tiles</c>),
+/// <c>rejections</c> and <c>custody</c>. Every write is idempotent: repeating it leaves the same state.
+/// </summary>
+public interface ICatalog
+{
+    /// <summary>The scene, or null.</summary>
+    Task<SceneRecord?> GetSceneAsync(SceneId id, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the scene if absent. Returns the stored record (the existing one when another claim won).</summary>
+    Task<SceneRecord> ClaimSceneAsync(SceneRecord scene, CancellationToken cancellationToken);
+
+    /// <summary>Overwrites the scene record.</summary>
+    Task SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken);
+
+    /// <summary>Scenes of one AOI, or of all AOIs when <paramref name="aoi"/> is null.</summary>
+    Task<IReadOnlyList<SceneRecord>> ListScenesAsync(string? aoi, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the AOI grid if absent and returns the stored one (the first scene of an AOI fixes its grid).</summary>
+    Task<AoiGrid> GetOrAddGridAsync(AoiGrid proposed, CancellationToken cancellationToken);
+
+    /// <summary>Records that upload <paramref name="blobName"/> is scene <paramref name="sceneId"/> (idempotent).</summary>
+    Task RecordUploadAsync(string blobName, SceneId sceneId, CancellationToken cancellationToken);
+
+    /// <summary>The scene an upload became, or null when it was never ingested.</summary>
+    Task<SceneId?> GetUploadAsync(string blobName, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces a tile result (the same tile scored twice gives the same row).</summary>
+    Task SaveTileResultAsync(TileResult result, CancellationToken cancellationToken);
+
+    /// <summary>All tile results of a scene.</summary>
+    Task<IReadOnlyList<TileResult>> GetTileResultsAsync(SceneId sceneId, CancellationToken cancellationToken);
+
+    /// <summary>Records that batch <paramref name="batchIndex"/> of a scene has been scored and reached the report stage (idempotent).</summary>
+    Task RecordBatchArrivalAsync(SceneId sceneId, int batchIndex, CancellationToken cancellationToken);
+
+    /// <summary>Distinct batches of a scene recorded by <see cref="RecordBatchArrivalAsync"/>.</summary>
+    Task<int> CountBatchArrivalsAsync(SceneId sceneId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the right to announce a scene's report. Exactly one claimant ever wins; the same claimant asking again
+    /// (a redelivered message) gets its claim back. Returns the claim as stored.
+    /// </summary>
+    Task<ReportClaim> ClaimReportAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken);
+
+    /// <summary>Marks the claim's announcement as sent.</summary>
+    Task MarkReportAnnouncedAsync(SceneId sceneId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a rejection (idempotent by key and stage).</summary>
+    Task AddRejectionAsync(Rejection rejection, CancellationToken cancellationToken);
+
+    /// <summary>A rejection by key, or null.</summary>
+    Task<Rejection?> GetRejectionAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>All rejections, newest first.</summary>
+    Task<IReadOnlyList<Rejection>> ListRejectionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Appends a custody event (idempotent by scene and step).</summary>
+    Task AppendCustodyAsync(CustodyEvent custodyEvent, CancellationToken cancellationToken);
+
+    /// <summary>A scene's custody events in time order.</summary>
+    Task<IReadOnlyList<CustodyEvent>> GetCustodyAsync(SceneId sceneId, CancellationToken cancellationToken);
+}
+
+/// <summary>Who may announce a scene's report, and whether they have.</summary>
+/// <param name="Claimant">The winning claimant (e.g. the change-flags batch that completed the scene).</param>
+/// <param name="Announced">True once <c>reports-ready</c> was sent.</param>
+public sealed record ReportClaim(string Claimant, bool Announced);

@@ -1,0 +1,30 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+
+namespace ChangeWatch.Core.Ports;
+
+/// <summary>Scores a tile pair (baseline "before" and new scene "after", same grid window) for change of interest.</summary>
+public interface IChangeScorer
+{
+    /// <summary>The loaded model's identity and threshold.</summary>
+    ModelInfo Model { get; }
+
+    /// <summary>
+    /// Assesses one tile pair. Both rasters cover the same grid window, have the same size and band count;
+    /// NaN marks no-data. Thread-safe: called concurrently for different tiles.
+    /// </summary>
+    TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken);
+}
+
+/// <summary>The scorer's verdict on a tile pair.</summary>
+/// <param name="Probability">Calibrated probability of change of interest, 0-1.</param>
+/// <param name="Flagged">Probability reached the model threshold and the tile is assessable.</param>
+/// <param name="Assessable">False when too much is masked to judge.</param>
+/// <param name="MaskedFraction">Masked pixel fraction, 0-1.</param>
+/// <param name="ShiftX">Co-registration shift applied, pixels.</param>
+/// <param name="ShiftY">Co-registration shift applied, pixels.</param>
+/// <param name="ChangeType">Change type label, or "unclassified".</param>
+/// <param name="ChangeMask">Per-pixel change mask (tile size, row-major, 1 = change), or null when not flagged.</param>
+public sealed record TileAssessment(
+    double Probability, bool Flagged, bool Assessable, double MaskedFraction,
+    double ShiftX, double ShiftY, string ChangeType, byte[]? ChangeMask);

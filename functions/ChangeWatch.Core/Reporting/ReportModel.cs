@@ -1,0 +1,130 @@
+using ChangeWatch.Core.Imaging;
+
+namespace ChangeWatch.Core.Reporting;
+
+/// <summary>
+/// Everything a verification report says, before rendering. Serialised as <c>report.json</c> (schema
+/// <see cref="SchemaVersion"/>) and rendered as <c>report.html</c>.
+/// </summary>
+public sealed record ReportModel
+{
+    /// <summary>Current report schema version.</summary>
+    public const string CurrentSchemaVersion = "1.0";
+
+    /// <summary>Schema version of this report.</summary>
+    public string SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>"change" for a scene compared with a baseline, "baseline-registered" for an AOI's first scene.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>"candidate — not verified by an analyst" until a review says otherwise.</summary>
+    public string Status { get; init; } = "candidate";
+
+    /// <summary>AOI name.</summary>
+    public required string Aoi { get; init; }
+
+    /// <summary>The scene reported on.</summary>
+    public required SceneSummary Scene { get; init; }
+
+    /// <summary>The scene it was compared with, or null for a baseline registration.</summary>
+    public SceneSummary? Baseline { get; init; }
+
+    /// <summary>Model version, null for a baseline registration.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>Model file SHA-256.</summary>
+    public string? ModelSha256 { get; init; }
+
+    /// <summary>Model flag threshold.</summary>
+    public double? ModelThreshold { get; init; }
+
+    /// <summary>ChangeWatch version that made the report.</summary>
+    public required string CodeVersion { get; init; }
+
+    /// <summary>Tile counts.</summary>
+    public required TileCounts Tiles { get; init; }
+
+    /// <summary>Sites of change, highest probability first.</summary>
+    public IReadOnlyList<SiteModel> Sites { get; init; } = [];
+
+    /// <summary>Things that limit what the report can say.</summary>
+    public IReadOnlyList<string> Caveats { get; init; } = [];
+
+    /// <summary>Upload received (scene blob last-modified).</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>When the report was built.</summary>
+    public required DateTimeOffset ReportedAt { get; init; }
+
+    /// <summary>Chain of custody so far.</summary>
+    public IReadOnlyList<CustodyEntry> Custody { get; init; } = [];
+}
+
+/// <summary>A scene as a report describes it. Provider and sensor are untrusted text.</summary>
+public sealed record SceneSummary(
+    string SceneId, string Sha256, string BlobName, DateTimeOffset AcquiredAt, bool AcquisitionTimeAssumed,
+    string? Provider, string? Sensor, double? GroundSampleDistance, int Width, int Height, int BandCount, int? Epsg);
+
+/// <summary>How many tiles were scored, assessable, flagged.</summary>
+public sealed record TileCounts(int Total, int Assessable, int NotAssessable, int Flagged);
+
+/// <summary>One step of custody, for display.</summary>
+public sealed record CustodyEntry(string Step, string Actor, DateTimeOffset At, string Detail);
+
+/// <summary>A site: flagged tiles that touch, grouped, with where and how sure.</summary>
+public sealed record SiteModel
+{
+    /// <summary>Stable id within the report, e.g. "S1".</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Change type label.</summary>
+    public required string ChangeType { get; init; }
+
+    /// <summary>Highest tile probability in the site, 0-1.</summary>
+    public required double Probability { get; init; }
+
+    /// <summary>Hedged wording from the probability band, e.g. "assessed as likely change of interest".</summary>
+    public required string Assessment { get; init; }
+
+    /// <summary>Tile ids.</summary>
+    public required IReadOnlyList<string> Tiles { get; init; }
+
+    /// <summary>Bounding box of changed pixels, grid pixels.</summary>
+    public required PixelWindow GridBounds { get; init; }
+
+    /// <summary>Bounding box in scene pixels.</summary>
+    public required PixelWindow SceneBounds { get; init; }
+
+    /// <summary>Changed pixels.</summary>
+    public required int ChangedPixels { get; init; }
+
+    /// <summary>Changed area in m², when the ground sample distance is known.</summary>
+    public double? AreaSquareMetres { get; init; }
+
+    /// <summary>Centroid latitude (WGS84), when georeferenced.</summary>
+    public double? Latitude { get; init; }
+
+    /// <summary>Centroid longitude (WGS84), when georeferenced.</summary>
+    public double? Longitude { get; init; }
+
+    /// <summary>Largest co-registration shift among the site's tiles, pixels.</summary>
+    public double MaxShift { get; init; }
+
+    /// <summary>Mean masked fraction of the site's tiles.</summary>
+    public double MaskedFraction { get; init; }
+
+    /// <summary>Chip file of the baseline, relative to the report folder.</summary>
+    public string? BeforeChip { get; init; }
+
+    /// <summary>Chip file of the new scene, relative to the report folder.</summary>
+    public string? AfterChip { get; init; }
+}
+
+/// <summary>Image evidence handed to the renderer: an overview of the scene and a before/after chip pair per site.</summary>
+/// <param name="Overview">Downsampled scene (any band count), or null.</param>
+/// <param name="OverviewScale">Scene pixels per overview pixel.</param>
+/// <param name="Chips">Chips by site id.</param>
+public sealed record ReportImagery(TileRaster? Overview, double OverviewScale, IReadOnlyDictionary<string, SiteChips> Chips);
+
+/// <summary>Before and after chips of a site (same window), and the change mask over it (row-major, 1 = change) if any.</summary>
+public sealed record SiteChips(TileRaster Before, TileRaster After, byte[]? Mask);
