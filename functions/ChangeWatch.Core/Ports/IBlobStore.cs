@@ -6,6 +6,9 @@ public interface IBlobStore
     /// <summary>Opens a blob for sequential reading, or returns null when it does not exist.</summary>
     Task<Stream?> OpenReadAsync(string container, string name, CancellationToken cancellationToken);
 
+    /// <summary>Reads at most <paramref name="count"/> bytes from the start of a blob (a ranged read), or null when it does not exist.</summary>
+    Task<byte[]?> ReadPrefixAsync(string container, string name, int count, CancellationToken cancellationToken);
+
     /// <summary>Size and last-modified time of a blob, or null when it does not exist.</summary>
     Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken cancellationToken);
 

@@ -20,6 +20,9 @@ public interface ICatalog
     /// <summary>Scenes of one AOI, or of all AOIs when <paramref name="aoi"/> is null.</summary>
     Task<IReadOnlyList<SceneRecord>> ListScenesAsync(string? aoi, CancellationToken cancellationToken);
 
+    /// <summary>The AOI's grid, or null before its first scene.</summary>
+    Task<AoiGrid?> GetGridAsync(string aoi, CancellationToken cancellationToken);
+
     /// <summary>Inserts the AOI grid if absent and returns the stored one (the first scene of an AOI fixes its grid).</summary>
     Task<AoiGrid> GetOrAddGridAsync(AoiGrid proposed, CancellationToken cancellationToken);
 

@@ -1,0 +1,254 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Messages;
+using ChangeWatch.Core.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChangeWatch.Core.Pipeline;
+
+/// <summary>
+/// Second stage, on <c>scene-ingest</c>: hashes the upload (scene id from content), reads its header and georeferencing,
+/// catalogs it, picks its baseline, places it on the AOI grid, writes its tiles and enqueues tile batches (or, for an AOI's
+/// first scene, announces a baseline registration).
+/// <para>
+/// Idempotent: an upload already ingested (or a second upload of the same bytes under another name) changes nothing; a
+/// delivery that crashed half-way is redone from the start (tiles are overwritten with the same content, batches may be
+/// sent twice, which scoring and reporting absorb). Memory: the upload is streamed to a temporary file; tiles are read one
+/// window at a time with at most <see cref="TilesInFlight"/> encoded tiles held while uploading.
+/// </para>
+/// </summary>
+public sealed class IngestSceneHandler(
+    IBlobStore blobs,
+    IMessageQueue queue,
+    ICatalog catalog,
+    IRasterDecoder decoder,
+    TileStore tiles,
+    SidecarReader sidecars,
+    RejectionRecorder rejections,
+    IOptions<PipelineOptions> options,
+    TimeProvider time,
+    ILogger<IngestSceneHandler> logger)
+{
+    private const string Stage = "IngestScene";
+
+    /// <summary>Tiles encoded and uploading at once.</summary>
+    public const int TilesInFlight = 4;
+
+    private static readonly string Actor = $"IngestScene@{Environment.MachineName}";
+
+    /// <summary>Handles one <see cref="SceneIngestMessage"/> (JSON text).</summary>
+    public async Task HandleAsync(string message, CancellationToken cancellationToken)
+    {
+        SceneIngestMessage request;
+        try
+        {
+            request = PipelineJson.ParseMessage<SceneIngestMessage>(message, SceneIngestMessage.CurrentVersion, m => m.Version);
+        }
+        catch (RejectedInputException ex)
+        {
+            await rejections.RejectMessageAsync(Stage, StorageNames.SceneIngestQueue, message, ex, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await IngestAsync(BlobPath.Parse(request.BlobName), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RejectedInputException ex)
+        {
+            await rejections.RejectUploadAsync(Stage, request.BlobName, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task IngestAsync(BlobPath path, CancellationToken cancellationToken)
+    {
+        if (path.IsSidecar)
+        {
+            return;
+        }
+
+        var known = await catalog.GetUploadAsync(path.Name, cancellationToken).ConfigureAwait(false);
+        if (known is { } knownId && await catalog.GetSceneAsync(knownId, cancellationToken).ConfigureAwait(false) is { Status: not SceneStatus.Ingesting } done)
+        {
+            logger.AlreadyIngested(path.Name, done.Id.Value, done.Status.ToString());
+            return;
+        }
+
+        var info = await blobs.GetInfoAsync(StorageNames.IncomingContainer, path.Name, cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            return; // removed by the provider; reconciliation will not bring it back
+        }
+
+        var settings = options.Value;
+        SceneUploadedHandler.CheckSize(info.Length, settings.MaxUploadBytes);
+        var blob = await blobs.OpenReadAsync(StorageNames.IncomingContainer, path.Name, cancellationToken).ConfigureAwait(false);
+        if (blob is null)
+        {
+            return;
+        }
+
+        FileStream file;
+        string sha256;
+        long length;
+        await using (blob.ConfigureAwait(false))
+        {
+            (file, sha256, length) = await HashingDownload.ToTempFileAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            SceneUploadedHandler.CheckSize(length, settings.MaxUploadBytes);
+            var sceneId = SceneId.FromSha256(sha256);
+            var header = new byte[RasterFormatSniffer.HeaderLength];
+            var headerLength = await file.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            file.Position = 0;
+            var format = RasterFormatSniffer.Detect(header.AsSpan(0, headerLength));
+            if (format == RasterFormat.Unknown)
+            {
+                throw new RejectedInputException(RejectionCode.UnsupportedFormat, "The file is not PNG, JPEG, BMP or TIFF/GeoTIFF.");
+            }
+
+            var sidecar = await sidecars.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (sidecar is null && RasterFormatSniffer.NeedsSidecar(format))
+            {
+                throw new RejectedInputException(RejectionCode.MissingSidecar,
+                    $"{format} files carry no acquisition time or georeferencing: upload '{path.FileName}.json' beside the image first.");
+            }
+
+            var limits = new DecodeLimits { MaxPixels = settings.MaxPixels, MaxBands = settings.MaxBands };
+            using var source = decoder.Open(file, format, limits);
+            await IngestDecodedAsync(path, info, sceneId, sha256, length, source, sidecar, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task IngestDecodedAsync(
+        BlobPath path, BlobInfo info, SceneId sceneId, string sha256, long length, IRasterSource source, SceneMetadata? sidecar,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var raster = source.Info;
+        var geo = raster.GeoReference ?? sidecar?.Bounds?.ToGeoReference(raster.Width, raster.Height);
+        var metadata = (sidecar ?? new SceneMetadata { AcquiredAt = info.LastModified }) is var m && m.GroundSampleDistance is null
+            ? m with { GroundSampleDistance = GroundSampleDistance.FromGeoReference(geo, raster.Height) }
+            : m;
+
+        await catalog.RecordUploadAsync(path.Name, sceneId, cancellationToken).ConfigureAwait(false);
+        var claimed = await catalog.ClaimSceneAsync(new SceneRecord
+        {
+            Id = sceneId,
+            Aoi = path.Aoi,
+            Sha256 = sha256,
+            BlobName = path.Name,
+            Length = length,
+            Width = raster.Width,
+            Height = raster.Height,
+            BandCount = raster.BandCount,
+            Format = raster.Format,
+            GeoReference = geo,
+            Metadata = metadata,
+            AcquisitionTimeAssumed = sidecar is null,
+            Status = SceneStatus.Ingesting,
+            ReceivedAt = info.LastModified,
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (claimed.BlobName != path.Name)
+        {
+            logger.DuplicateUpload(path.Name, sceneId.Value, claimed.BlobName);
+            return; // the same bytes were uploaded before under another name: one scene
+        }
+
+        if (claimed.Status != SceneStatus.Ingesting)
+        {
+            logger.AlreadyIngested(path.Name, sceneId.Value, claimed.Status.ToString());
+            return;
+        }
+
+        await AppendCustodyAsync(sceneId, "received", $"incoming/{path.Name}, {length} bytes, received {info.LastModified:O}", cancellationToken).ConfigureAwait(false);
+        await AppendCustodyAsync(sceneId, "hashed", $"sha256 {sha256}", cancellationToken).ConfigureAwait(false);
+
+        var grid = await catalog.GetOrAddGridAsync(
+            new AoiGrid(path.Aoi, settings.TileSize, settings.TileOverlap, geo, raster.Width, raster.Height), cancellationToken).ConfigureAwait(false);
+        var placement = grid.Place(raster.Width, raster.Height, geo);
+        var baseline = await ChooseBaselineAsync(claimed, cancellationToken).ConfigureAwait(false);
+        if (baseline is not null && baseline.BandCount != raster.BandCount)
+        {
+            throw new RejectedInputException(RejectionCode.BandMismatch,
+                $"The scene has {raster.BandCount} bands but its baseline {baseline.Id} has {baseline.BandCount}.");
+        }
+
+        var tileIds = grid.TilesCovering(placement);
+        await WriteTilesAsync(grid, placement, sceneId, source, tileIds, cancellationToken).ConfigureAwait(false);
+
+        var batches = baseline is null ? [] : tileIds.Chunk(settings.BatchSize).ToArray();
+        var scene = claimed with
+        {
+            Placement = placement,
+            BaselineId = baseline?.Id,
+            TileCount = tileIds.Count,
+            BatchCount = Math.Max(1, batches.Length),
+            IngestedAt = time.GetUtcNow(),
+        };
+        await catalog.SaveSceneAsync(scene, cancellationToken).ConfigureAwait(false);
+
+        if (baseline is null)
+        {
+            // An AOI's first scene: nothing to compare with; BuildReport registers it as the baseline.
+            await queue.SendAsync(StorageNames.ChangeFlagsQueue,
+                new ChangeFlagsMessage(ChangeFlagsMessage.CurrentVersion, sceneId.Value, path.Aoi, 0, 1, [], 0), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            for (var i = 0; i < batches.Length; i++)
+            {
+                await queue.SendAsync(StorageNames.TileBatchesQueue, new TileBatchMessage(
+                    TileBatchMessage.CurrentVersion, sceneId.Value, path.Aoi, baseline.Id.Value, i, batches.Length,
+                    [.. batches[i].Select(t => t.ToString())]), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await AppendCustodyAsync(sceneId, "ingested",
+            $"{raster.Width}x{raster.Height} px, {raster.BandCount} bands, {tileIds.Count} tiles, baseline {baseline?.Id.Value ?? "none"}", cancellationToken).ConfigureAwait(false);
+        await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Ingested }, cancellationToken).ConfigureAwait(false);
+        logger.SceneIngested(sceneId.Value, path.Aoi, raster.Width, raster.Height, tileIds.Count, baseline?.Id.Value ?? "none");
+    }
+
+    /// <summary>The latest ingested scene of the same AOI acquired before this one.</summary>
+    private async Task<SceneRecord?> ChooseBaselineAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        var scenes = await catalog.ListScenesAsync(scene.Aoi, cancellationToken).ConfigureAwait(false);
+        return scenes
+            .Where(s => s.Id != scene.Id && s.Status != SceneStatus.Ingesting && s.Metadata.AcquiredAt < scene.Metadata.AcquiredAt)
+            .OrderByDescending(s => s.Metadata.AcquiredAt)
+            .ThenBy(s => s.Id.Value, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    private async Task WriteTilesAsync(
+        AoiGrid grid, ScenePlacement placement, SceneId sceneId, IRasterSource source, IReadOnlyList<TileId> tileIds, CancellationToken cancellationToken)
+    {
+        var bands = source.Info.BandCount;
+        var inFlight = new List<Task>(TilesInFlight);
+        foreach (var tile in tileIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var window = grid.TileWindow(tile);
+            var raster = new TileRaster(window.Width, window.Height, bands, grid.GeoReferenceAt(window.X, window.Y));
+            source.ReadWindow(placement.ToScene(window), raster.Data); // the source reader is not thread-safe: read in order
+            if (inFlight.Count == TilesInFlight)
+            {
+                var finished = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                inFlight.Remove(finished);
+                await finished.ConfigureAwait(false);
+            }
+
+            inFlight.Add(Task.Run(() => tiles.WriteTileAsync(grid.Aoi, sceneId, tile, raster, cancellationToken), cancellationToken));
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private Task AppendCustodyAsync(SceneId sceneId, string step, string detail, CancellationToken cancellationToken) =>
+        catalog.AppendCustodyAsync(new CustodyEvent(sceneId, step, Actor, time.GetUtcNow(), detail), cancellationToken);
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace ChangeWatch.Core.Pipeline;
+
+/// <summary>Source-generated, structured log messages of the pipeline handlers.</summary>
+internal static partial class PipelineLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Upload {BlobName} ({Length} bytes) accepted for ingest")]
+    public static partial void UploadAccepted(this ILogger logger, string blobName, long length);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Sidecar {BlobName} is read with its image, not ingested alone")]
+    public static partial void SidecarSkipped(this ILogger logger, string blobName);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Rejected {Source} at {Stage}: {Code}: {Reason}")]
+    public static partial void Rejected(this ILogger logger, string source, string stage, string code, string reason);
+
+    [LoggerMessage(1004, LogLevel.Information, "Upload {BlobName} is scene {SceneId}, already {Status}; nothing to do")]
+    public static partial void AlreadyIngested(this ILogger logger, string blobName, string sceneId, string status);
+
+    [LoggerMessage(1005, LogLevel.Information, "Scene {SceneId} ({Aoi}) ingested: {Width}x{Height} px, {TileCount} tiles, baseline {BaselineId}")]
+    public static partial void SceneIngested(this ILogger logger, string sceneId, string aoi, int width, int height, int tileCount, string baselineId);
+
+    [LoggerMessage(1006, LogLevel.Information, "Scene {SceneId} batch {BatchIndex}/{BatchCount}: {Scored} tiles scored, {Flagged} flagged")]
+    public static partial void BatchScored(this ILogger logger, string sceneId, int batchIndex, int batchCount, int scored, int flagged);
+
+    [LoggerMessage(1007, LogLevel.Information, "Scene {SceneId} has {Arrived} of {BatchCount} batches; report waits")]
+    public static partial void ReportWaiting(this ILogger logger, string sceneId, int arrived, int batchCount);
+
+    [LoggerMessage(1008, LogLevel.Information, "Report for scene {SceneId} ({Aoi}) written: {Kind}, {SiteCount} sites")]
+    public static partial void ReportWritten(this ILogger logger, string sceneId, string aoi, string kind, int siteCount);
+
+    [LoggerMessage(1009, LogLevel.Information, "Report for scene {SceneId} is claimed by {Claimant}; this delivery stops")]
+    public static partial void ReportClaimedElsewhere(this ILogger logger, string sceneId, string claimant);
+
+    [LoggerMessage(1010, LogLevel.Information, "Reconcile: {Count} uploads in incoming had no scene and no rejection and were enqueued again")]
+    public static partial void Reconciled(this ILogger logger, int count);
+
+    [LoggerMessage(1011, LogLevel.Information, "Upload {BlobName} duplicates scene {SceneId} (first seen as {FirstBlobName})")]
+    public static partial void DuplicateUpload(this ILogger logger, string blobName, string sceneId, string firstBlobName);
+}
