@@ -1,0 +1,229 @@
+using System.Globalization;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Ports;
+
+namespace ChangeWatch.Core.Reporting;
+
+/// <summary>
+/// Groups a scene's flagged tiles into sites: tiles whose cores touch, edge or corner (8-neighbourhood on the grid's
+/// rows and columns), form one site. Because a tile's changed pixels are counted in its core only, a site's pixel
+/// count and bounds never count a pixel twice.
+/// <para>
+/// Sites come out highest probability first, ties broken by position (top, then left, of the grid bounds), and are
+/// numbered "S1", "S2", ... in that order, so the same tile results always give the same ids.
+/// </para>
+/// </summary>
+/// <param name="geoLocator">Converts the centroid's map coordinates to WGS84.</param>
+public sealed class SiteClusterer(IGeoLocator geoLocator)
+{
+    // EPSG codes of geographic (degree-based) systems, whose pixel size is not a length: area then needs the GSD.
+    private static readonly HashSet<int> GeographicEpsg = [4326, 4258, 4269, 4283, 4617, 4674, 4612, 6318];
+
+    private readonly IGeoLocator _geoLocator = geoLocator ?? throw new ArgumentNullException(nameof(geoLocator));
+
+    /// <summary>
+    /// Clusters <paramref name="tiles"/> into sites.
+    /// </summary>
+    /// <param name="grid">The AOI grid the tiles are on.</param>
+    /// <param name="placement">Where the scene lies on the grid.</param>
+    /// <param name="sceneGeoReference">The scene's georeferencing (scene pixels to map), or null: then sites have no
+    /// latitude/longitude.</param>
+    /// <param name="groundSampleDistance">Metres per pixel, or null: then the area comes from the geotransform's pixel
+    /// size when the system is projected, else it is null.</param>
+    /// <param name="tiles">Tile results of the scene; those not both flagged and assessable are ignored.</param>
+    /// <returns>
+    /// Sites with <see cref="SiteModel.GridBounds"/> the union of the tiles' change bounds (a tile's core, clipped to
+    /// the scene, where it has none), <see cref="SiteModel.SceneBounds"/> the same box in scene pixels, summed changed
+    /// pixels, the highest probability, the most frequent change type (ties: the type of the most probable tile, then
+    /// ordinal order), the largest shift length, the mean masked fraction, tile ids sorted by row then column, the
+    /// centroid (changed-pixel-weighted mean of the tiles' box centres) in WGS84, and chip names from
+    /// <see cref="ReportPaths"/>.
+    /// </returns>
+    /// <exception cref="ArgumentException">The same tile appears twice, or a tile's probability is not 0-1.</exception>
+    public IReadOnlyList<SiteModel> Cluster(
+        AoiGrid grid, ScenePlacement placement, GeoReference? sceneGeoReference, double? groundSampleDistance,
+        IEnumerable<TileResult> tiles)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(placement);
+        ArgumentNullException.ThrowIfNull(tiles);
+
+        var byTile = new Dictionary<TileId, TileResult>();
+        foreach (var tile in tiles)
+        {
+            if (tile is not { Flagged: true, Assessable: true })
+            {
+                continue;
+            }
+
+            if (double.IsNaN(tile.Probability) || tile.Probability is < 0 or > 1)
+            {
+                throw new ArgumentException($"Tile {tile.Tile} has probability {tile.Probability}; expected 0-1.", nameof(tiles));
+            }
+
+            if (!byTile.TryAdd(tile.Tile, tile))
+            {
+                throw new ArgumentException($"Tile {tile.Tile} appears twice.", nameof(tiles));
+            }
+        }
+
+        var sceneOnGrid = new PixelWindow(placement.OffsetX, placement.OffsetY, placement.Width, placement.Height);
+        var pixelArea = PixelArea(sceneGeoReference, groundSampleDistance);
+        var sites = new List<SiteModel>();
+        foreach (var group in ConnectedGroups(byTile))
+        {
+            sites.Add(Describe(grid, placement, sceneOnGrid, sceneGeoReference, pixelArea, group));
+        }
+
+        return sites
+            .OrderByDescending(s => s.Probability)
+            .ThenBy(s => s.GridBounds.Y)
+            .ThenBy(s => s.GridBounds.X)
+            .ThenBy(s => s.Tiles[0], StringComparer.Ordinal)
+            .Select((s, i) =>
+            {
+                var id = string.Create(CultureInfo.InvariantCulture, $"S{i + 1}");
+                return s with { Id = id, BeforeChip = ReportPaths.BeforeChip(id), AfterChip = ReportPaths.AfterChip(id) };
+            })
+            .ToList();
+    }
+
+    private static IEnumerable<List<TileResult>> ConnectedGroups(Dictionary<TileId, TileResult> byTile)
+    {
+        var seen = new HashSet<TileId>();
+        var stack = new Stack<TileId>();
+        // Visit seeds in grid order so that grouping never depends on the input order.
+        foreach (var seed in byTile.Keys.OrderBy(t => t.Row).ThenBy(t => t.Col))
+        {
+            if (!seen.Add(seed))
+            {
+                continue;
+            }
+
+            var group = new List<TileResult>();
+            stack.Push(seed);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                group.Add(byTile[current]);
+                for (var dr = -1; dr <= 1; dr++)
+                {
+                    for (var dc = -1; dc <= 1; dc++)
+                    {
+                        var next = new TileId(current.Row + dr, current.Col + dc);
+                        if (byTile.ContainsKey(next) && seen.Add(next))
+                        {
+                            stack.Push(next);
+                        }
+                    }
+                }
+            }
+
+            group.Sort((a, b) => a.Tile.Row != b.Tile.Row ? a.Tile.Row.CompareTo(b.Tile.Row) : a.Tile.Col.CompareTo(b.Tile.Col));
+            yield return group;
+        }
+    }
+
+    private SiteModel Describe(
+        AoiGrid grid, ScenePlacement placement, PixelWindow sceneOnGrid, GeoReference? geo, double? pixelArea,
+        List<TileResult> group)
+    {
+        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = int.MinValue, y1 = int.MinValue;
+        long changed = 0;
+        double weightSum = 0, cx = 0, cy = 0, maxShift = 0, masked = 0;
+        var top = group[0];
+        foreach (var tile in group)
+        {
+            var box = tile.ChangeBounds is { IsEmpty: false } bounds
+                ? bounds
+                : Intersect(grid.CoreWindow(tile.Tile), sceneOnGrid);
+            if (box.IsEmpty)
+            {
+                box = grid.CoreWindow(tile.Tile);
+            }
+
+            x0 = Math.Min(x0, box.X);
+            y0 = Math.Min(y0, box.Y);
+            x1 = Math.Max(x1, box.X + box.Width);
+            y1 = Math.Max(y1, box.Y + box.Height);
+
+            changed += Math.Max(0, tile.ChangedPixels);
+            var weight = Math.Max(1, tile.ChangedPixels);
+            cx += weight * (box.X + box.Width / 2.0);
+            cy += weight * (box.Y + box.Height / 2.0);
+            weightSum += weight;
+
+            maxShift = Math.Max(maxShift, Math.Sqrt(tile.ShiftX * tile.ShiftX + tile.ShiftY * tile.ShiftY));
+            masked += tile.MaskedFraction;
+            if (tile.Probability > top.Probability)
+            {
+                top = tile;
+            }
+        }
+
+        var gridBounds = new PixelWindow(x0, y0, x1 - x0, y1 - y0);
+        var changedPixels = (int)Math.Min(changed, int.MaxValue);
+        double? latitude = null, longitude = null;
+        if (geo is not null)
+        {
+            // Grid pixel -> scene pixel (fractional: the centroid is a point, not a pixel index) -> map -> WGS84.
+            var (mapX, mapY) = geo.Transform.PixelToMap(cx / weightSum - placement.OffsetX, cy / weightSum - placement.OffsetY);
+            if (_geoLocator.TryToWgs84(geo.Epsg, mapX, mapY, out var lat, out var lon))
+            {
+                latitude = lat;
+                longitude = lon;
+            }
+        }
+
+        var changeType = group
+            .GroupBy(t => t.ChangeType, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenByDescending(g => g.Key == top.ChangeType)
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .First().Key;
+
+        return new SiteModel
+        {
+            Id = string.Empty,
+            ChangeType = changeType,
+            Probability = top.Probability,
+            Assessment = ConfidenceWording.Assess(top.Probability, changeType),
+            Tiles = group.Select(t => t.Tile.ToString()).ToList(),
+            GridBounds = gridBounds,
+            SceneBounds = placement.ToScene(gridBounds),
+            ChangedPixels = changedPixels,
+            AreaSquareMetres = pixelArea * changedPixels,
+            Latitude = latitude,
+            Longitude = longitude,
+            MaxShift = maxShift,
+            MaskedFraction = masked / group.Count,
+        };
+    }
+
+    private static double? PixelArea(GeoReference? geo, double? groundSampleDistance)
+    {
+        if (groundSampleDistance is > 0 and var gsd && double.IsFinite(gsd))
+        {
+            return gsd * gsd;
+        }
+
+        if (geo is null || GeographicEpsg.Contains(geo.Epsg))
+        {
+            return null;
+        }
+
+        var t = geo.Transform;
+        var area = Math.Abs(t.PixelWidth * t.PixelHeight - t.RotationX * t.RotationY);
+        return area > 0 && double.IsFinite(area) ? area : null;
+    }
+
+    private static PixelWindow Intersect(PixelWindow a, PixelWindow b)
+    {
+        var x0 = Math.Max(a.X, b.X);
+        var y0 = Math.Max(a.Y, b.Y);
+        var x1 = Math.Min(a.X + a.Width, b.X + b.Width);
+        var y1 = Math.Min(a.Y + a.Height, b.Y + b.Height);
+        return new PixelWindow(x0, y0, Math.Max(0, x1 - x0), Math.Max(0, y1 - y0));
+    }
+}
