@@ -1,0 +1,214 @@
+using System.Reflection;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Messages;
+using ChangeWatch.Core.Ports;
+using ChangeWatch.Core.Reporting;
+using Microsoft.Extensions.Logging;
+
+namespace ChangeWatch.Core.Pipeline;
+
+/// <summary>
+/// Last stage, on <c>change-flags</c>: records each scored batch; when every batch of a scene is in, builds the scene's
+/// report exactly once — sites from the flagged tiles, before/after chips, overview — writes
+/// <c>reports/{aoi}/{sceneId}/</c> and announces it on <c>reports-ready</c>.
+/// <para>
+/// Exactly once: batch arrivals are idempotent rows; of the deliveries that see the last batch arrive, one wins the report
+/// claim (an insert-if-absent). The winner writes the report files and the message, then marks the claim announced;
+/// if it crashes in between, its own redelivered message (same claimant) finishes the job. Others stop at the claim.
+/// </para>
+/// </summary>
+public sealed class BuildReportHandler(
+    IBlobStore blobs,
+    IMessageQueue queue,
+    ICatalog catalog,
+    TileStore tiles,
+    IChangeScorer scorer,
+    IReportRenderer renderer,
+    IGeoLocator geoLocator,
+    RejectionRecorder rejections,
+    TimeProvider time,
+    ILogger<BuildReportHandler> logger)
+{
+    private const string Stage = "BuildReport";
+    private const int OverviewMaxSide = 1024;
+    private const int ChipPadding = 24;
+    private const int ChipMinSide = 96;
+    private const int ChipMaxSide = 512;
+
+    private static readonly string Actor = $"BuildReport@{Environment.MachineName}";
+
+    /// <summary>ChangeWatch's version, written into every report.</summary>
+    public static string CodeVersion { get; } =
+        typeof(BuildReportHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Handles one <see cref="ChangeFlagsMessage"/> (JSON text).</summary>
+    public async Task HandleAsync(string message, CancellationToken cancellationToken)
+    {
+        ChangeFlagsMessage flags;
+        SceneId sceneId;
+        try
+        {
+            flags = PipelineJson.ParseMessage<ChangeFlagsMessage>(message, ChangeFlagsMessage.CurrentVersion, m => m.Version);
+            sceneId = SceneId.Parse(flags.SceneId);
+            if (flags.BatchIndex < 0 || flags.BatchIndex >= flags.BatchCount)
+            {
+                throw new RejectedInputException(RejectionCode.InvalidMessage, $"Batch {flags.BatchIndex} of {flags.BatchCount} is out of range.");
+            }
+        }
+        catch (RejectedInputException ex)
+        {
+            await rejections.RejectMessageAsync(Stage, StorageNames.ChangeFlagsQueue, message, ex, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var scene = await catalog.GetSceneAsync(sceneId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Scene {sceneId} is not in the catalog; the message will be retried.");
+        await catalog.RecordBatchArrivalAsync(sceneId, flags.BatchIndex, cancellationToken).ConfigureAwait(false);
+        var arrived = await catalog.CountBatchArrivalsAsync(sceneId, cancellationToken).ConfigureAwait(false);
+        if (arrived < scene.BatchCount)
+        {
+            logger.ReportWaiting(sceneId.Value, arrived, scene.BatchCount);
+            return;
+        }
+
+        var claimant = $"{StorageNames.ChangeFlagsQueue}/{sceneId}/batch-{flags.BatchIndex}";
+        var claim = await catalog.ClaimReportAsync(sceneId, claimant, cancellationToken).ConfigureAwait(false);
+        if (claim.Announced || claim.Claimant != claimant)
+        {
+            logger.ReportClaimedElsewhere(sceneId.Value, claim.Claimant);
+            return;
+        }
+
+        var report = await BuildAsync(scene, cancellationToken).ConfigureAwait(false);
+        var folder = $"{scene.Aoi}/{sceneId}";
+        foreach (var file in report.Files)
+        {
+            using var content = new MemoryStream(file.Content.ToArray(), writable: false);
+            await blobs.WriteAsync(StorageNames.ReportsContainer, $"{folder}/{file.RelativePath}", content, file.ContentType, cancellationToken).ConfigureAwait(false);
+        }
+
+        await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, "reported", Actor, time.GetUtcNow(),
+            $"reports/{folder}/report.json, {report.Model.Sites.Count} sites"), cancellationToken).ConfigureAwait(false);
+        await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Reported }, cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(StorageNames.ReportsReadyQueue, new ReportReadyMessage(
+            ReportReadyMessage.CurrentVersion, sceneId.Value, scene.Aoi, report.Model.Kind,
+            $"{folder}/report.json", $"{folder}/report.html", report.Model.Sites.Count,
+            report.Model.Sites.Count == 0 ? 0 : report.Model.Sites.Max(s => s.Probability), report.Model.Status), cancellationToken).ConfigureAwait(false);
+        await catalog.MarkReportAnnouncedAsync(sceneId, cancellationToken).ConfigureAwait(false);
+        logger.ReportWritten(sceneId.Value, scene.Aoi, report.Model.Kind, report.Model.Sites.Count);
+    }
+
+    private async Task<(ReportModel Model, IReadOnlyList<ReportFile> Files)> BuildAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        var grid = await catalog.GetGridAsync(scene.Aoi, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"AOI {scene.Aoi} has no grid.");
+        var placement = scene.Placement ?? throw new InvalidOperationException($"Scene {scene.Id} has no grid placement.");
+        var baseline = scene.BaselineId is { } baselineId
+            ? await catalog.GetSceneAsync(baselineId, cancellationToken).ConfigureAwait(false)
+            : null;
+        var results = baseline is null ? [] : await catalog.GetTileResultsAsync(scene.Id, cancellationToken).ConfigureAwait(false);
+
+        if (baseline is not null)
+        {
+            await catalog.AppendCustodyAsync(new CustodyEvent(scene.Id, "scored", Actor, time.GetUtcNow(),
+                $"{results.Count} tiles against baseline {baseline.Id}, model {scorer.Model.Version} sha256 {scorer.Model.Sha256}"), cancellationToken).ConfigureAwait(false);
+        }
+
+        var flagged = results.Where(r => r.Flagged && r.Assessable).ToList();
+        var sites = baseline is null
+            ? []
+            : new SiteClusterer(geoLocator).Cluster(grid, placement, scene.GeoReference, scene.Metadata.GroundSampleDistance, flagged);
+
+        var after = new TileMosaic(tiles, grid, scene.Aoi, scene.Id);
+        var (overview, scale) = await after.ReadOverviewAsync(placement, scene.BandCount, OverviewMaxSide, cancellationToken).ConfigureAwait(false);
+        var chips = new Dictionary<string, SiteChips>(StringComparer.Ordinal);
+        if (baseline is not null)
+        {
+            var before = new TileMosaic(tiles, grid, scene.Aoi, baseline.Id);
+            foreach (var site in sites)
+            {
+                var window = ChipWindow(site.GridBounds);
+                var siteTiles = site.Tiles.Select(TileId.Parse).ToArray();
+                chips[site.Id] = new SiteChips(
+                    await before.ReadWindowAsync(window, scene.BandCount, cancellationToken).ConfigureAwait(false),
+                    await after.ReadWindowAsync(window, scene.BandCount, cancellationToken).ConfigureAwait(false),
+                    await after.ReadMaskWindowAsync(window, siteTiles, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var custody = await catalog.GetCustodyAsync(scene.Id, cancellationToken).ConfigureAwait(false);
+        var model = new ReportModel
+        {
+            Kind = baseline is null ? ReportKinds.BaselineRegistered : ReportKinds.Change,
+            Aoi = scene.Aoi,
+            Scene = Summarise(scene),
+            Baseline = baseline is null ? null : Summarise(baseline),
+            ModelVersion = baseline is null ? null : scorer.Model.Version,
+            ModelSha256 = baseline is null ? null : scorer.Model.Sha256,
+            ModelThreshold = baseline is null ? null : scorer.Model.Threshold,
+            CodeVersion = CodeVersion,
+            Tiles = new TileCounts(scene.TileCount, results.Count(r => r.Assessable), results.Count(r => !r.Assessable), flagged.Count),
+            Sites = sites,
+            Caveats = Caveats(scene, baseline, results),
+            ReceivedAt = scene.ReceivedAt,
+            ReportedAt = time.GetUtcNow(),
+            Custody = [.. custody.Select(c => new CustodyEntry(c.Step, c.Actor, c.At, c.Detail))],
+        };
+        return (model, renderer.Render(model, new ReportImagery(overview, scale, chips)));
+    }
+
+    private static PixelWindow ChipWindow(PixelWindow bounds)
+    {
+        var side = Math.Clamp(Math.Max(bounds.Width, bounds.Height) + 2 * ChipPadding, ChipMinSide, ChipMaxSide);
+        var cx = bounds.X + bounds.Width / 2;
+        var cy = bounds.Y + bounds.Height / 2;
+        return new PixelWindow(cx - side / 2, cy - side / 2, side, side);
+    }
+
+    private static SceneSummary Summarise(SceneRecord s) => new(
+        s.Id.Value, s.Sha256, s.BlobName, s.Metadata.AcquiredAt, s.AcquisitionTimeAssumed, s.Metadata.Provider, s.Metadata.Sensor,
+        s.Metadata.GroundSampleDistance, s.Width, s.Height, s.BandCount, s.GeoReference?.Epsg);
+
+    private static List<string> Caveats(SceneRecord scene, SceneRecord? baseline, IReadOnlyList<TileResult> results)
+    {
+        var caveats = new List<string>();
+        if (scene.AcquisitionTimeAssumed)
+        {
+            caveats.Add("The scene's acquisition time was not given; the upload time is used instead.");
+        }
+
+        if (baseline is { AcquisitionTimeAssumed: true })
+        {
+            caveats.Add("The baseline's acquisition time was not given; the upload time is used instead.");
+        }
+
+        if (scene.GeoReference is null)
+        {
+            caveats.Add("The scene is not georeferenced: sites are located in pixels only, and its grid alignment with the baseline is assumed from equal image sizes.");
+        }
+
+        var notAssessable = results.Count(r => !r.Assessable);
+        if (notAssessable > 0)
+        {
+            caveats.Add($"{notAssessable} of {results.Count} tiles were not assessable (no data or masked in one of the dates); no change there means nothing was seen, not that nothing changed.");
+        }
+
+        if (baseline is not null)
+        {
+            caveats.Add("Sites are candidates found by an automated model; each needs an analyst's review before it is reported as fact.");
+        }
+
+        return caveats;
+    }
+}
+
+/// <summary>Report kinds.</summary>
+public static class ReportKinds
+{
+    /// <summary>A scene compared with its baseline.</summary>
+    public const string Change = "change";
+
+    /// <summary>An AOI's first scene, registered as the baseline for later ones.</summary>
+    public const string BaselineRegistered = "baseline-registered";
+}
