@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Ports;
+
+namespace ChangeWatch.Runtime.Storage;
+
+/// <summary>
+/// <see cref="ICatalog"/> on Azure Table Storage (or Azurite). Layout:
+/// <list type="bullet">
+/// <item><c>scenes</c>: partition <c>scene</c> (row = scene id; columns Aoi, Status, Json), <c>grid</c> (row = AOI),
+/// <c>upload</c> (row = hex of the blob name; column SceneId), <c>report</c> (row = scene id; Claimant, Announced).</item>
+/// <item><c>tiles</c>: partition = scene id (row = tile id; Flagged, Probability, Json); partition
+/// <c>{sceneId}-batches</c> (row = batch index) records batch arrivals.</item>
+/// <item><c>rejections</c>: partition <c>rejection</c>, row = rejection key.</item>
+/// <item><c>custody</c>: partition = scene id, row = step.</item>
+/// </list>
+/// Inserts that must happen once use Add (HTTP 409 when present); everything else is an upsert of the same content.
+/// </summary>
+public sealed class TableCatalog(StorageClients clients) : ICatalog
+{
+    private const string ScenePartition = "scene";
+    private const string GridPartition = "grid";
+    private const string UploadPartition = "upload";
+    private const string ReportPartition = "report";
+    private const string RejectionPartition = "rejection";
+    private const string Json = "Json";
+
+    private readonly CreatedOnce<TableClient> _tables = new(async n =>
+    {
+        var client = clients.Tables.GetTableClient(n);
+        await client.CreateIfNotExistsAsync().ConfigureAwait(false);
+        return client;
+    });
+
+    /// <inheritdoc />
+    public async Task<SceneRecord?> GetSceneAsync(SceneId id, CancellationToken cancellationToken)
+    {
+        var entity = await GetAsync(StorageNames.ScenesTable, ScenePartition, id.Value, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : FromJson<SceneRecord>(entity);
+    }
+
+    /// <inheritdoc />
+    public async Task<SceneRecord> ClaimSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(SceneEntity(scene), cancellationToken).ConfigureAwait(false);
+            return scene;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return await GetSceneAsync(scene.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Scene {scene.Id} conflicted on insert but cannot be read.", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(SceneEntity(scene), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SceneRecord>> ListScenesAsync(string? aoi, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        var filter = aoi is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ScenePartition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {ScenePartition} and Aoi eq {aoi}");
+        var scenes = new List<SceneRecord>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            scenes.Add(FromJson<SceneRecord>(entity));
+        }
+
+        return scenes;
+    }
+
+    /// <inheritdoc />
+    public async Task<AoiGrid?> GetGridAsync(string aoi, CancellationToken cancellationToken)
+    {
+        var entity = await GetAsync(StorageNames.ScenesTable, GridPartition, aoi, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : FromJson<AoiGrid>(entity);
+    }
+
+    /// <inheritdoc />
+    public async Task<AoiGrid> GetOrAddGridAsync(AoiGrid proposed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(proposed);
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(GridPartition, proposed.Aoi) { [Json] = PipelineJson.Serialize(proposed) }, cancellationToken)
+                .ConfigureAwait(false);
+            return proposed;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return await GetGridAsync(proposed.Aoi, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Grid {proposed.Aoi} conflicted on insert but cannot be read.", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RecordUploadAsync(string blobName, SceneId sceneId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(UploadPartition, NameKey(blobName))
+        {
+            ["BlobName"] = blobName,
+            ["SceneId"] = sceneId.Value,
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<SceneId?> GetUploadAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var entity = await GetAsync(StorageNames.ScenesTable, UploadPartition, NameKey(blobName), cancellationToken).ConfigureAwait(false);
+        return entity?.GetString("SceneId") is { } id ? SceneId.Parse(id) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveTileResultAsync(TileResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var table = await TableAsync(StorageNames.TilesTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(result.SceneId.Value, result.Tile.ToString())
+        {
+            ["Flagged"] = result.Flagged,
+            ["Probability"] = result.Probability,
+            ["ModelVersion"] = result.ModelVersion,
+            ["ModelSha256"] = result.ModelSha256,
+            [Json] = PipelineJson.Serialize(result),
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TileResult>> GetTileResultsAsync(SceneId sceneId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.TilesTable).ConfigureAwait(false);
+        var results = new List<TileResult>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sceneId.Value}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            results.Add(FromJson<TileResult>(entity));
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task RecordBatchArrivalAsync(SceneId sceneId, int batchIndex, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.TilesTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(BatchPartition(sceneId), batchIndex.ToString("D6", CultureInfo.InvariantCulture)),
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountBatchArrivalsAsync(SceneId sceneId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.TilesTable).ConfigureAwait(false);
+        var count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BatchPartition(sceneId)}"),
+                           select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    public async Task<ReportClaim> ClaimReportAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(ReportPartition, sceneId.Value) { ["Claimant"] = claimant, ["Announced"] = false }, cancellationToken)
+                .ConfigureAwait(false);
+            return new ReportClaim(claimant, false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var stored = await GetAsync(StorageNames.ScenesTable, ReportPartition, sceneId.Value, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Report claim of {sceneId} conflicted but cannot be read.", ex);
+            return new ReportClaim(stored.GetString("Claimant") ?? string.Empty, stored.GetBoolean("Announced") ?? false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task MarkReportAnnouncedAsync(SceneId sceneId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        await table.UpdateEntityAsync(new TableEntity(ReportPartition, sceneId.Value) { ["Announced"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task AddRejectionAsync(Rejection rejection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        var table = await TableAsync(StorageNames.RejectionsTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(RejectionPartition, rejection.Key)
+        {
+            ["Stage"] = rejection.Stage,
+            ["Source"] = rejection.Source,
+            ["Code"] = rejection.Code,
+            ["Message"] = rejection.Message,
+            ["QuarantineBlob"] = rejection.QuarantineBlob,
+            ["RejectedAt"] = rejection.RejectedAt,
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Rejection?> GetRejectionAsync(string key, CancellationToken cancellationToken)
+    {
+        var entity = await GetAsync(StorageNames.RejectionsTable, RejectionPartition, key, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : ToRejection(entity);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Rejection>> ListRejectionsAsync(CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.RejectionsTable).ConfigureAwait(false);
+        var list = new List<Rejection>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RejectionPartition}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ToRejection(entity));
+        }
+
+        return [.. list.OrderByDescending(r => r.RejectedAt)];
+    }
+
+    /// <inheritdoc />
+    public async Task AppendCustodyAsync(CustodyEvent custodyEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(custodyEvent);
+        var table = await TableAsync(StorageNames.CustodyTable).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(custodyEvent.SceneId.Value, custodyEvent.Step)
+            {
+                ["Actor"] = custodyEvent.Actor,
+                ["At"] = custodyEvent.At,
+                ["Detail"] = custodyEvent.Detail,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The step is already recorded: custody keeps the first record of each step.
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CustodyEvent>> GetCustodyAsync(SceneId sceneId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.CustodyTable).ConfigureAwait(false);
+        var list = new List<CustodyEvent>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sceneId.Value}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new CustodyEvent(sceneId, e.RowKey, e.GetString("Actor") ?? string.Empty, e.GetDateTimeOffset("At") ?? default, e.GetString("Detail") ?? string.Empty));
+        }
+
+        return [.. list.OrderBy(c => c.At)];
+    }
+
+    /// <summary>Creates every table the pipeline uses (idempotent).</summary>
+    public async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in StorageNames.Tables)
+        {
+            await clients.Tables.GetTableClient(name).CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string BatchPartition(SceneId sceneId) => sceneId.Value + "-batches";
+
+    private static string NameKey(string blobName) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(blobName));
+
+    private static TableEntity SceneEntity(SceneRecord scene) => new(ScenePartition, scene.Id.Value)
+    {
+        ["Aoi"] = scene.Aoi,
+        ["Status"] = scene.Status.ToString(),
+        [Json] = PipelineJson.Serialize(scene),
+    };
+
+    private static T FromJson<T>(TableEntity entity) =>
+        JsonSerializer.Deserialize<T>(entity.GetString(Json) ?? "null", PipelineJson.Options)
+        ?? throw new InvalidOperationException($"Row {entity.PartitionKey}/{entity.RowKey} has no {typeof(T).Name}.");
+
+    private static Rejection ToRejection(TableEntity e) => new(
+        e.RowKey, e.GetString("Stage") ?? string.Empty, e.GetString("Source") ?? string.Empty, e.GetString("Code") ?? string.Empty,
+        e.GetString("Message") ?? string.Empty, e.GetString("QuarantineBlob"), e.GetDateTimeOffset("RejectedAt") ?? default);
+
+    private async Task<TableEntity?> GetAsync(string tableName, string partition, string row, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(tableName).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private Task<TableClient> TableAsync(string name) => _tables.GetAsync(name);
+}
