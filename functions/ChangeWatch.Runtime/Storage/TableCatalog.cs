@@ -273,7 +273,7 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
             list.Add(new CustodyEvent(sceneId, e.RowKey, e.GetString("Actor") ?? string.Empty, e.GetDateTimeOffset("At") ?? default, e.GetString("Detail") ?? string.Empty));
         }
 
-        return [.. list.OrderBy(c => c.At)];
+        return CustodyEvent.InOrder(list);
     }
 
     /// <summary>Creates every table the pipeline uses (idempotent).</summary>

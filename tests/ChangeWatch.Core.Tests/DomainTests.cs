@@ -1,0 +1,189 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Pipeline;
+
+namespace ChangeWatch.Core.Tests;
+
+public sealed class DomainTests
+{
+    private static readonly GeoReference Utm = new(32636, new GeoTransform(500_000, 10, 0, 4_000_000, 0, -10));
+
+    [Theory]
+    [InlineData("aoi-1/scene.tif", "aoi-1", "scene.tif")]
+    [InlineData("A_b/2026 05 01 scene (1).png", "A_b", "2026 05 01 scene (1).png")]
+    public void BlobPath_Parse_ValidName_SplitsAoiAndFile(string name, string aoi, string file)
+    {
+        var path = BlobPath.Parse(name);
+
+        Assert.Equal((aoi, file), (path.Aoi, path.FileName));
+        Assert.Equal(name, path.Name);
+    }
+
+    [Theory]
+    [InlineData("noaoi.tif")]
+    [InlineData("/scene.tif")]
+    [InlineData("aoi/../x.tif")]
+    [InlineData("aoi/a/b.tif")]
+    [InlineData("aoi/a\\b.tif")]
+    [InlineData("aoi/a\nb.tif")]
+    [InlineData("a.b/x.tif")]
+    public void BlobPath_Parse_UnsafeName_ThrowsInvalidName(string name)
+    {
+        var ex = Assert.Throws<RejectedInputException>(() => BlobPath.Parse(name));
+
+        Assert.Equal(RejectionCode.InvalidName, ex.Code);
+    }
+
+    [Fact]
+    public void BlobPath_Key_IsTableSafeAndDistinct()
+    {
+        var a = BlobPath.Parse("aoi/x#?.tif").Key;
+        var b = BlobPath.Parse("aoi/x.tif").Key;
+
+        Assert.NotEqual(a, b);
+        Assert.Matches("^[0-9a-f]+$", a);
+    }
+
+    [Fact]
+    public void SceneId_FromSha256_TakesFirst16HexCharacters()
+    {
+        var id = SceneId.FromSha256(new string('a', 48) + new string('b', 16));
+
+        Assert.Equal(new string('a', 16), id.Value);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(-1, 3)]
+    [InlineData(12, -7)]
+    public void TileId_ToStringThenParse_RoundTrips(int row, int col)
+    {
+        Assert.Equal(new TileId(row, col), TileId.Parse(new TileId(row, col).ToString()));
+    }
+
+    [Fact]
+    public void AoiGrid_Cores_PartitionTheSceneExactlyOnce()
+    {
+        var grid = new AoiGrid("a", 256, 32, null, 1000, 700);
+        var placement = new ScenePlacement(0, 0, 1000, 700);
+        var owned = new int[1000 * 700];
+
+        foreach (var tile in grid.TilesCovering(placement))
+        {
+            var core = grid.CoreWindow(tile).ClipTo(1000, 700);
+            for (var y = core.Y; y < core.Y + core.Height; y++)
+            {
+                for (var x = core.X; x < core.X + core.Width; x++)
+                {
+                    owned[y * 1000 + x]++;
+                }
+            }
+        }
+
+        Assert.All(owned, n => Assert.Equal(1, n));
+        Assert.Equal(5 * 4, grid.TilesCovering(placement).Count);
+    }
+
+    [Fact]
+    public void AoiGrid_TileWindow_AddsHalfTheOverlapOfContextOnEachSide()
+    {
+        var grid = new AoiGrid("a", 256, 32, null, 1000, 700);
+
+        Assert.Equal(new PixelWindow(224 - 16, 448 - 16, 256, 256), grid.TileWindow(new TileId(2, 1)));
+        Assert.Equal(new TileId(-1, -1), grid.TileAt(-1, -224));
+    }
+
+    [Fact]
+    public void AoiGrid_Place_GeoreferencedSceneOffsetByWholePixels()
+    {
+        var grid = new AoiGrid("a", 256, 32, Utm, 1000, 1000);
+        var scene = Utm with { Transform = Utm.Transform with { OriginX = 500_000 + 120, OriginY = 4_000_000 - 50 } };
+
+        Assert.Equal(new ScenePlacement(12, 5, 800, 800), grid.Place(800, 800, scene));
+    }
+
+    [Fact]
+    public void AoiGrid_Place_DifferentPixelSize_ThrowsGridMismatch()
+    {
+        var grid = new AoiGrid("a", 256, 32, Utm, 1000, 1000);
+        var scene = Utm with { Transform = Utm.Transform with { PixelWidth = 5, PixelHeight = -5 } };
+
+        Assert.Equal(RejectionCode.GridMismatch, Assert.Throws<RejectedInputException>(() => grid.Place(800, 800, scene)).Code);
+    }
+
+    [Fact]
+    public void AoiGrid_Place_SceneOutsideTheAoi_ThrowsNoOverlap()
+    {
+        var grid = new AoiGrid("a", 256, 32, Utm, 100, 100);
+        var far = Utm with { Transform = Utm.Transform with { OriginX = 600_000 } };
+
+        Assert.Equal(RejectionCode.NoOverlap, Assert.Throws<RejectedInputException>(() => grid.Place(100, 100, far)).Code);
+    }
+
+    [Fact]
+    public void AoiGrid_Place_UngeoreferencedSceneOfOtherSize_ThrowsSizeMismatch()
+    {
+        var grid = new AoiGrid("a", 256, 32, null, 100, 100);
+
+        Assert.Equal(RejectionCode.SizeMismatch, Assert.Throws<RejectedInputException>(() => grid.Place(101, 100, null)).Code);
+    }
+
+    [Fact]
+    public void CoreChange_Measure_CountsOnlyInsideTheCore()
+    {
+        var mask = new byte[10 * 10];
+        mask[0] = 1;            // in the margin: not owned by this tile
+        mask[3 * 10 + 4] = 1;
+        mask[5 * 10 + 6] = 1;
+
+        var change = CoreChange.Measure(mask, 10, 10, margin: 2);
+
+        Assert.Equal(2, change.Pixels);
+        Assert.Equal(new PixelWindow(4, 3, 3, 3), change.Bounds);
+        Assert.Equal(2 / 36.0, change.Fraction, 12);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, RasterFormat.Png)]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0, 0 }, RasterFormat.Jpeg)]
+    [InlineData(new byte[] { 0x42, 0x4D, 0, 0, 0, 0, 0, 0 }, RasterFormat.Bmp)]
+    [InlineData(new byte[] { 0x49, 0x49, 0x2A, 0, 8, 0, 0, 0 }, RasterFormat.Tiff)]
+    [InlineData(new byte[] { 0x4D, 0x4D, 0, 0x2B, 0, 8, 0, 0 }, RasterFormat.Tiff)]
+    [InlineData(new byte[] { 0x25, 0x50, 0x44, 0x46, 0, 0, 0, 0 }, RasterFormat.Unknown)]
+    [InlineData(new byte[] { 0x42 }, RasterFormat.Unknown)]
+    public void RasterFormatSniffer_Detect_RecognisesMagicBytes(byte[] header, RasterFormat expected)
+    {
+        Assert.Equal(expected, RasterFormatSniffer.Detect(header));
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("{\"sensor\":\"x\"}")]
+    [InlineData("{\"acquiredAt\":\"2026-01-01T00:00:00Z\",\"groundSampleDistance\":-1}")]
+    [InlineData("{\"acquiredAt\":\"2026-01-01T00:00:00Z\",\"bounds\":{\"epsg\":4326,\"minX\":1,\"minY\":0,\"maxX\":0,\"maxY\":1}}")]
+    public void SidecarReader_Parse_InvalidSidecar_ThrowsInvalidSidecar(string json)
+    {
+        var ex = Assert.Throws<RejectedInputException>(() => SidecarReader.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(RejectionCode.InvalidSidecar, ex.Code);
+    }
+
+    [Fact]
+    public void PipelineJson_ParseMessage_UnknownVersion_ThrowsInvalidMessage()
+    {
+        var ex = Assert.Throws<RejectedInputException>(() =>
+            PipelineJson.ParseMessage<Messages.SceneIngestMessage>("""{"version":9,"blobName":"a/b","length":1}""", 1, m => m.Version));
+
+        Assert.Equal(RejectionCode.InvalidMessage, ex.Code);
+    }
+
+    [Fact]
+    public void PipelineOptions_OddOverlap_FailsValidationNamingTheSetting()
+    {
+        var options = new PipelineOptions { TileOverlap = 33 };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("TileOverlap", StringComparison.Ordinal));
+    }
+}

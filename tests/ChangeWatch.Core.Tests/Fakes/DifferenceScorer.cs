@@ -1,0 +1,39 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Ports;
+
+namespace ChangeWatch.Core.Tests.Fakes;
+
+/// <summary>Flags a tile when any pixel of band 0 differs by more than 50 between dates; the mask marks those pixels.</summary>
+public sealed class DifferenceScorer : IChangeScorer
+{
+    public ModelInfo Model { get; } = new("test", new string('a', 64), 0.5);
+
+    public int Calls;
+
+    public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Calls);
+        var mask = new byte[after.Width * after.Height];
+        var a = after.Band(0);
+        var b = before.Band(0);
+        int changed = 0, masked = 0;
+        for (var i = 0; i < mask.Length; i++)
+        {
+            if (float.IsNaN(a[i]) || float.IsNaN(b[i]))
+            {
+                masked++;
+            }
+            else if (Math.Abs(a[i] - b[i]) > 50)
+            {
+                mask[i] = 1;
+                changed++;
+            }
+        }
+
+        var maskedFraction = (double)masked / mask.Length;
+        var assessable = maskedFraction <= 0.5;
+        var flagged = changed > 0 && assessable;
+        return new TileAssessment(flagged ? 0.9 : 0.05, flagged, assessable, maskedFraction, 0, 0, "unclassified", flagged ? mask : null);
+    }
+}

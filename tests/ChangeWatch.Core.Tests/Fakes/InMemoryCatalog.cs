@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Ports;
+
+namespace ChangeWatch.Core.Tests.Fakes;
+
+/// <summary>The catalog in dictionaries, with the same insert-once semantics as the table adapter.</summary>
+public sealed class InMemoryCatalog : ICatalog
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<SceneId, SceneRecord> _scenes = [];
+    private readonly Dictionary<string, AoiGrid> _grids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SceneId> _uploads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(SceneId, TileId), TileResult> _tiles = new();
+    private readonly ConcurrentDictionary<(SceneId, int), bool> _batches = new();
+    private readonly Dictionary<SceneId, ReportClaim> _claims = [];
+    private readonly ConcurrentDictionary<string, Rejection> _rejections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(SceneId, string), CustodyEvent> _custody = new();
+
+    public int SceneWrites { get; private set; }
+
+    public Task<SceneRecord?> GetSceneAsync(SceneId id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_scenes.GetValueOrDefault(id));
+        }
+    }
+
+    public Task<SceneRecord> ClaimSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_scenes.TryAdd(scene.Id, scene))
+            {
+                SceneWrites++;
+            }
+
+            return Task.FromResult(_scenes[scene.Id]);
+        }
+    }
+
+    public Task SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _scenes[scene.Id] = scene;
+            SceneWrites++;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SceneRecord>> ListScenesAsync(string? aoi, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<SceneRecord>>([.. _scenes.Values.Where(s => aoi is null || s.Aoi == aoi)]);
+        }
+    }
+
+    public Task<AoiGrid?> GetGridAsync(string aoi, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_grids.GetValueOrDefault(aoi));
+        }
+    }
+
+    public Task<AoiGrid> GetOrAddGridAsync(AoiGrid proposed, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _grids.TryAdd(proposed.Aoi, proposed);
+            return Task.FromResult(_grids[proposed.Aoi]);
+        }
+    }
+
+    public Task RecordUploadAsync(string blobName, SceneId sceneId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _uploads[blobName] = sceneId;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SceneId?> GetUploadAsync(string blobName, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<SceneId?>(_uploads.TryGetValue(blobName, out var id) ? id : null);
+        }
+    }
+
+    public Task SaveTileResultAsync(TileResult result, CancellationToken cancellationToken)
+    {
+        _tiles[(result.SceneId, result.Tile)] = result;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<TileResult>> GetTileResultsAsync(SceneId sceneId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TileResult>>([.. _tiles.Where(kv => kv.Key.Item1 == sceneId).Select(kv => kv.Value)]);
+
+    public Task RecordBatchArrivalAsync(SceneId sceneId, int batchIndex, CancellationToken cancellationToken)
+    {
+        _batches[(sceneId, batchIndex)] = true;
+        return Task.CompletedTask;
+    }
+
+    public Task<int> CountBatchArrivalsAsync(SceneId sceneId, CancellationToken cancellationToken) =>
+        Task.FromResult(_batches.Keys.Count(k => k.Item1 == sceneId));
+
+    public Task<ReportClaim> ClaimReportAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _claims.TryAdd(sceneId, new ReportClaim(claimant, false));
+            return Task.FromResult(_claims[sceneId]);
+        }
+    }
+
+    public Task MarkReportAnnouncedAsync(SceneId sceneId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _claims[sceneId] = _claims[sceneId] with { Announced = true };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task AddRejectionAsync(Rejection rejection, CancellationToken cancellationToken)
+    {
+        _rejections[rejection.Key] = rejection;
+        return Task.CompletedTask;
+    }
+
+    public Task<Rejection?> GetRejectionAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_rejections.GetValueOrDefault(key));
+
+    public Task<IReadOnlyList<Rejection>> ListRejectionsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Rejection>>([.. _rejections.Values.OrderByDescending(r => r.RejectedAt)]);
+
+    public Task AppendCustodyAsync(CustodyEvent custodyEvent, CancellationToken cancellationToken)
+    {
+        _custody.TryAdd((custodyEvent.SceneId, custodyEvent.Step), custodyEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<CustodyEvent>> GetCustodyAsync(SceneId sceneId, CancellationToken cancellationToken) =>
+        Task.FromResult(CustodyEvent.InOrder(_custody.Values.Where(c => c.SceneId == sceneId)));
+}

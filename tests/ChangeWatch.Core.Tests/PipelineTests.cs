@@ -1,0 +1,250 @@
+using System.Text.Json;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Messages;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Reporting;
+using ChangeWatch.Core.Tests.Fakes;
+
+namespace ChangeWatch.Core.Tests;
+
+public sealed class PipelineTests
+{
+    private const string Aoi = "kharkiv-north";
+
+    [Fact]
+    public async Task Pipeline_FirstSceneOfAoi_ProducesOneBaselineRegisteredReport()
+    {
+        var h = new PipelineHarness();
+
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        var ready = Assert.Single(h.ReportsReady);
+        var message = JsonSerializer.Deserialize<ReportReadyMessage>(ready, PipelineJson.Options)!;
+        Assert.Equal(ReportKinds.BaselineRegistered, message.Kind);
+        Assert.Equal(0, message.SiteCount);
+        Assert.Equal(0, h.Scorer.Calls);
+        Assert.NotNull(h.Blobs.Get(StorageNames.ReportsContainer, message.ReportJson));
+    }
+
+    [Fact]
+    public async Task Pipeline_SecondSceneWithChange_ReportsOneSiteOverTheChange()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        Assert.Equal(2, h.ReportsReady.Count);
+        var (model, imagery) = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change);
+        var site = Assert.Single(model.Sites);
+        Assert.Equal(new Imaging.PixelWindow(70, 40, 20, 20), site.SceneBounds);
+        Assert.Equal(400, site.ChangedPixels);
+        Assert.True(imagery.Chips.ContainsKey(site.Id));
+        Assert.NotNull(imagery.Chips[site.Id].Mask);
+        Assert.Equal(model.Tiles.Total, model.Tiles.Assessable + model.Tiles.NotAssessable);
+    }
+
+    [Fact]
+    public async Task Pipeline_EveryMessageDeliveredTwice_EndsInTheSameStateWithOneReportPerScene()
+    {
+        var once = new PipelineHarness();
+        var twice = new PipelineHarness();
+        foreach (var (h, redeliver) in new[] { (once, false), (twice, true) })
+        {
+            await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+            await h.DrainAsync(redeliver);
+            await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (10, 10, 30)));
+            await h.DrainAsync(redeliver);
+        }
+
+        Assert.Equal(2, twice.ReportsReady.Count);
+        Assert.Equal(once.Blobs.Names(StorageNames.TilesContainer), twice.Blobs.Names(StorageNames.TilesContainer));
+        Assert.Equal(once.Blobs.Names(StorageNames.ReportsContainer), twice.Blobs.Names(StorageNames.ReportsContainer));
+        var scenes = await twice.Catalog.ListScenesAsync(Aoi, CancellationToken.None);
+        Assert.All(scenes, s => Assert.Equal(SceneStatus.Reported, s.Status));
+    }
+
+    [Fact]
+    public async Task Pipeline_SameFileUploadedTwiceUnderTwoNames_IsOneSceneAndOneReport()
+    {
+        var h = new PipelineHarness();
+        var bytes = SyntheticTiffDecoder.Create(100, 100);
+
+        await h.UploadAsync(Aoi, "scene.tif", bytes);
+        await h.UploadAsync(Aoi, "scene-copy.tif", bytes);
+        await h.DrainAsync();
+
+        Assert.Single(await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None));
+        Assert.Single(h.ReportsReady);
+        Assert.Equal(await h.Catalog.GetUploadAsync($"{Aoi}/scene.tif", CancellationToken.None),
+            await h.Catalog.GetUploadAsync($"{Aoi}/scene-copy.tif", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Pipeline_CorruptUploadThenGoodUpload_QuarantinesTheFirstAndReportsTheSecond()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "broken.tif", "II*\0garbage"u8.ToArray());
+        await h.UploadAsync(Aoi, "good.tif", SyntheticTiffDecoder.Create(100, 100));
+        await h.DrainAsync();
+
+        var rejection = Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None));
+        Assert.Equal(RejectionCode.CorruptImage, rejection.Code);
+        Assert.Equal("IngestScene", rejection.Stage);
+        Assert.Equal("incoming/kharkiv-north/broken.tif", rejection.QuarantineBlob);
+        Assert.Equal("II*\0garbage"u8.ToArray(), h.Blobs.Get(StorageNames.QuarantineContainer, rejection.QuarantineBlob!));
+        Assert.NotNull(h.Blobs.Get(StorageNames.QuarantineContainer, rejection.QuarantineBlob + ".rejection.json"));
+        Assert.NotNull(h.Blobs.Get(StorageNames.IncomingContainer, $"{Aoi}/broken.tif"));
+        Assert.Single(h.ReportsReady);
+    }
+
+    [Theory]
+    [InlineData(new byte[0], RejectionCode.EmptyFile)]
+    [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0 }, RejectionCode.UnsupportedFormat)]
+    public async Task SceneUploaded_BadBytes_RejectsWithItsCodeAndEnqueuesNothing(byte[] content, string code)
+    {
+        var h = new PipelineHarness();
+
+        await h.UploadAsync(Aoi, "upload.tif", content);
+
+        Assert.Equal(code, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+        Assert.Empty(h.Queue.Peek(StorageNames.SceneIngestQueue));
+    }
+
+    [Fact]
+    public async Task SceneUploaded_UploadLargerThanTheLimit_RejectsAsTooLarge()
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, MaxUploadBytes = 10 });
+
+        await h.UploadAsync(Aoi, "big.tif", SyntheticTiffDecoder.Create(10, 10));
+
+        Assert.Equal(RejectionCode.TooLarge, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+    }
+
+    [Fact]
+    public async Task SceneUploaded_Sidecar_IsNotIngestedOnItsOwn()
+    {
+        var h = new PipelineHarness();
+
+        await h.UploadAsync(Aoi, "scene.png.json", "{}"u8.ToArray());
+
+        Assert.Empty(h.Queue.Peek(StorageNames.SceneIngestQueue));
+        Assert.Empty(await h.Catalog.ListRejectionsAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("bad aoi", "x.tif")]
+    [InlineData("aoi", "..")]
+    [InlineData("aoi", "sub/dir.tif")]
+    public async Task SceneUploaded_UnsafeName_RejectsAsInvalidName(string aoi, string name)
+    {
+        var h = new PipelineHarness();
+
+        await h.UploadAsync(aoi, name, SyntheticTiffDecoder.Create(10, 10));
+
+        Assert.Equal(RejectionCode.InvalidName, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+    }
+
+    [Fact]
+    public async Task Ingest_PngWithoutSidecar_RejectsAsMissingSidecar()
+    {
+        var h = new PipelineHarness();
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+
+        await h.UploadAsync(Aoi, "scene.png", png);
+        await h.DrainAsync();
+
+        Assert.Equal(RejectionCode.MissingSidecar, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+    }
+
+    [Fact]
+    public async Task Ingest_SceneOfAnotherSizeWithoutGeoreferencing_RejectsAsSizeMismatch()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(100, 100));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(120, 100));
+        await h.DrainAsync();
+
+        Assert.Equal(RejectionCode.SizeMismatch, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+        Assert.Single(h.ReportsReady);
+    }
+
+    [Fact]
+    public async Task Ingest_GeoreferencedSceneWithOffset_IsPlacedOnTheAoiGrid()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(100, 100, georeferenced: true));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(100, 100, georeferenced: true, originShiftX: 30));
+        await h.DrainAsync();
+
+        var after = (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null);
+        Assert.Equal(new ScenePlacement(30, 0, 100, 100), after.Placement);
+        Assert.Equal(2, h.ReportsReady.Count);
+    }
+
+    [Fact]
+    public async Task Ingest_SidecarWithBounds_GeoreferencesAndDatesTheScene()
+    {
+        var h = new PipelineHarness();
+        const string sidecar = """{"acquiredAt":"2026-04-30T10:15:00Z","sensor":"<b>x</b>","bounds":{"epsg":32636,"minX":0,"minY":0,"maxX":200,"maxY":100}}""";
+
+        await h.UploadAsync(Aoi, "scene.tif", SyntheticTiffDecoder.Create(100, 50), sidecar);
+        await h.DrainAsync();
+
+        var scene = Assert.Single(await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None));
+        Assert.Equal(new DateTimeOffset(2026, 4, 30, 10, 15, 0, TimeSpan.Zero), scene.Metadata.AcquiredAt);
+        Assert.False(scene.AcquisitionTimeAssumed);
+        Assert.Equal(2.0, scene.GeoReference!.Transform.PixelWidth);
+        Assert.Equal(2.0, scene.Metadata.GroundSampleDistance);
+    }
+
+    [Fact]
+    public async Task Ingest_InvalidMessage_IsQuarantinedAndRecorded()
+    {
+        var h = new PipelineHarness();
+
+        await h.Ingest.HandleAsync("{not json", CancellationToken.None);
+
+        var rejection = Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None));
+        Assert.Equal(RejectionCode.InvalidMessage, rejection.Code);
+        Assert.Equal("{not json"u8.ToArray(), h.Blobs.Get(StorageNames.QuarantineContainer, rejection.QuarantineBlob!));
+    }
+
+    [Fact]
+    public async Task Reconciler_UploadsWithoutSceneOrRejection_AreEnqueuedAgain()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "done.tif", SyntheticTiffDecoder.Create(64, 64));
+        await h.UploadAsync(Aoi, "empty.tif", []);
+        await h.DrainAsync();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/missed.tif", SyntheticTiffDecoder.Create(64, 64, bands: 1));
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/missed.tif.json", "{}"u8.ToArray());
+
+        var count = await h.Reconciler.ReconcileAsync(CancellationToken.None);
+
+        Assert.Equal(1, count);
+        var message = JsonSerializer.Deserialize<SceneIngestMessage>(Assert.Single(h.Queue.Peek(StorageNames.SceneIngestQueue)), PipelineJson.Options)!;
+        Assert.Equal($"{Aoi}/missed.tif", message.BlobName);
+    }
+
+    [Fact]
+    public async Task Report_RecordsCustodyOfEveryStep()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(64, 64));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(64, 64, change: (5, 5, 5)));
+        await h.DrainAsync();
+
+        var after = (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null);
+        var steps = (await h.Catalog.GetCustodyAsync(after.Id, CancellationToken.None)).Select(c => c.Step).ToArray();
+        Assert.Equal(["received", "hashed", "ingested", "scored", "reported"], steps);
+    }
+}
