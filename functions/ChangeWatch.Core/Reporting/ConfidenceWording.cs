@@ -11,6 +11,15 @@ namespace ChangeWatch.Core.Reporting;
 /// </summary>
 public static class ConfidenceWording
 {
+    // The model's change-type labels as analysts read them; other labels read with hyphens as spaces.
+    private static readonly Dictionary<string, string> ChangeTypeWording = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["object-build-up"] = "object build-up",
+        ["object-departure"] = "object departure",
+        ["earthworks-construction"] = "earthworks/construction",
+        ["vegetation-seasonal"] = "vegetation/seasonal",
+    };
+
     /// <summary>
     /// The band word for <paramref name="probability"/> (0-1), e.g. "likely".
     /// Throws <see cref="ArgumentOutOfRangeException"/> for NaN or values outside 0-1.
@@ -36,8 +45,8 @@ public static class ConfidenceWording
 
     /// <summary>
     /// The assessment sentence of a site, e.g. "assessed as likely change of interest (object build-up)": the band word
-    /// of <paramref name="probability"/> and the change type label with hyphens read as spaces. A null or blank label
-    /// leaves out the parenthesis. Throws like <see cref="Band"/>.
+    /// of <paramref name="probability"/> and the change type in words (<see cref="ChangeTypeWords"/>). A null or blank
+    /// label leaves out the parenthesis. Throws like <see cref="Band"/>.
     /// </summary>
     public static string Assess(double probability, string? changeType)
     {
@@ -47,6 +56,18 @@ public static class ConfidenceWording
             : $"assessed as {band} change of interest";
         return string.IsNullOrWhiteSpace(changeType)
             ? sentence
-            : $"{sentence} ({changeType.Trim().Replace('-', ' ')})";
+            : $"{sentence} ({ChangeTypeWords(changeType)})";
+    }
+
+    /// <summary>
+    /// A change-type label in words: "object-build-up" reads "object build-up", "object-departure" "object departure",
+    /// "earthworks-construction" "earthworks/construction", "vegetation-seasonal" "vegetation/seasonal"; any other
+    /// label reads with its hyphens as spaces.
+    /// </summary>
+    public static string ChangeTypeWords(string changeType)
+    {
+        ArgumentNullException.ThrowIfNull(changeType);
+        var label = changeType.Trim();
+        return ChangeTypeWording.TryGetValue(label, out var words) ? words : label.Replace('-', ' ');
     }
 }

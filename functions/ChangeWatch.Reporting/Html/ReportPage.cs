@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 
 namespace ChangeWatch.Reporting.Html;
@@ -20,8 +21,6 @@ internal sealed record PageImages(
 /// </summary>
 internal static class ReportPage
 {
-    private const string BaselineKind = "baseline-registered";
-
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private const string Css = """
@@ -40,7 +39,7 @@ internal static class ReportPage
 
     public static byte[] Write(ReportModel report, PageImages images)
     {
-        var isBaseline = string.Equals(report.Kind, BaselineKind, StringComparison.Ordinal);
+        var isBaseline = string.Equals(report.Kind, ReportKinds.BaselineRegistered, StringComparison.Ordinal);
         var h = new StringBuilder(16 * 1024);
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n")

@@ -1,0 +1,193 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Reporting;
+
+namespace ChangeWatch.Reporting.Tests;
+
+public sealed class SiteClustererTests
+{
+    private static readonly ScenePlacement AtOrigin = new(0, 0, 1000, 1000);
+
+    private readonly FakeGeoLocator _geo = new();
+
+    private IReadOnlyList<SiteModel> Cluster(params TileResult[] tiles) =>
+        new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, null, null, tiles);
+
+    [Fact]
+    public void Cluster_EdgeAdjacentTiles_MergeIntoOneSite()
+    {
+        var sites = Cluster(
+            Some.Tile(0, 0, bounds: new PixelWindow(200, 10, 24, 20), changedPixels: 300),
+            Some.Tile(0, 1, bounds: new PixelWindow(224, 12, 30, 30), changedPixels: 500));
+
+        var site = Assert.Single(sites);
+        Assert.Equal(["0_0", "0_1"], site.Tiles);
+        Assert.Equal(new PixelWindow(200, 10, 54, 32), site.GridBounds);
+        Assert.Equal(800, site.ChangedPixels);
+    }
+
+    [Fact]
+    public void Cluster_DiagonalTiles_MergeIntoOneSite()
+    {
+        var site = Assert.Single(Cluster(Some.Tile(0, 0), Some.Tile(1, 1)));
+
+        Assert.Equal(["0_0", "1_1"], site.Tiles);
+    }
+
+    [Fact]
+    public void Cluster_TilesOneColumnApart_StaySeparateSites()
+    {
+        var sites = Cluster(Some.Tile(0, 0), Some.Tile(0, 2), Some.Tile(3, 0));
+
+        Assert.Equal(3, sites.Count);
+        Assert.All(sites, s => Assert.Single(s.Tiles));
+    }
+
+    [Fact]
+    public void Cluster_AnyInputOrder_GivesIdsByProbabilityThenPosition()
+    {
+        TileResult[] tiles =
+        [
+            Some.Tile(2, 2, probability: 0.7),
+            Some.Tile(0, 3, probability: 0.9),
+            Some.Tile(0, 0, probability: 0.7),
+            Some.Tile(4, 0, probability: 0.95),
+        ];
+
+        var forward = Cluster(tiles);
+        var backward = Cluster([.. tiles.Reverse()]);
+
+        Assert.Equal(["S1", "S2", "S3", "S4"], forward.Select(s => s.Id));
+        Assert.Equal(["4_0", "0_3", "0_0", "2_2"], forward.Select(s => s.Tiles[0]));
+        Assert.Equal(forward.Select(s => (s.Id, s.Tiles[0])), backward.Select(s => (s.Id, s.Tiles[0])));
+        Assert.Equal("chips/S2-before.png", forward[1].BeforeChip);
+        Assert.Equal("chips/S2-after.png", forward[1].AfterChip);
+    }
+
+    [Fact]
+    public void Cluster_SiteOfSeveralTiles_TakesMaxProbabilityMostFrequentTypeMaxShiftMeanMask()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0, probability: 0.7, changeType: "earthworks", masked: 0.1, shiftX: 3, shiftY: 4),
+            Some.Tile(0, 1, probability: 0.96, changeType: "object-build-up", masked: 0.2),
+            Some.Tile(1, 0, probability: 0.65, changeType: "earthworks", masked: 0.3, shiftX: 1)));
+
+        Assert.Equal(0.96, site.Probability);
+        Assert.Equal("earthworks", site.ChangeType);
+        Assert.Equal(5.0, site.MaxShift, 9);
+        Assert.Equal(0.2, site.MaskedFraction, 9);
+        Assert.Equal("assessed as almost certain change of interest (earthworks)", site.Assessment);
+    }
+
+    [Fact]
+    public void Cluster_UnflaggedOrUnassessableTiles_AreIgnored()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0),
+            Some.Tile(0, 1, flagged: false),
+            Some.Tile(0, 2, assessable: false)));
+
+        Assert.Equal(["0_0"], site.Tiles);
+    }
+
+    [Fact]
+    public void Cluster_TileWithoutChangeBounds_UsesItsCoreClippedToTheScene()
+    {
+        var placement = new ScenePlacement(0, 0, 300, 1000);
+
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), placement, null, null, [Some.Tile(0, 1)]));
+
+        Assert.Equal(new PixelWindow(224, 0, 76, 224), site.GridBounds);
+    }
+
+    [Fact]
+    public void Cluster_ScenePlacedOffOrigin_SceneBoundsAreShifted()
+    {
+        var placement = new ScenePlacement(100, 50, 600, 600);
+
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), placement, null, null,
+            [Some.Tile(1, 1, bounds: new PixelWindow(300, 260, 10, 8), changedPixels: 40)]));
+
+        Assert.Equal(new PixelWindow(300, 260, 10, 8), site.GridBounds);
+        Assert.Equal(new PixelWindow(200, 210, 10, 8), site.SceneBounds);
+    }
+
+    [Fact]
+    public void Cluster_GroundSampleDistanceKnown_AreaIsPixelsTimesGsdSquared()
+    {
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, Some.Utm(pixel: 10), 0.5,
+            [Some.Tile(0, 0, changedPixels: 100), Some.Tile(0, 1, changedPixels: 50)]));
+
+        Assert.Equal(37.5, site.AreaSquareMetres);
+    }
+
+    [Fact]
+    public void Cluster_NoGsdButProjectedGeotransform_AreaUsesPixelSize()
+    {
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, Some.Utm(pixel: 10), null,
+            [Some.Tile(0, 0, changedPixels: 150)]));
+
+        Assert.Equal(15_000, site.AreaSquareMetres);
+    }
+
+    [Fact]
+    public void Cluster_NoGsdAndGeographicCoordinates_AreaIsUnknown()
+    {
+        var wgs84 = new GeoReference(4326, new GeoTransform(16, 0.0001, 0, 48, 0, -0.0001));
+
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, wgs84, null,
+            [Some.Tile(0, 0, changedPixels: 150)]));
+
+        Assert.Null(site.AreaSquareMetres);
+    }
+
+    [Fact]
+    public void Cluster_Georeferenced_LocatesTheChangedPixelWeightedCentroid()
+    {
+        // Scene placed at grid (224, 0); its own transform starts there. Boxes centred at grid (234, 25) weight 300
+        // and (452, 125) weight 100: centroid (288.5, 50) grid = (64.5, 50) scene px = (500 645, 3 999 500) map.
+        var placement = new ScenePlacement(224, 0, 600, 600);
+
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), placement, Some.Utm(), null,
+        [
+            Some.Tile(0, 1, bounds: new PixelWindow(230, 20, 8, 10), changedPixels: 300),
+            Some.Tile(0, 2, bounds: new PixelWindow(448, 120, 8, 10), changedPixels: 100),
+        ]));
+
+        var call = Assert.Single(_geo.Calls);
+        Assert.Equal(32633, call.Epsg);
+        Assert.Equal(500_645, call.X, 6);
+        Assert.Equal(3_999_500, call.Y, 6);
+        Assert.Equal(call.Y / 100_000, site.Latitude);
+        Assert.Equal(call.X / 100_000, site.Longitude);
+    }
+
+    [Fact]
+    public void Cluster_NotGeoreferenced_HasNoLatitudeLongitude()
+    {
+        var site = Assert.Single(Cluster(Some.Tile(0, 0)));
+
+        Assert.Null(site.Latitude);
+        Assert.Null(site.Longitude);
+        Assert.Empty(_geo.Calls);
+    }
+
+    [Fact]
+    public void Cluster_UnsupportedCoordinateSystem_HasNoLatitudeLongitude()
+    {
+        var other = new GeoReference(3857, new GeoTransform(0, 10, 0, 0, 0, -10));
+
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, other, null, [Some.Tile(0, 0)]));
+
+        Assert.Null(site.Latitude);
+        Assert.Single(_geo.Calls);
+    }
+
+    [Fact]
+    public void Cluster_SameTileTwice_Throws() =>
+        Assert.Throws<ArgumentException>(() => Cluster(Some.Tile(0, 0), Some.Tile(0, 0)));
+
+    [Fact]
+    public void Cluster_NothingFlagged_GivesNoSites() =>
+        Assert.Empty(Cluster(Some.Tile(0, 0, flagged: false)));
+}
