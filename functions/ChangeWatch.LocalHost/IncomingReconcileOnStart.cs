@@ -1,0 +1,55 @@
+using ChangeWatch.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ChangeWatch.LocalHost;
+
+/// <summary>
+/// Runs <see cref="IncomingReconciler"/> once, after the host (and so the triggers) has started. A failure is logged
+/// and does not stop the host: the triggers keep running and the next start reconciles again.
+/// </summary>
+internal sealed partial class IncomingReconcileOnStart(
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<IncomingReconcileOnStart> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // stopped before it started
+            }
+        }
+
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var reconciler = scope.ServiceProvider.GetRequiredService<IncomingReconciler>();
+            var count = await reconciler.ReconcileAsync(stoppingToken).ConfigureAwait(false);
+            LogReconciled(logger, count);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // host stopping
+        }
+#pragma warning disable CA1031 // a failed reconcile must not take the triggers down with it
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogReconcileFailed(logger, exception);
+        }
+    }
+
+    [LoggerMessage(3101, LogLevel.Information, "Start-up reconcile of incoming finished: {Count} uploads enqueued again")]
+    private static partial void LogReconciled(ILogger logger, int count);
+
+    [LoggerMessage(3102, LogLevel.Error, "Start-up reconcile of incoming failed; triggers keep running")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+}
