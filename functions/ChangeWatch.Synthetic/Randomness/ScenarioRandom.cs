@@ -1,4 +1,4 @@
-namespace ChangeWatch.Synthetic.Randomness;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>
 /// The generator's own pseudo-random source: xoshiro256** seeded through SplitMix64. The same seed gives the same

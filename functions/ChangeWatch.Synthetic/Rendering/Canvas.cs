@@ -1,5 +1,4 @@
 using ChangeWatch.Core.Imaging;
-using ChangeWatch.Synthetic.Randomness;
 
 namespace ChangeWatch.Synthetic.Rendering;
 

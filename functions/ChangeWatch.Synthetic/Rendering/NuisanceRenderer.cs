@@ -1,6 +1,3 @@
-using ChangeWatch.Synthetic.Randomness;
-using ChangeWatch.Synthetic.Scenes;
-
 namespace ChangeWatch.Synthetic.Rendering;
 
 /// <summary>Applies a <see cref="Nuisance"/> to a canvas: seasonal shift, blur, haze, gain and offset, misregistration.</summary>

@@ -1,5 +1,3 @@
-using ChangeWatch.Synthetic.Scenes;
-
 namespace ChangeWatch.Synthetic.Rendering;
 
 /// <summary>A placed event: everything decided at placement time, so rendering draws no placement randomness.</summary>

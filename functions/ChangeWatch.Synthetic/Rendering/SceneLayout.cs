@@ -1,5 +1,3 @@
-using ChangeWatch.Synthetic.Randomness;
-
 namespace ChangeWatch.Synthetic.Rendering;
 
 /// <summary>

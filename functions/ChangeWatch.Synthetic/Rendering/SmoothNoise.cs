@@ -1,5 +1,3 @@
-using ChangeWatch.Synthetic.Randomness;
-
 namespace ChangeWatch.Synthetic.Rendering;
 
 /// <summary>Value noise: random values on a coarse lattice, smoothstep-interpolated, summed over octaves. Roughly in [-1, 1].</summary>

@@ -7,7 +7,7 @@ internal readonly record struct Spectrum(float R, float G, float B, float Nir, f
 
     public Spectrum Scale(float f) => new(R * f, G * f, B * f, Nir * f, Vegetation);
 
-    public Spectrum Jitter(Randomness.ScenarioRandom rng, float amount)
+    public Spectrum Jitter(ScenarioRandom rng, float amount)
     {
         var common = (float)rng.Range(-amount, amount);
         return new Spectrum(

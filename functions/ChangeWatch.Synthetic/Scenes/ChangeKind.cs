@@ -1,4 +1,4 @@
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>Kinds of change of interest the generator places (nuisances are never a change kind).</summary>
 public enum ChangeKind

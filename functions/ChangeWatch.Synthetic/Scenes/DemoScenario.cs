@@ -1,6 +1,6 @@
 using ChangeWatch.Core.Imaging;
 
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>
 /// The fixed demo pair: a 1024 × 1024 RGB + NIR area where, in the after image, vehicles and equipment gather at two

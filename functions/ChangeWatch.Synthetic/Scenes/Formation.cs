@@ -1,4 +1,4 @@
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>How a group of vehicles is arranged.</summary>
 public enum Formation

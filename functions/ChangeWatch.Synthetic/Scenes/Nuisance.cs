@@ -1,6 +1,4 @@
-using ChangeWatch.Synthetic.Randomness;
-
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>How strong a randomly drawn set of nuisances is.</summary>
 public enum NuisanceLevel

@@ -1,6 +1,6 @@
 using ChangeWatch.Core.Imaging;
 
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>One change of interest as rendered: its kind, where its labelled pixels lie and how many objects it holds.</summary>
 /// <param name="Kind">What changed.</param>

@@ -1,6 +1,6 @@
 using ChangeWatch.Core.Imaging;
 
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>
 /// A rendered before/after pair of the same area with its exact labels. Both rasters hold R, G, B (and NIR when

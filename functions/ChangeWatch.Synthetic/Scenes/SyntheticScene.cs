@@ -1,8 +1,7 @@
 using ChangeWatch.Core.Imaging;
-using ChangeWatch.Synthetic.Randomness;
 using ChangeWatch.Synthetic.Rendering;
 
-namespace ChangeWatch.Synthetic.Scenes;
+namespace ChangeWatch.Synthetic;
 
 /// <summary>
 /// Builds a synthetic before/after pair of one area: a landscape (smooth-noise terrain, fields with crop rows, roads,
