@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Reporting;
+using ChangeWatch.LocalHost;
+using ChangeWatch.Synthetic.Scenes;
+using Microsoft.Extensions.Hosting;
+
+namespace ChangeWatch.Cli.Demo;
+
+/// <summary>
+/// The end-to-end demo: a private Azurite, the local host, a synthetic before/after pair of an area where vehicles and
+/// equipment gather, both uploaded, the report waited for, downloaded and summarised; everything it started is stopped.
+/// </summary>
+public sealed class DemoRunner(TextWriter output)
+{
+    /// <summary>AOI the demo uses.</summary>
+    public const string Aoi = "demo-area";
+
+    /// <summary>Runs the demo; returns 0 when a report was written and its sites cover every placed build-up.</summary>
+    public async Task<int> RunAsync(string outputFolder, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        output.WriteLine("ChangeWatch demo: synthetic area, vehicles and equipment gathering between two dates.");
+        output.WriteLine("1/5 starting Azurite (in memory, private ports)...");
+        await using var azurite = await AzuriteEmulator.StartAsync(null, TimeSpan.FromSeconds(90), output.WriteLine, cancellationToken);
+        var configuration = CliConfiguration.Build(new Dictionary<string, string?>
+        {
+            [StorageNames.Connection] = azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            [LocalHostBuilder.HostIdSetting] = "changewatch-demo",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:ChangeWatch"] = "Warning",
+        });
+
+        output.WriteLine("2/5 starting the local host (WebJobs SDK: blob trigger on incoming, queue triggers)...");
+        using var host = LocalHostBuilder.Create(configuration).Build();
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            output.WriteLine("3/5 generating the synthetic before/after pair (1024 x 1024 px, 0.5 m, UTM 36N)...");
+            var pair = DemoScenario.Render();
+            var inputs = Path.Combine(outputFolder, "inputs");
+            var (beforeFiles, afterFiles) = DemoImagery.Write(pair, inputs);
+
+            var storage = new StorageSession(configuration);
+            var uploader = new Uploader(storage.Blobs);
+            var watcher = new PipelineWatcher(storage.Catalog);
+            output.WriteLine("4/5 uploading and processing...");
+            var before = await uploader.UploadAsync(beforeFiles.Image, Aoi, beforeFiles.Sidecar, cancellationToken);
+            output.WriteLine($"    uploaded incoming/{before.BlobName} (scene {before.SceneId})");
+            using (var progress = new ConsoleProgress("    baseline"))
+            {
+                await watcher.WaitAsync(before, SceneStatus.Reported, timeout, progress, cancellationToken);
+            }
+
+            output.WriteLine("    baseline registered");
+            var endToEnd = Stopwatch.StartNew();
+            var after = await uploader.UploadAsync(afterFiles.Image, Aoi, afterFiles.Sidecar, cancellationToken);
+            output.WriteLine($"    uploaded incoming/{after.BlobName} (scene {after.SceneId})");
+            SceneRecord scene;
+            using (var progress = new ConsoleProgress("    new scene"))
+            {
+                scene = await watcher.WaitAsync(after, SceneStatus.Reported, timeout, progress, cancellationToken);
+            }
+
+            endToEnd.Stop();
+            output.WriteLine("5/5 downloading the report...");
+            var reportFolder = Path.Combine(outputFolder, "report");
+            await DownloadAsync(storage, $"{scene.Aoi}/{scene.Id}/", reportFolder, cancellationToken);
+            var report = JsonSerializer.Deserialize<ReportModel>(
+                await File.ReadAllTextAsync(Path.Combine(reportFolder, ReportPaths.Json), cancellationToken), PipelineJson.Options)
+                ?? throw new InvalidOperationException("report.json is empty.");
+            return Summarise(report, pair, reportFolder, endToEnd.Elapsed, total.Elapsed);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private int Summarise(ReportModel report, SyntheticPair pair, string reportFolder, TimeSpan endToEnd, TimeSpan total)
+    {
+        output.WriteLine();
+        output.WriteLine($"Report: {report.Kind}, status {report.Status}; {report.Tiles.Total} tiles, {report.Tiles.Flagged} flagged; model {report.ModelVersion}");
+        output.WriteLine($"Sites ({report.Sites.Count}):");
+        foreach (var site in report.Sites)
+        {
+            var where = site.Latitude is { } lat && site.Longitude is { } lon
+                ? string.Create(CultureInfo.InvariantCulture, $"{lat:F5}, {lon:F5}")
+                : "not georeferenced";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {site.Id,-4} {site.Probability,6:P0}  {site.Assessment}; at {where}; {site.AreaSquareMetres ?? 0:F0} m2 changed; tiles {string.Join(' ', site.Tiles)}"));
+        }
+
+        var buildUps = pair.Changes.Where(c => c.Kind is ChangeKind.ObjectBuildUp or ChangeKind.Earthworks).ToList();
+        var covered = buildUps.Count(c => report.Sites.Any(s => Overlaps(s.SceneBounds, c.Bounds)));
+        output.WriteLine($"Ground truth: {covered} of {buildUps.Count} placed build-ups and earthworks overlap a reported site.");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"End-to-end time (upload of the new scene to its report): {endToEnd.TotalSeconds:F1} s; whole demo {total.TotalSeconds:F1} s."));
+        output.WriteLine($"Open the report: {Path.GetFullPath(Path.Combine(reportFolder, ReportPaths.Html))}");
+        if (report.Sites.Count == 0 || covered < buildUps.Count)
+        {
+            output.WriteLine("The demo expected every placed build-up to be covered by a site; it was not.");
+            return 2;
+        }
+
+        return 0;
+    }
+
+    private static bool Overlaps(PixelWindow a, PixelWindow b) =>
+        a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
+
+    private static async Task DownloadAsync(StorageSession storage, string prefix, string folder, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in storage.Blobs.ListAsync(StorageNames.ReportsContainer, prefix, cancellationToken))
+        {
+            var relative = blob.Name[prefix.Length..];
+            if (!BlobPath.IsSafeFileName(Path.GetFileName(relative)) || relative.Contains("..", StringComparison.Ordinal))
+            {
+                continue; // blob names are never trusted as paths
+            }
+
+            var target = Path.GetFullPath(Path.Combine(folder, relative));
+            if (!target.StartsWith(Path.GetFullPath(folder), StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var stream = await storage.Blobs.OpenReadAsync(StorageNames.ReportsContainer, blob.Name, cancellationToken);
+            if (stream is null)
+            {
+                continue;
+            }
+
+            await using (stream)
+            await using (var file = File.Create(target))
+            {
+                await stream.CopyToAsync(file, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using ChangeWatch.Cli;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.LocalHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace ChangeWatch.Integration.Tests;
+
+/// <summary>
+/// One real Azurite (in memory, private ports, installed from package.json if needed) and one local host on it, shared
+/// by the tests of <see cref="PipelineCollection"/>; both are stopped when the tests end.
+/// </summary>
+public sealed class PipelineFixture : IAsyncLifetime
+{
+    private AzuriteEmulator? _azurite;
+    private IHost? _host;
+
+    public IConfiguration Configuration { get; private set; } = new ConfigurationBuilder().Build();
+
+    public StorageSession Storage { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _azurite = await AzuriteEmulator.StartAsync(RepositoryPaths.Root, TimeSpan.FromSeconds(120), null, CancellationToken.None);
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageNames.Connection] = _azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+            [LocalHostBuilder.HostIdSetting] = "changewatch-tests",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }).Build();
+        Storage = new StorageSession(Configuration);
+        _host = LocalHostBuilder.Create(Configuration).Build();
+        await _host.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(10));
+            _host.Dispose();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
+{
+    public const string Name = "pipeline on Azurite";
+}
