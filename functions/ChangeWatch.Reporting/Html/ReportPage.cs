@@ -154,7 +154,7 @@ internal static class ReportPage
             h.Append("<tr><td>").Append(E(s.Id))
                 .Append("</td><td>").Append(E(s.Assessment))
                 .Append("</td><td class=\"num\">").Append(E(Percent(s.Probability)))
-                .Append("</td><td>").Append(E(s.ChangeType))
+                .Append("</td><td>").Append(E(ConfidenceWording.ChangeTypeWords(s.ChangeType)))
                 .Append("</td><td>").Append(s.Latitude is { } lat && s.Longitude is { } lon
                     ? E(string.Create(Inv, $"{lat:F5}, {lon:F5}"))
                     : "not georeferenced")
