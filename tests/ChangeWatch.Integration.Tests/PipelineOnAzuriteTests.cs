@@ -6,6 +6,7 @@ using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.Imaging;
+using ChangeWatch.Reporting.Json;
 
 namespace ChangeWatch.Integration.Tests;
 
@@ -126,7 +127,9 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
         await using var stream = await fixture.Storage.Blobs.OpenReadAsync(StorageNames.ReportsContainer,
             $"{scene!.Aoi}/{scene.Id}/{ReportPaths.Json}", CancellationToken.None);
         Assert.NotNull(stream);
-        return (await JsonSerializer.DeserializeAsync<ReportModel>(stream, PipelineJson.Options))!;
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return ReportJson.Deserialize(buffer.ToArray())!;
     }
 
     private async Task<int> CountReportsReadyAsync(SceneId sceneId)

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.LocalHost;
+using ChangeWatch.Reporting.Json;
 using ChangeWatch.Synthetic.Scenes;
 using Microsoft.Extensions.Hosting;
 
@@ -71,8 +71,7 @@ public sealed class DemoRunner(TextWriter output)
             output.WriteLine("5/5 downloading the report...");
             var reportFolder = Path.Combine(outputFolder, "report");
             await DownloadAsync(storage, $"{scene.Aoi}/{scene.Id}/", reportFolder, cancellationToken);
-            var report = JsonSerializer.Deserialize<ReportModel>(
-                await File.ReadAllTextAsync(Path.Combine(reportFolder, ReportPaths.Json), cancellationToken), PipelineJson.Options)
+            var report = ReportJson.Deserialize(await File.ReadAllBytesAsync(Path.Combine(reportFolder, ReportPaths.Json), cancellationToken))
                 ?? throw new InvalidOperationException("report.json is empty.");
             return Summarise(report, pair, reportFolder, endToEnd.Elapsed, total.Elapsed);
         }
