@@ -19,6 +19,9 @@ namespace ChangeWatch.Imaging.Bitmaps;
 /// </summary>
 internal sealed class BitmapRasterSource : IRasterSource
 {
+    // 14-byte file header + the smallest (12-byte OS/2 core) info header.
+    private const int MinimumBmpBytes = 26;
+
     private readonly Image _image;
     private bool _disposed;
 
@@ -34,6 +37,15 @@ internal sealed class BitmapRasterSource : IRasterSource
     {
         var configuration = ConfigurationFor(format);
         var start = stream.Position;
+        Span<byte> magic = stackalloc byte[RasterFormatSniffer.HeaderLength];
+        var signed = RasterFormatSniffer.Detect(magic[..stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false)]) == format;
+        stream.Position = start;
+        if (signed && format == RasterFormat.Bmp && stream.Length - start < MinimumBmpBytes)
+        {
+            // ImageSharp reports a BMP without its info header as "not supported"; it is a truncated file.
+            throw new RejectedInputException(RejectionCode.CorruptImage, "The BMP file ends inside its headers.");
+        }
+
         IImageInfo? header;
         try
         {
@@ -41,12 +53,12 @@ internal sealed class BitmapRasterSource : IRasterSource
         }
         catch (Exception e) when (IsDecodeFailure(e))
         {
-            throw Map(e, format);
+            throw Map(e, format, signed);
         }
 
         if (header is null)
         {
-            throw new RejectedInputException(RejectionCode.UnsupportedFormat, $"The bytes are not a readable {format} image.");
+            throw new RejectedInputException(signed ? RejectionCode.CorruptImage : RejectionCode.UnsupportedFormat, $"The bytes are not a readable {format} image.");
         }
 
         if (header.Width <= 0 || header.Height <= 0)
@@ -76,7 +88,7 @@ internal sealed class BitmapRasterSource : IRasterSource
         }
         catch (Exception e) when (IsDecodeFailure(e))
         {
-            throw Map(e, format);
+            throw Map(e, format, signed);
         }
 
         if (image.Width != header.Width || image.Height != header.Height)
@@ -211,8 +223,11 @@ internal sealed class BitmapRasterSource : IRasterSource
         e is not (RejectedInputException or OperationCanceledException or OutOfMemoryException)
         && (e is not IOException || e is EndOfStreamException);
 
-    private static RejectedInputException Map(Exception e, RasterFormat format) => e switch
+    // A file that starts with the format's signature but that the decoder cannot recognise is damaged (e.g. a BMP
+    // file header with nothing after it); one without the signature is simply not that format.
+    private static RejectedInputException Map(Exception e, RasterFormat format, bool signed) => e switch
     {
+        UnknownImageFormatException when signed => new RejectedInputException(RejectionCode.CorruptImage, $"The {format} signature is followed by unreadable data.", e),
         UnknownImageFormatException => new RejectedInputException(RejectionCode.UnsupportedFormat, $"The bytes are not a readable {format} image.", e),
         NotSupportedException => new RejectedInputException(RejectionCode.UnsupportedFormat, $"This {format} variant is not supported: {e.Message}", e),
         _ => new RejectedInputException(RejectionCode.CorruptImage, $"The {format} image could not be decoded: {e.Message}", e),
