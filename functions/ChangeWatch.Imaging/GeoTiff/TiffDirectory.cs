@@ -166,15 +166,18 @@ internal sealed class TiffDirectory
         return one[0];
     }
 
-    /// <summary>All values of an integer tag (BYTE, SHORT, LONG, LONG8 and signed forms), or null when absent.</summary>
-    public ulong[]? GetIntegers(ushort tag)
+    /// <summary>
+    /// The first <paramref name="limit"/> values (all by default) of an integer tag (BYTE, SHORT, LONG, LONG8 and signed
+    /// forms), or null when absent.
+    /// </summary>
+    public ulong[]? GetIntegers(ushort tag, int limit = int.MaxValue)
     {
         if (!_entries.TryGetValue(tag, out var e))
         {
             return null;
         }
 
-        var values = new ulong[e.Count];
+        var values = new ulong[Math.Min(e.Count, (ulong)limit)];
         ReadIntegers(e, values);
         return values;
     }

@@ -13,6 +13,12 @@ internal sealed class TiffLayout
     /// <summary>Largest decoded tile accepted (a tile is decoded whole).</summary>
     internal const long MaxTileBytes = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Most strips or tiles accepted (their offset tables then take at most 32 MiB). A 100 000 × 100 000 image in
+    /// 256-pixel tiles has 153 000; 16 planar bands of single-row strips of 100 000 rows have 1.6 million.
+    /// </summary>
+    internal const ulong MaxChunks = 2_000_000;
+
     private TiffLayout()
     {
     }
@@ -89,13 +95,13 @@ internal sealed class TiffLayout
             throw Unsupported($"TIFF compression {compression} is not supported (none, LZW, Deflate and PackBits are).");
         }
 
-        var bits = dir.GetIntegers(TiffTags.BitsPerSample) ?? [1];
+        var bits = dir.GetIntegers(TiffTags.BitsPerSample, (int)bands) ?? [1];
         if (bits.Any(b => b != bits[0]))
         {
             throw Unsupported("TIFF bands with different bit depths are not supported.");
         }
 
-        var sampleKinds = dir.GetIntegers(TiffTags.SampleFormat) ?? [1];
+        var sampleKinds = dir.GetIntegers(TiffTags.SampleFormat, (int)bands) ?? [1];
         if (sampleKinds.Any(k => k != sampleKinds[0]))
         {
             throw Unsupported("TIFF bands with different sample formats are not supported.");
@@ -165,14 +171,20 @@ internal sealed class TiffLayout
         var across = (int)((w + (long)chunkWidth - 1) / chunkWidth);
         var down = (int)((h + (long)chunkHeight - 1) / chunkHeight);
         var expected = (ulong)across * (ulong)down * (planar ? bands : 1UL);
+        if (expected > MaxChunks)
+        {
+            throw Unsupported(string.Create(CultureInfo.InvariantCulture,
+                $"The TIFF image is cut into {expected} strips or tiles; at most {MaxChunks} are supported."));
+        }
+
         if (dir.CountOf(offsetsTag) < expected || dir.CountOf(countsTag) < expected)
         {
             throw TiffDirectory.Corrupt(string.Create(CultureInfo.InvariantCulture,
                 $"The TIFF file lists {dir.CountOf(offsetsTag)} chunk offsets and {dir.CountOf(countsTag)} byte counts; the image needs {expected}."));
         }
 
-        var offsets = dir.GetIntegers(offsetsTag)!;
-        var counts = dir.GetIntegers(countsTag)!;
+        var offsets = dir.GetIntegers(offsetsTag, (int)expected)!;
+        var counts = dir.GetIntegers(countsTag, (int)expected)!;
         var length = (ulong)dir.Length;
         var chunkRowBytes = (ulong)chunkWidth * (planar ? 1UL : bands) * (ulong)bytesPerSample;
         for (var i = 0; i < (int)expected; i++)
