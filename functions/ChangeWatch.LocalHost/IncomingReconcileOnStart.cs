@@ -6,12 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace ChangeWatch.LocalHost;
 
 /// <summary>
-/// Runs <see cref="IncomingReconciler"/> once, after the host (and so the triggers) has started. A failure is logged
-/// and does not stop the host: the triggers keep running and the next start reconciles again.
+/// Runs <see cref="IncomingReconciler"/> once, <see cref="Delay"/> after the host (and so the triggers) has started. A
+/// failure is logged and does not stop the host: the triggers keep running and the next start reconciles again.
 /// </summary>
+/// <remarks>
+/// The delay lets the blob trigger's own first scan (which picks up uploads that have no receipt yet) record its
+/// uploads first, so the reconciler only re-enqueues what that scan cannot see: uploads whose receipt exists but whose
+/// ingest message was lost. Ingest is idempotent, so an overlap costs work, not correctness.
+/// </remarks>
 internal sealed partial class IncomingReconcileOnStart(
     IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<IncomingReconcileOnStart> logger) : BackgroundService
 {
+    /// <summary>Time between host start and the reconcile.</summary>
+    public static TimeSpan Delay { get; } = TimeSpan.FromSeconds(60);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,6 +38,7 @@ internal sealed partial class IncomingReconcileOnStart(
 
         try
         {
+            await Task.Delay(Delay, stoppingToken).ConfigureAwait(false);
             using var scope = scopes.CreateScope();
             var reconciler = scope.ServiceProvider.GetRequiredService<IncomingReconciler>();
             var count = await reconciler.ReconcileAsync(stoppingToken).ConfigureAwait(false);

@@ -1,7 +1,9 @@
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Ports;
-using ChangeWatch.Detection;
-using ChangeWatch.Imaging;
+using ChangeWatch.Detection.Scoring;
+using ChangeWatch.Imaging.Decoding;
+using ChangeWatch.Imaging.Geo;
+using ChangeWatch.Imaging.GeoTiff;
 using ChangeWatch.Reporting;
 using ChangeWatch.Runtime.Storage;
 using Microsoft.Extensions.Configuration;

@@ -5,7 +5,7 @@ using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
-using ChangeWatch.Imaging;
+using ChangeWatch.Imaging.Decoding;
 using ChangeWatch.Reporting.Json;
 
 namespace ChangeWatch.Integration.Tests;
@@ -46,11 +46,11 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
         var copy = Path.Combine(_temp, "scene-again.tif");
         File.Copy(file, copy);
 
-        var second = await new Uploader(fixture.Storage.Blobs).UploadAsync(copy, aoi, WriteSidecar(copy, Sidecar("2026-03-01T09:00:00Z")), CancellationToken.None);
-        await WaitUntilAsync(async () => await fixture.Storage.Catalog.GetUploadAsync(second.BlobName, CancellationToken.None) is not null);
+        var second = await new Uploader(fixture.Storage.Blobs).UploadAsync(copy, aoi, WriteSidecar(copy, Sidecar("2026-03-01T09:00:00Z")), TestContext.Current.CancellationToken);
+        await WaitUntilAsync(async () => await fixture.Storage.Catalog.GetUploadAsync(second.BlobName, TestContext.Current.CancellationToken) is not null);
 
         Assert.Equal(first.SceneId, second.SceneId);
-        Assert.Single(await fixture.Storage.Catalog.ListScenesAsync(aoi, CancellationToken.None));
+        Assert.Single(await fixture.Storage.Catalog.ListScenesAsync(aoi, TestContext.Current.CancellationToken));
         Assert.Equal(1, await CountReportsReadyAsync(first.SceneId));
     }
 
@@ -60,16 +60,16 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
         const string aoi = "corrupt-then-good";
         var corrupt = Path.Combine(_temp, "corrupt.tif");
         var good = WriteSyntheticScene("good.tif", seed: 11);
-        await File.WriteAllBytesAsync(corrupt, [.. File.ReadAllBytes(good).Take(300)]);
+        await File.WriteAllBytesAsync(corrupt, [.. File.ReadAllBytes(good).Take(300)], TestContext.Current.CancellationToken);
 
-        var rejected = await new Uploader(fixture.Storage.Blobs).UploadAsync(corrupt, aoi, null, CancellationToken.None);
+        var rejected = await new Uploader(fixture.Storage.Blobs).UploadAsync(corrupt, aoi, null, TestContext.Current.CancellationToken);
         var ex = await Assert.ThrowsAsync<UploadRejectedException>(() =>
-            new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(rejected, SceneStatus.Reported, Timeout, null, CancellationToken.None));
+            new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(rejected, SceneStatus.Reported, Timeout, null, TestContext.Current.CancellationToken));
         var goodReceipt = await UploadAndWaitAsync(good, aoi, Sidecar("2026-03-02T09:00:00Z"));
 
         Assert.Equal(RejectionCode.CorruptImage, ex.Rejection.Code);
         Assert.Equal($"incoming/{aoi}/corrupt.tif", ex.Rejection.QuarantineBlob);
-        Assert.NotNull(await fixture.Storage.Blobs.GetInfoAsync(StorageNames.QuarantineContainer, ex.Rejection.QuarantineBlob!, CancellationToken.None));
+        Assert.NotNull(await fixture.Storage.Blobs.GetInfoAsync(StorageNames.QuarantineContainer, ex.Rejection.QuarantineBlob!, TestContext.Current.CancellationToken));
         Assert.Equal(ReportKinds.BaselineRegistered, (await ReadReportAsync(goodReceipt)).Kind);
     }
 
@@ -79,12 +79,12 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
         var png = Path.Combine(_temp, "no-sidecar.png");
         await using (var file = File.Create(png))
         {
-            await file.WriteAsync(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 });
+            await file.WriteAsync(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 }, TestContext.Current.CancellationToken);
         }
 
-        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(png, "missing-sidecar", null, CancellationToken.None);
+        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(png, "missing-sidecar", null, TestContext.Current.CancellationToken);
         var ex = await Assert.ThrowsAsync<UploadRejectedException>(() =>
-            new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, CancellationToken.None));
+            new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, TestContext.Current.CancellationToken));
 
         Assert.Equal(RejectionCode.MissingSidecar, ex.Rejection.Code);
     }
@@ -93,8 +93,8 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
 
     private async Task<UploadReceipt> UploadAndWaitAsync(string file, string aoi, string sidecarJson)
     {
-        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(file, aoi, WriteSidecar(file, sidecarJson), CancellationToken.None);
-        await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, CancellationToken.None);
+        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(file, aoi, WriteSidecar(file, sidecarJson), TestContext.Current.CancellationToken);
+        await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, TestContext.Current.CancellationToken);
         return receipt;
     }
 
@@ -110,7 +110,7 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
 
     private string WriteSyntheticScene(string name, ulong seed)
     {
-        var pair = Synthetic.Scenes.DemoScenario.Render();
+        var pair = Synthetic.DemoScenario.Render();
         var path = Path.Combine(_temp, name);
         using var file = File.Create(path);
         var raster = seed % 2 == 0 ? pair.Before : pair.After;
@@ -123,9 +123,9 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
 
     private async Task<ReportModel> ReadReportAsync(UploadReceipt receipt)
     {
-        var scene = await fixture.Storage.Catalog.GetSceneAsync(receipt.SceneId, CancellationToken.None);
+        var scene = await fixture.Storage.Catalog.GetSceneAsync(receipt.SceneId, TestContext.Current.CancellationToken);
         await using var stream = await fixture.Storage.Blobs.OpenReadAsync(StorageNames.ReportsContainer,
-            $"{scene!.Aoi}/{scene.Id}/{ReportPaths.Json}", CancellationToken.None);
+            $"{scene!.Aoi}/{scene.Id}/{ReportPaths.Json}", TestContext.Current.CancellationToken);
         Assert.NotNull(stream);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer);

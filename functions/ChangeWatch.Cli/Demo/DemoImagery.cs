@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Imaging.GeoTiff;
-using ChangeWatch.Synthetic.Scenes;
+using ChangeWatch.Synthetic;
 
 namespace ChangeWatch.Cli.Demo;
 

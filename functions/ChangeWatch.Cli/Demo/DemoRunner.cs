@@ -6,7 +6,7 @@ using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.LocalHost;
 using ChangeWatch.Reporting.Json;
-using ChangeWatch.Synthetic.Scenes;
+using ChangeWatch.Synthetic;
 using Microsoft.Extensions.Hosting;
 
 namespace ChangeWatch.Cli.Demo;

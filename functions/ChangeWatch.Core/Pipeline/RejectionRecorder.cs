@@ -8,7 +8,7 @@ namespace ChangeWatch.Core.Pipeline;
 /// <summary>
 /// Handles bad input the same way at every stage: a copy in <c>quarantine</c> (the original bytes, never moved or
 /// deleted from where they came), a record in Table <c>rejections</c> with the stable code, a log line. Idempotent: the
-/// same input rejected twice gives the same copy and one record.
+/// same input rejected twice (or by two stages at once) gives one copy (the first is kept) and one record.
 /// </summary>
 public sealed class RejectionRecorder(IBlobStore blobs, ICatalog catalog, TimeProvider time, ILogger<RejectionRecorder> logger)
 {
@@ -23,7 +23,7 @@ public sealed class RejectionRecorder(IBlobStore blobs, ICatalog catalog, TimePr
         {
             if (original is not null)
             {
-                await blobs.WriteAsync(StorageNames.QuarantineContainer, quarantineName, original, "application/octet-stream", cancellationToken).ConfigureAwait(false);
+                await blobs.TryCreateAsync(StorageNames.QuarantineContainer, quarantineName, original, "application/octet-stream", cancellationToken).ConfigureAwait(false);
                 copied = quarantineName;
             }
         }
@@ -38,7 +38,7 @@ public sealed class RejectionRecorder(IBlobStore blobs, ICatalog catalog, TimePr
         var source = $"queue/{queue}/{RejectionKey.For(message ?? string.Empty)}";
         var quarantineName = $"messages/{queue}/{RejectionKey.For(message ?? string.Empty)}.txt";
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(message ?? string.Empty));
-        await blobs.WriteAsync(StorageNames.QuarantineContainer, quarantineName, content, "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        await blobs.TryCreateAsync(StorageNames.QuarantineContainer, quarantineName, content, "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
         await RecordAsync(stage, source, reason, quarantineName, cancellationToken).ConfigureAwait(false);
     }
 

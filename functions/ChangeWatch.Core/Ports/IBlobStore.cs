@@ -15,6 +15,12 @@ public interface IBlobStore
     /// <summary>Writes (or overwrites) a blob from a stream.</summary>
     Task WriteAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes a blob only if no blob of that name exists (an If-None-Match: * condition). Returns false, writing nothing,
+    /// when one does: concurrent writers of the same name cannot collide, and the first copy is kept.
+    /// </summary>
+    Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken);
+
     /// <summary>Lists blob names under a prefix (empty prefix: the whole container).</summary>
     IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix, CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using BlobInfo = ChangeWatch.Core.Ports.BlobInfo;
 using ChangeWatch.Core.Ports;
 
 namespace ChangeWatch.Runtime.Storage;
@@ -72,6 +73,25 @@ public sealed class AzureBlobStore(StorageClients clients) : IBlobStore
         var blob = (await ContainerAsync(container).ConfigureAwait(false)).GetBlobClient(name);
         await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken)
+    {
+        var blob = (await ContainerAsync(container).ConfigureAwait(false)).GetBlobClient(name);
+        try
+        {
+            await blob.UploadAsync(content, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

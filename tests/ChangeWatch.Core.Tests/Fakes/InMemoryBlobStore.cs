@@ -33,6 +33,13 @@ public sealed class InMemoryBlobStore(TimeProvider? time = null) : IBlobStore
         Put(container, name, buffer.ToArray());
     }
 
+    public async Task<bool> TryCreateAsync(string container, string name, Stream content, string contentType, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        return _blobs.TryAdd($"{container}/{name}", (buffer.ToArray(), (time ?? TimeProvider.System).GetUtcNow()));
+    }
+
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var name in Names(container).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
