@@ -1,0 +1,72 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ChangeWatch.Detection.Scoring;
+
+/// <summary>
+/// The <c>model.json</c> beside every <c>model.zip</c>: what the model expects (feature names in order) and how it was
+/// made and measured. Written by the trainer in <c>ml-models/</c>, read by <see cref="MlNetChangeScorer"/>.
+/// </summary>
+public sealed record ModelManifest
+{
+    /// <summary>JSON options used for the file: camelCase names, indented, no escaping of "&lt;" or "&gt;" (the file is never embedded in HTML).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Model version, e.g. "v1" (also the folder name).</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Probability at or above which a tile is flagged, chosen on validation data.</summary>
+    public required double Threshold { get; init; }
+
+    /// <summary>How <see cref="Threshold"/> was chosen.</summary>
+    public string? ThresholdRule { get; init; }
+
+    /// <summary>Feature names in vector order; must equal the code's feature list.</summary>
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>What the model was trained on, in words.</summary>
+    public required string TrainedOn { get; init; }
+
+    /// <summary>When the model was created (UTC, ISO 8601).</summary>
+    public required DateTimeOffset Created { get; init; }
+
+    /// <summary>The tool (and command) that created it.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>Seeds used per data split (train, validation, test).</summary>
+    public IReadOnlyDictionary<string, ulong>? Seeds { get; init; }
+
+    /// <summary>Pairs per data split.</summary>
+    public IReadOnlyDictionary<string, int>? Pairs { get; init; }
+
+    /// <summary>Trainer and its settings.</summary>
+    public IReadOnlyDictionary<string, string>? Trainer { get; init; }
+
+    /// <summary>Measured figures per split (e.g. "test" → "f1" → 0.93).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? Metrics { get; init; }
+
+    /// <summary>Reads a manifest file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid manifest.</exception>
+    public static ModelManifest Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return JsonSerializer.Deserialize<ModelManifest>(stream, JsonOptions)
+                ?? throw new InvalidDataException($"Model manifest {path} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Model manifest {path} is not valid: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Writes the manifest as indented JSON.</summary>
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
+}
