@@ -26,7 +26,7 @@ public static class TilePairFeatures
 
     /// <summary>
     /// Fills <paramref name="features"/> (length at least <see cref="Count"/>) for the pair and, when
-    /// <paramref name="scoreMap"/> is not empty (length width × height), the per-pixel change score: the 5×5 local mean of
+    /// <paramref name="scoreMap"/> is not empty (length width × height), the per-pixel change score: the 3×3 local mean of
     /// the shift-tolerant change magnitude in z units (0 = identical; above about 1.5 is marked change by
     /// <see cref="Masks.ChangeMask"/>). Returns the masked fraction.
     /// </summary>
@@ -164,9 +164,11 @@ public static class TilePairFeatures
         f[(int)TilePairFeature.Local15FractionAbove1] = RobustStats.FractionAbove(local15, valid, validCount, 1f);
         if (!scoreMap.IsEmpty)
         {
+            // 3×3, not 5×5: a lone 3 px wide vehicle must still reach the mask threshold.
+            BoxFilter.Mean(integral, w, h, 1, scoreMap[..n]);
             for (var i = 0; i < n; i++)
             {
-                scoreMap[i] = valid[i] != 0 ? local5[i] : 0f;
+                scoreMap[i] = valid[i] != 0 ? scoreMap[i] : 0f;
             }
         }
 
