@@ -80,6 +80,19 @@ public sealed class ReportImageTests
     }
 
     [Fact]
+    public void Render_ColourOverview_UsesOneLinkedStretchSoGreyStaysGrey()
+    {
+        // Red spans 0..100, blue only 40..60: a per-band stretch would paint the grey pixel (30, 30, 30) off-grey.
+        var overview = Some.Raster(101, 4, 3, (b, x, _) => b switch { 0 => x, 1 => x, _ => 40 + x / 5f });
+        overview.Row(0, 2)[0] = overview.Row(1, 2)[0] = overview.Row(2, 2)[0] = 30;
+        using var png = Png(RenderOverview(overview, 1), "overview.png");
+
+        var grey = png[0, 2];
+        Assert.Equal(grey.R, grey.G);
+        Assert.Equal(grey.R, grey.B);
+    }
+
+    [Fact]
     public void Render_SiteChips_AreStretchedTogetherSoBeforeAndAfterCompare()
     {
         var chips = new SiteChips(Some.Raster(32, 24, 3, (_, _, _) => 10), Some.Raster(32, 24, 3, (_, _, _) => 20), null);

@@ -144,22 +144,44 @@ public sealed class SiteClustererTests
     [Fact]
     public void Cluster_Georeferenced_LocatesTheChangedPixelWeightedCentroid()
     {
-        // Scene placed at grid (224, 0); its own transform starts there. Boxes centred at grid (234, 25) weight 300
-        // and (452, 125) weight 100: centroid (288.5, 50) grid = (64.5, 50) scene px = (500 645, 3 999 500) map.
+        // Scene placed at grid (224, 0); its own transform starts there. One change crossing the border of tiles (0, 1)
+        // and (0, 2): boxes centred at grid (444, 25) weight 300 and (452, 33) weight 100: centroid (446, 27) grid =
+        // (222, 27) scene px = (502 220, 3 999 730) map.
         var placement = new ScenePlacement(224, 0, 600, 600);
 
         var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), placement, Some.Utm(), null,
         [
-            Some.Tile(0, 1, bounds: new PixelWindow(230, 20, 8, 10), changedPixels: 300),
-            Some.Tile(0, 2, bounds: new PixelWindow(448, 120, 8, 10), changedPixels: 100),
+            Some.Tile(0, 1, bounds: new PixelWindow(440, 20, 8, 10), changedPixels: 300),
+            Some.Tile(0, 2, bounds: new PixelWindow(448, 28, 8, 10), changedPixels: 100),
         ]));
 
         var call = Assert.Single(_geo.Calls);
         Assert.Equal(32633, call.Epsg);
-        Assert.Equal(500_645, call.X, 6);
-        Assert.Equal(3_999_500, call.Y, 6);
+        Assert.Equal(502_220, call.X, 6);
+        Assert.Equal(3_999_730, call.Y, 6);
         Assert.Equal(call.Y / 100_000, site.Latitude);
         Assert.Equal(call.X / 100_000, site.Longitude);
+    }
+
+    [Fact]
+    public void Cluster_SeparateChangesInNeighbouringTiles_StayTwoSites()
+    {
+        // Tiles (0, 0) and (1, 1) touch at a corner, but their changes are 100 px apart: two sites, not one.
+        var sites = Cluster(
+            Some.Tile(0, 0, bounds: new PixelWindow(20, 20, 10, 10)),
+            Some.Tile(1, 1, bounds: new PixelWindow(330, 330, 10, 10)));
+
+        Assert.Equal(2, sites.Count);
+    }
+
+    [Fact]
+    public void Cluster_ChangeCrossingADiagonalCorner_IsOneSite()
+    {
+        var sites = Cluster(
+            Some.Tile(0, 0, bounds: new PixelWindow(210, 210, 14, 14)),
+            Some.Tile(1, 1, bounds: new PixelWindow(224, 224, 10, 10)));
+
+        Assert.Single(sites);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace ChangeWatch.Core.Reporting;
 
 /// <summary>
 /// Groups a scene's flagged tiles into sites: tiles whose cores touch, edge or corner (8-neighbourhood on the grid's
-/// rows and columns), form one site. Because a tile's changed pixels are counted in its core only, a site's pixel
+/// rows and columns), and whose changed pixels come within <see cref="JoinDistance"/> pixels of each other, form one site. Because a tile's changed pixels are counted in its core only, a site's pixel
 /// count and bounds never count a pixel twice.
 /// <para>
 /// Sites come out highest probability first, ties broken by position (top, then left, of the grid bounds), and are
@@ -19,6 +19,9 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
 {
     // EPSG codes of geographic (degree-based) systems, whose pixel size is not a length: area then needs the GSD.
     private static readonly HashSet<int> GeographicEpsg = [4326, 4258, 4269, 4283, 4617, 4674, 4612, 6318];
+
+    /// <summary>Largest gap, in pixels, between the changed pixels of two neighbouring tiles that still makes them one site.</summary>
+    public const int JoinDistance = 8;
 
     private readonly IGeoLocator _geoLocator = geoLocator ?? throw new ArgumentNullException(nameof(geoLocator));
 
@@ -112,7 +115,7 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
                     for (var dc = -1; dc <= 1; dc++)
                     {
                         var next = new TileId(current.Row + dr, current.Col + dc);
-                        if (byTile.ContainsKey(next) && seen.Add(next))
+                        if (byTile.TryGetValue(next, out var neighbour) && ChangesMeet(byTile[current], neighbour) && seen.Add(next))
                         {
                             stack.Push(next);
                         }
@@ -123,6 +126,23 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
             group.Sort((a, b) => a.Tile.Row != b.Tile.Row ? a.Tile.Row.CompareTo(b.Tile.Row) : a.Tile.Col.CompareTo(b.Tile.Col));
             yield return group;
         }
+    }
+
+    /// <summary>
+    /// Neighbouring flagged tiles belong to one site when their changed pixels come within <see cref="JoinDistance"/> of
+    /// each other (a change that crosses the tile border); two separate changes in diagonal or adjacent tiles stay two
+    /// sites. A tile without change bounds joins any neighbour.
+    /// </summary>
+    private static bool ChangesMeet(TileResult a, TileResult b)
+    {
+        if (a.ChangeBounds is not { IsEmpty: false } p || b.ChangeBounds is not { IsEmpty: false } q)
+        {
+            return true;
+        }
+
+        var gapX = Math.Max(p.X, q.X) - Math.Min(p.X + p.Width, q.X + q.Width);
+        var gapY = Math.Max(p.Y, q.Y) - Math.Min(p.Y + p.Height, q.Y + q.Height);
+        return gapX <= JoinDistance && gapY <= JoinDistance;
     }
 
     private SiteModel Describe(

@@ -4,8 +4,9 @@ using ChangeWatch.Core.Imaging;
 namespace ChangeWatch.Reporting.Imagery;
 
 /// <summary>
-/// A linear stretch of the displayed bands (<see cref="DisplayBands"/>) to 8 bits: per band, the 2nd percentile maps to
-/// 0 and the 98th to 255, clamped. Fitted over one or several rasters together, so that images stretched with the same
+/// A linked linear stretch of the displayed bands (<see cref="DisplayBands"/>) to 8 bits: the lowest of the bands' 2nd
+/// percentiles maps to 0 and the highest of their 98th percentiles to 255, clamped, the same map for every band, so that
+/// colour balance is kept (a per-band stretch turns a low-contrast blue band of vegetated land magenta). Fitted over one or several rasters together, so that images stretched with the same
 /// instance (a site's before and after chips) are directly comparable. A pixel with NaN in any displayed band is black;
 /// a band with a single value shows mid-grey.
 /// </summary>
@@ -88,6 +89,8 @@ internal sealed class DisplayStretch
             ArrayPool<float>.Shared.Return(buffer);
         }
 
+        Array.Fill(low, low.Min());
+        Array.Fill(high, high.Max());
         return new DisplayStretch(bandCount, bands, low, high);
     }
 
