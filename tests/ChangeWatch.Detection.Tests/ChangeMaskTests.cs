@@ -1,5 +1,3 @@
-using ChangeWatch.Detection.Masks;
-
 namespace ChangeWatch.Detection.Tests;
 
 public sealed class ChangeMaskTests

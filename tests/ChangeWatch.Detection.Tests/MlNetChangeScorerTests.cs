@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using ChangeWatch.Detection.Scoring;
+using ChangeWatch.Detection;
 using ChangeWatch.Synthetic;
 
 namespace ChangeWatch.Detection.Tests;

@@ -1,5 +1,3 @@
-using ChangeWatch.Detection.Features;
-
 namespace ChangeWatch.Detection.Tests;
 
 public sealed class TilePairFeaturesTests

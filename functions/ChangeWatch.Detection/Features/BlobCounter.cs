@@ -1,4 +1,4 @@
-namespace ChangeWatch.Detection.Features;
+namespace ChangeWatch.Detection;
 
 /// <summary>Connected components (8-connected) of a byte mask, with an explicit stack: no recursion, no allocation.</summary>
 internal static class BlobCounter

@@ -1,4 +1,4 @@
-namespace ChangeWatch.Detection.Features;
+namespace ChangeWatch.Detection;
 
 /// <summary>Box (local mean) filters through a summed-area table: O(1) per pixel whatever the radius; edges use the part of the window inside the tile.</summary>
 internal static class BoxFilter

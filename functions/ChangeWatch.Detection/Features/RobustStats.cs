@@ -1,4 +1,4 @@
-namespace ChangeWatch.Detection.Features;
+namespace ChangeWatch.Detection;
 
 /// <summary>Quantiles from a strided sample of at most <see cref="MaxSample"/> valid values (sorting 64 k values per statistic would dominate the cost).</summary>
 internal static class RobustStats

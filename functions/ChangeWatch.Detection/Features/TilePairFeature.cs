@@ -1,4 +1,4 @@
-namespace ChangeWatch.Detection.Features;
+namespace ChangeWatch.Detection;
 
 /// <summary>
 /// The tile-pair features, in vector order. The names (<see cref="TilePairFeatures.Names"/>) are stored with every model

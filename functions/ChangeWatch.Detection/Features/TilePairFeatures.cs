@@ -1,7 +1,7 @@
 using System.Buffers;
 using ChangeWatch.Core.Imaging;
 
-namespace ChangeWatch.Detection.Features;
+namespace ChangeWatch.Detection;
 
 /// <summary>
 /// Computes the fixed-length feature vector of a tile pair (<see cref="TilePairFeature"/>, <see cref="Count"/> floats)
@@ -28,7 +28,7 @@ public static class TilePairFeatures
     /// Fills <paramref name="features"/> (length at least <see cref="Count"/>) for the pair and, when
     /// <paramref name="scoreMap"/> is not empty (length width × height), the per-pixel change score: the 3×3 local mean of
     /// the shift-tolerant change magnitude in z units (0 = identical; above about 1.5 is marked change by
-    /// <see cref="Masks.ChangeMask"/>). Returns the masked fraction.
+    /// <see cref="ChangeMask"/>). Returns the masked fraction.
     /// </summary>
     /// <exception cref="ArgumentException">The rasters differ in size or band count, or a span is too short.</exception>
     public static double Compute(TileRaster before, TileRaster after, Span<float> features, Span<float> scoreMap = default)

@@ -1,7 +1,6 @@
 using System.Buffers;
-using ChangeWatch.Detection.Features;
 
-namespace ChangeWatch.Detection.Masks;
+namespace ChangeWatch.Detection;
 
 /// <summary>
 /// Turns a per-pixel change score map (<see cref="TilePairFeatures.Compute"/>) into a binary change mask: the threshold

@@ -1,7 +1,6 @@
-using ChangeWatch.Detection.Features;
 using Microsoft.ML.Data;
 
-namespace ChangeWatch.Detection.Scoring;
+namespace ChangeWatch.Detection;
 
 /// <summary>One tile pair as the ML.NET model sees it: the feature vector and, for training, the label.</summary>
 public sealed class ChangeFeatureRow

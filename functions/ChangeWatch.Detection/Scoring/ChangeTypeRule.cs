@@ -1,6 +1,4 @@
-using ChangeWatch.Detection.Features;
-
-namespace ChangeWatch.Detection.Scoring;
+namespace ChangeWatch.Detection;
 
 /// <summary>
 /// A simple rule-based change typing used until a trained type model exists: it reads the small-blob counts of the

@@ -3,13 +3,11 @@ using System.Security.Cryptography;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Ports;
-using ChangeWatch.Detection.Features;
-using ChangeWatch.Detection.Masks;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ChangeWatch.Detection.Scoring;
+namespace ChangeWatch.Detection;
 
 /// <summary>
 /// <see cref="IChangeScorer"/> on an ML.NET model trained by <c>ml-models/ChangeWatch.Training</c>. Loads

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ChangeWatch.Detection.Scoring;
+namespace ChangeWatch.Detection;
 
 /// <summary>
 /// The <c>model.json</c> beside every <c>model.zip</c>: what the model expects (feature names in order) and how it was

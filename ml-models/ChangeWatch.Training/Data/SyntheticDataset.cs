@@ -1,4 +1,4 @@
-using ChangeWatch.Detection.Features;
+using ChangeWatch.Detection;
 using ChangeWatch.Synthetic;
 
 namespace ChangeWatch.Training.Data;

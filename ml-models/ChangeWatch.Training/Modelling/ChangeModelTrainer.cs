@@ -1,4 +1,4 @@
-using ChangeWatch.Detection.Scoring;
+using ChangeWatch.Detection;
 using ChangeWatch.Training.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ChangeWatch.Detection.Scoring;
+using ChangeWatch.Detection;
 using ChangeWatch.Training.Data;
 using ChangeWatch.Training.Evaluation;
 
@@ -47,7 +47,7 @@ internal static class ModelCard
         s.AppendLine();
         s.AppendLine("## Features");
         s.AppendLine();
-        s.AppendLine(c, $"{manifest.FeatureNames.Count} per tile pair, computed by `ChangeWatch.Detection.Features.TilePairFeatures` after per-date, per-band");
+        s.AppendLine(c, $"{manifest.FeatureNames.Count} per tile pair, computed by `ChangeWatch.Detection.TilePairFeatures` after per-date, per-band");
         s.AppendLine("median/IQR normalisation: masked fraction; change-vector magnitude (plain and tolerant to ±1 px shifts: mean, std, quantiles,");
         s.AppendLine("fractions above 2 and 3); per-band difference quantiles; 5×5 and 15×15 local means of the magnitude; global and windowed");
         s.AppendLine("correlation; gradient-magnitude change; small compact dark/bright blob counts before and after, and blobs appearing or");

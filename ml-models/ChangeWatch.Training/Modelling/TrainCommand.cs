@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ChangeWatch.Detection.Features;
-using ChangeWatch.Detection.Scoring;
+using ChangeWatch.Detection;
 using ChangeWatch.Synthetic;
 using ChangeWatch.Training.Data;
 using ChangeWatch.Training.Evaluation;
