@@ -1,6 +1,6 @@
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Ports;
-using ChangeWatch.Detection.Scoring;
+using ChangeWatch.Detection;
 using ChangeWatch.Imaging.Decoding;
 using ChangeWatch.Imaging.Geo;
 using ChangeWatch.Imaging.GeoTiff;
