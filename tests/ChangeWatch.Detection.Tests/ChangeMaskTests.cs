@@ -8,7 +8,7 @@ public sealed class ChangeMaskTests
         var map = new float[64 * 64];
         for (var i = 0; i < map.Length; i++)
         {
-            map[i] = (i % 7) * 0.2f;
+            map[i] = (i % 7) * 0.12f;
         }
 
         var mask = ChangeMask.Derive(map, 64, 64);

@@ -27,7 +27,7 @@ public static class TilePairFeatures
     /// <summary>
     /// Fills <paramref name="features"/> (length at least <see cref="Count"/>) for the pair and, when
     /// <paramref name="scoreMap"/> is not empty (length width × height), the per-pixel change score: the 3×3 local mean of
-    /// the shift-tolerant change magnitude in z units (0 = identical; above about 1.5 is marked change by
+    /// the shift-tolerant change magnitude in z units (0 = identical; above about 0.8 can be marked change by
     /// <see cref="ChangeMask"/>). Returns the masked fraction.
     /// </summary>
     /// <exception cref="ArgumentException">The rasters differ in size or band count, or a span is too short.</exception>

@@ -4,13 +4,19 @@ namespace ChangeWatch.Detection;
 
 /// <summary>
 /// Turns a per-pixel change score map (<see cref="TilePairFeatures.Compute"/>) into a binary change mask: the threshold
-/// is chosen per tile by Otsu's method on the score map but never below <see cref="DefaultFloor"/>, so a quiet tile gives
+/// is chosen per tile by Otsu's method on the score map, kept between <see cref="DefaultFloor"/> and <see cref="DefaultCeiling"/>, so a quiet tile gives
 /// an empty mask rather than its noise split in two; connected regions smaller than a few pixels are dropped.
 /// </summary>
 public static class ChangeMask
 {
     /// <summary>The lowest threshold used, in score units (z units of the smoothed shift-tolerant change magnitude).</summary>
-    public const float DefaultFloor = 1.5f;
+    public const float DefaultFloor = 0.8f;
+
+    /// <summary>
+    /// The highest threshold used: Otsu on a tile with one very strong change (a bright clearing) would otherwise split
+    /// that change from everything else and drop the weaker vehicles beside it.
+    /// </summary>
+    public const float DefaultCeiling = 2.5f;
 
     /// <summary>Regions smaller than this many pixels are removed.</summary>
     public const int DefaultMinRegionPixels = 6;
@@ -31,7 +37,7 @@ public static class ChangeMask
             throw new ArgumentException("The score map must hold width × height values.", nameof(scoreMap));
         }
 
-        var threshold = Math.Max(floor, OtsuThreshold(scoreMap[..n]));
+        var threshold = Math.Clamp(OtsuThreshold(scoreMap[..n]), floor, Math.Max(floor, DefaultCeiling));
         var mask = new byte[n];
         for (var i = 0; i < n; i++)
         {
