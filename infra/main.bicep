@@ -235,13 +235,24 @@ module sceneUploadEvents 'app/scene-upload-events.bicep' = {
     location: location
     tags: tags
     storageAccountName: names.imageryStorage
-    functionAppName: names.functionApp
-    functionName: 'SceneUploaded'
-    containerName: 'incoming'
-    subscribe: subscribeBlobTrigger
   }
   dependsOn: [
     imageryStorage
+  ]
+}
+
+// Second pass only, once the app code is deployed (docs/deploy.md, step 3).
+module blobTriggerSubscription 'app/blob-trigger-subscription.bicep' = if (subscribeBlobTrigger) {
+  name: 'blob-trigger-subscription'
+  scope: rg
+  params: {
+    systemTopicName: names.systemTopic
+    functionAppName: names.functionApp
+    functionName: 'SceneUploaded'
+    containerName: 'incoming'
+  }
+  dependsOn: [
+    sceneUploadEvents
     functionApp
   ]
 }
@@ -263,4 +274,4 @@ output AZURE_IMAGERY_TABLE_ENDPOINT string = imageryStorage.outputs.tableEndpoin
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.workspaceName
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = sceneUploadEvents.outputs.systemTopicName
-output AZURE_BLOB_TRIGGER_SUBSCRIBED bool = sceneUploadEvents.outputs.subscribed
+output AZURE_BLOB_TRIGGER_SUBSCRIBED bool = subscribeBlobTrigger

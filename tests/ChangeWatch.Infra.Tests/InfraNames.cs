@@ -11,6 +11,7 @@ internal static class InfraNames
     public const string MonitoringModule = "monitoring";
     public const string FunctionAppModule = "function-app";
     public const string SceneUploadEventsModule = "scene-upload-events";
+    public const string BlobTriggerSubscriptionModule = "blob-trigger-subscription";
 
     /// <summary>The Functions host's own storage connection (not the code's, but the host's: receipts, locks, deployment).</summary>
     public const string HostConnection = "AzureWebJobsStorage";

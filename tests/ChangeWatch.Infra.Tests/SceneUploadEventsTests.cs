@@ -10,6 +10,8 @@ public sealed class SceneUploadEventsTests
 {
     private static ArmModule Events => BuildOutput.MainTemplate.Module(InfraNames.SceneUploadEventsModule);
 
+    private static ArmModule Subscription => BuildOutput.MainTemplate.Module(InfraNames.BlobTriggerSubscriptionModule);
+
     private static (string Function, JsonElement Trigger) EventGridBlobTrigger =>
         Assert.Single(BuildOutput.Triggers, t => t.Trigger.GetProperty("type").GetString() == "blobTrigger"
             && t.Trigger.TryGetProperty("source", out var source) && source.GetString() == "EventGrid");
@@ -19,9 +21,18 @@ public sealed class SceneUploadEventsTests
     {
         var (function, trigger) = EventGridBlobTrigger;
 
-        Assert.Equal(function, Events.PassedString("functionName"));
-        Assert.Equal(trigger.GetProperty("path").GetString()!.Split('/')[0], Events.PassedString("containerName"));
-        Assert.Equal(BuildOutput.MainTemplate.Module(InfraNames.FunctionAppModule).PassedString("name"), Events.PassedString("functionAppName"));
+        Assert.Equal(function, Subscription.PassedString("functionName"));
+        Assert.Equal(trigger.GetProperty("path").GetString()!.Split('/')[0], Subscription.PassedString("containerName"));
+        Assert.Equal(BuildOutput.MainTemplate.Module(InfraNames.FunctionAppModule).PassedString("name"), Subscription.PassedString("functionAppName"));
+        Assert.Equal(Events.PassedString("systemTopicName"), Subscription.PassedString("systemTopicName"));
+    }
+
+    [Fact]
+    public void Subscription_IsDeployedOnlyOnTheSecondPass()
+    {
+        // Its webhook key exists only once the code is deployed (docs/deploy.md, step 3).
+        Assert.Equal("[parameters('subscribeBlobTrigger')]", Subscription.Deployment.GetProperty("condition").GetString());
+        Assert.False(BuildOutput.MainTemplate.Parameter("subscribeBlobTrigger").GetProperty("defaultValue").GetBoolean());
     }
 
     [Fact]
@@ -37,7 +48,7 @@ public sealed class SceneUploadEventsTests
     [Fact]
     public void Subscription_PostsBlobCreatedUnderTheContainer_ToTheBlobExtensionWebhook()
     {
-        var subscription = Events.Template.Resource("Microsoft.EventGrid/systemTopics/eventSubscriptions").GetProperty("properties");
+        var subscription = Subscription.Template.Resource("Microsoft.EventGrid/systemTopics/eventSubscriptions").GetProperty("properties");
         var destination = subscription.GetProperty("destination");
         var endpoint = destination.GetProperty("properties").GetProperty("endpointUrl").GetString()!;
         var filter = subscription.GetProperty("filter");
