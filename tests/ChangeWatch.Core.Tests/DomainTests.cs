@@ -187,3 +187,33 @@ public sealed class DomainTests
         Assert.Contains(errors, e => e.ErrorMessage!.Contains("TileOverlap", StringComparison.Ordinal));
     }
 }
+
+public sealed class PipelineJsonTests
+{
+    [Fact]
+    public void Serialize_AoiGridWithoutGeoreference_ReadsBack()
+    {
+        var grid = new AoiGrid("a", 256, 32, null, 300, 200);
+
+        var back = System.Text.Json.JsonSerializer.Deserialize<AoiGrid>(PipelineJson.Serialize(grid), PipelineJson.Options);
+
+        Assert.Equal(grid, back);
+    }
+
+    [Fact]
+    public void Serialize_SceneRecordWithNullables_ReadsBack()
+    {
+        var scene = new SceneRecord
+        {
+            Id = SceneId.FromSha256(new string('c', 64)), Aoi = "a", Sha256 = new string('c', 64), BlobName = "a/x.png", Length = 10,
+            Width = 3, Height = 2, BandCount = 3, Format = RasterFormat.Png, Metadata = new SceneMetadata { AcquiredAt = DateTimeOffset.UnixEpoch },
+            Placement = new ScenePlacement(0, 0, 3, 2),
+        };
+
+        var back = System.Text.Json.JsonSerializer.Deserialize<SceneRecord>(PipelineJson.Serialize(scene), PipelineJson.Options)!;
+
+        Assert.Equal(scene with { Metadata = back.Metadata }, back);
+        Assert.Null(back.BaselineId);
+        Assert.Null(back.GeoReference);
+    }
+}

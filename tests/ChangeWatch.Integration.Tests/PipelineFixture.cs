@@ -3,6 +3,7 @@ using ChangeWatch.Core.Pipeline;
 using ChangeWatch.LocalHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ChangeWatch.Integration.Tests;
 
@@ -19,6 +20,9 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public StorageSession Storage { get; private set; } = null!;
 
+    /// <summary>The hosts' log (Information and above), flushed on demand and at the end.</summary>
+    public FileLoggerProvider Log { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         _azurite = await AzuriteEmulator.StartAsync(RepositoryPaths.Root, TimeSpan.FromSeconds(120), null, CancellationToken.None);
@@ -30,7 +34,10 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         }).Build();
         Storage = new StorageSession(Configuration);
-        _host = LocalHostBuilder.Create(Configuration).Build();
+        Log = new FileLoggerProvider(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"changewatch-it-{Environment.ProcessId}.log"));
+        _host = LocalHostBuilder.Create(Configuration)
+            .ConfigureLogging(logging => logging.AddProvider(Log).AddFilter<FileLoggerProvider>(null, LogLevel.Information).AddFilter<FileLoggerProvider>("Azure", LogLevel.Error))
+            .Build();
         await _host.StartAsync();
     }
 

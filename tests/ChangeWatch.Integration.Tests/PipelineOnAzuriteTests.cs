@@ -94,7 +94,16 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
     private async Task<UploadReceipt> UploadAndWaitAsync(string file, string aoi, string sidecarJson)
     {
         var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(file, aoi, WriteSidecar(file, sidecarJson), TestContext.Current.CancellationToken);
-        await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, TestContext.Current.CancellationToken);
+        try
+        {
+            await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            fixture.Log.Flush();
+            throw new TimeoutException($"{ex.Message} Host log: {fixture.Log.Path}", ex);
+        }
+
         return receipt;
     }
 
@@ -108,16 +117,17 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
     private static string Sidecar(string acquiredAt) =>
         $$"""{"acquiredAt":"{{acquiredAt}}","provider":"integration test","sensor":"aerial RGB","groundSampleDistance":1.5}""";
 
-    private string WriteSyntheticScene(string name, ulong seed)
+    /// <summary>A 300 × 260 crop of the demo scene, at an offset chosen by <paramref name="seed"/>, so different seeds give different files.</summary>
+    private string WriteSyntheticScene(string name, int seed)
     {
-        var pair = Synthetic.DemoScenario.Render();
+        var raster = Synthetic.DemoScenario.Render().After;
+        var (x0, y0) = (seed * 37 % 700, seed * 53 % 700);
         var path = Path.Combine(_temp, name);
         using var file = File.Create(path);
-        var raster = seed % 2 == 0 ? pair.Before : pair.After;
         Imaging.GeoTiff.GeoTiffWriter.Write(file, new Imaging.GeoTiff.GeoTiffWriteOptions
         {
             Width = 300, Height = 260, BandCount = 3, SampleFormat = SampleFormat.UInt8,
-        }, (row, band, values) => raster.Row(band, row)[..300].CopyTo(values));
+        }, (row, band, values) => raster.Row(band, row + y0).Slice(x0, 300).CopyTo(values));
         return path;
     }
 

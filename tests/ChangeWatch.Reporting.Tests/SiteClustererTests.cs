@@ -175,6 +175,17 @@ public sealed class SiteClustererTests
     }
 
     [Fact]
+    public void Cluster_FlaggedNeighbourWithoutCoreChange_JoinsWithoutWideningTheBounds()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0, bounds: new PixelWindow(200, 20, 20, 10)),
+            Some.Tile(0, 1, bounds: null, changedPixels: 0)));
+
+        Assert.Equal(new PixelWindow(200, 20, 20, 10), site.GridBounds);
+        Assert.Equal(["0_0", "0_1"], site.Tiles);
+    }
+
+    [Fact]
     public void Cluster_ChangeCrossingADiagonalCorner_IsOneSite()
     {
         var sites = Cluster(

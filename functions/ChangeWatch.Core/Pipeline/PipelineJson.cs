@@ -47,9 +47,10 @@ public static class PipelineJson
 
     private static JsonSerializerOptions Create()
     {
+        // Nulls are written (not omitted) so that records with nullable constructor parameters read back, and a
+        // message that lacks a field is rejected rather than read with a silent default.
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectRequiredConstructorParameters = true,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));

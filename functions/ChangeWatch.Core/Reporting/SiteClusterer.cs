@@ -7,7 +7,9 @@ namespace ChangeWatch.Core.Reporting;
 
 /// <summary>
 /// Groups a scene's flagged tiles into sites: tiles whose cores touch, edge or corner (8-neighbourhood on the grid's
-/// rows and columns), and whose changed pixels come within <see cref="JoinDistance"/> pixels of each other, form one site. Because a tile's changed pixels are counted in its core only, a site's pixel
+/// rows and columns), and whose changed pixels come within <see cref="JoinDistance"/> pixels of each other, form one site.
+/// A flagged tile whose own core holds no changed pixel (the change it saw lies in its context margin, owned by a
+/// neighbour) joins a neighbouring site without widening its bounds. Because a tile's changed pixels are counted in its core only, a site's pixel
 /// count and bounds never count a pixel twice.
 /// <para>
 /// Sites come out highest probability first, ties broken by position (top, then left, of the grid bounds), and are
@@ -153,26 +155,32 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
         long changed = 0;
         double weightSum = 0, cx = 0, cy = 0, maxShift = 0, masked = 0;
         var top = group[0];
+        // A tile flagged for change that lies in its context margin (its core holds no changed pixel) belongs to the
+        // site but does not stretch its bounds, unless no tile of the site located its change.
+        var located = group.Any(t => t.ChangeBounds is { IsEmpty: false });
         foreach (var tile in group)
         {
-            var box = tile.ChangeBounds is { IsEmpty: false } bounds
-                ? bounds
-                : Intersect(grid.CoreWindow(tile.Tile), sceneOnGrid);
-            if (box.IsEmpty)
+            if (tile.ChangeBounds is { IsEmpty: false } || !located)
             {
-                box = grid.CoreWindow(tile.Tile);
+                var box = tile.ChangeBounds is { IsEmpty: false } bounds
+                    ? bounds
+                    : Intersect(grid.CoreWindow(tile.Tile), sceneOnGrid);
+                if (box.IsEmpty)
+                {
+                    box = grid.CoreWindow(tile.Tile);
+                }
+
+                x0 = Math.Min(x0, box.X);
+                y0 = Math.Min(y0, box.Y);
+                x1 = Math.Max(x1, box.X + box.Width);
+                y1 = Math.Max(y1, box.Y + box.Height);
+                var weight = Math.Max(1, tile.ChangedPixels);
+                cx += weight * (box.X + box.Width / 2.0);
+                cy += weight * (box.Y + box.Height / 2.0);
+                weightSum += weight;
             }
 
-            x0 = Math.Min(x0, box.X);
-            y0 = Math.Min(y0, box.Y);
-            x1 = Math.Max(x1, box.X + box.Width);
-            y1 = Math.Max(y1, box.Y + box.Height);
-
             changed += Math.Max(0, tile.ChangedPixels);
-            var weight = Math.Max(1, tile.ChangedPixels);
-            cx += weight * (box.X + box.Width / 2.0);
-            cy += weight * (box.Y + box.Height / 2.0);
-            weightSum += weight;
 
             maxShift = Math.Max(maxShift, Math.Sqrt(tile.ShiftX * tile.ShiftX + tile.ShiftY * tile.ShiftY));
             masked += tile.MaskedFraction;

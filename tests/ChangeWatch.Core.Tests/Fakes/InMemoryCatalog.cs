@@ -4,7 +4,10 @@ using ChangeWatch.Core.Ports;
 
 namespace ChangeWatch.Core.Tests.Fakes;
 
-/// <summary>The catalog in dictionaries, with the same insert-once semantics as the table adapter.</summary>
+/// <summary>
+/// The catalog in dictionaries, with the same insert-once semantics as the table adapter. Records go through the
+/// pipeline's JSON on the way in, as they do in Table storage, so a record that does not survive serialisation fails here too.
+/// </summary>
 public sealed class InMemoryCatalog : ICatalog
 {
     private readonly object _gate = new();
@@ -31,7 +34,7 @@ public sealed class InMemoryCatalog : ICatalog
     {
         lock (_gate)
         {
-            if (_scenes.TryAdd(scene.Id, scene))
+            if (_scenes.TryAdd(scene.Id, RoundTrip(scene)))
             {
                 SceneWrites++;
             }
@@ -44,7 +47,7 @@ public sealed class InMemoryCatalog : ICatalog
     {
         lock (_gate)
         {
-            _scenes[scene.Id] = scene;
+            _scenes[scene.Id] = RoundTrip(scene);
             SceneWrites++;
         }
 
@@ -71,7 +74,7 @@ public sealed class InMemoryCatalog : ICatalog
     {
         lock (_gate)
         {
-            _grids.TryAdd(proposed.Aoi, proposed);
+            _grids.TryAdd(proposed.Aoi, RoundTrip(proposed));
             return Task.FromResult(_grids[proposed.Aoi]);
         }
     }
@@ -96,7 +99,7 @@ public sealed class InMemoryCatalog : ICatalog
 
     public Task SaveTileResultAsync(TileResult result, CancellationToken cancellationToken)
     {
-        _tiles[(result.SceneId, result.Tile)] = result;
+        _tiles[(result.SceneId, result.Tile)] = RoundTrip(result);
         return Task.CompletedTask;
     }
 
@@ -151,4 +154,7 @@ public sealed class InMemoryCatalog : ICatalog
 
     public Task<IReadOnlyList<CustodyEvent>> GetCustodyAsync(SceneId sceneId, CancellationToken cancellationToken) =>
         Task.FromResult(CustodyEvent.InOrder(_custody.Values.Where(c => c.SceneId == sceneId)));
+
+    private static T RoundTrip<T>(T value) =>
+        System.Text.Json.JsonSerializer.Deserialize<T>(Pipeline.PipelineJson.Serialize(value), Pipeline.PipelineJson.Options)!;
 }
