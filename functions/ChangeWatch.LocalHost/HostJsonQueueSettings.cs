@@ -39,6 +39,38 @@ internal sealed record HostJsonQueueSettings(
     }
 
     /// <summary>Copies the settings onto the WebJobs queue options, with the local polling interval instead of Azure's.</summary>
+    /// <summary>Configuration section that overrides host.json's queue settings, as the Functions host reads app settings
+    /// <c>AzureFunctionsJobHost__extensions__queues__*</c>.</summary>
+    public const string OverrideSection = "AzureFunctionsJobHost:extensions:queues";
+
+    /// <summary>
+    /// These settings with any of <c>batchSize</c>, <c>newBatchThreshold</c>, <c>maxDequeueCount</c> and
+    /// <c>visibilityTimeout</c> replaced by the value under <see cref="OverrideSection"/>, the way the Functions host lets app
+    /// settings override host.json. A value that does not parse throws, naming the setting.
+    /// </summary>
+    public HostJsonQueueSettings WithOverrides(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(OverrideSection);
+        return this with
+        {
+            BatchSize = section["batchSize"] is { } batch ? ParseInt(batch, "batchSize") : BatchSize,
+            NewBatchThreshold = section["newBatchThreshold"] is { } threshold ? ParseInt(threshold, "newBatchThreshold") : NewBatchThreshold,
+            MaxDequeueCount = section["maxDequeueCount"] is { } dequeue ? ParseInt(dequeue, "maxDequeueCount") : MaxDequeueCount,
+            VisibilityTimeout = section["visibilityTimeout"] is { } visibility ? ParseDuration(visibility, "visibilityTimeout") : VisibilityTimeout,
+        };
+    }
+
+    private static int ParseInt(string text, string name) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException($"Setting {OverrideSection}:{name} is not an integer: '{text}'.");
+
+    private static TimeSpan ParseDuration(string text, string name) =>
+        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException($"Setting {OverrideSection}:{name} is not a duration (hh:mm:ss): '{text}'.");
+
     public void ApplyTo(QueuesOptions options, TimeSpan maxPollingInterval)
     {
         options.BatchSize = BatchSize;

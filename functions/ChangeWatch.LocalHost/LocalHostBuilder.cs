@@ -21,7 +21,8 @@ namespace ChangeWatch.LocalHost;
 /// <see cref="HostIdSetting"/> (default <see cref="DefaultHostId"/>); everything <c>AddChangeWatch</c> binds; and
 /// <c>Logging</c>.</para>
 /// <para>Queue triggers use the batch size, new-batch threshold, max dequeue count and visibility timeout of the
-/// Functions app's host.json (embedded at build time), and poll at most every <see cref="MaxPollingInterval"/>.
+/// Functions app's host.json (embedded at build time), overridable like in Azure by settings
+/// <c>AzureFunctionsJobHost__extensions__queues__*</c>, and poll at most every <see cref="MaxPollingInterval"/>.
 /// Blob triggers poll (container scan plus receipts in <c>AzureWebJobsStorage</c>). Hosts that share a host id and a
 /// storage account share receipts and locks, so two local processes process each upload once.</para>
 /// <para>Once the host has started, <see cref="Core.Pipeline.IncomingReconciler"/> runs once.</para>
@@ -71,7 +72,7 @@ public static class LocalHostBuilder
     public static IHostBuilder Create(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var queueSettings = HostJsonQueueSettings.LoadEmbedded();
+        var queueSettings = HostJsonQueueSettings.LoadEmbedded().WithOverrides(configuration);
 
         return new HostBuilder()
             .ConfigureAppConfiguration(builder => builder.AddConfiguration(configuration))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text;
 using ChangeWatch.LocalHost;
 
@@ -44,4 +45,33 @@ public sealed class HostJsonQueueSettingsTests
     }
 
     private static MemoryStream Json(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void WithOverrides_FunctionsHostStyleSettings_ReplaceHostJsonValues()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:02",
+            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "3",
+        }).Build();
+
+        var settings = HostJsonQueueSettings.LoadEmbedded().WithOverrides(configuration);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.VisibilityTimeout);
+        Assert.Equal(3, settings.BatchSize);
+        Assert.Equal(HostJsonQueueSettings.LoadEmbedded().MaxDequeueCount, settings.MaxDequeueCount);
+    }
+
+    [Fact]
+    public void WithOverrides_BadValue_ThrowsNamingTheSetting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "five",
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => HostJsonQueueSettings.LoadEmbedded().WithOverrides(configuration));
+
+        Assert.Contains("maxDequeueCount", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -32,6 +32,8 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["AzureWebJobsStorage"] = _azurite.ConnectionString,
             [LocalHostBuilder.HostIdSetting] = "changewatch-tests",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Retry failed messages at once (host.json waits 30 s), so a poison message reaches its poison queue in seconds.
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00",
         }).Build();
         Storage = new StorageSession(Configuration);
         Log = new FileLoggerProvider(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"changewatch-it-{Environment.ProcessId}.log"));

@@ -89,6 +89,22 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
         Assert.Equal(RejectionCode.MissingSidecar, ex.Rejection.Code);
     }
 
+    [Fact]
+    public async Task MessageThatKeepsFailing_LandsInItsPoisonQueue_AndTheHostKeepsRunning()
+    {
+        // A well-formed report message for a scene nobody ingested: BuildReport fails (transiently, it must assume), five times.
+        var orphan = new ChangeFlagsMessage(ChangeFlagsMessage.CurrentVersion, "00000000deadbeef", "poison-test", 0, 1, [], 0);
+        await fixture.Storage.Queues.SendAsync(StorageNames.ChangeFlagsQueue, orphan, TestContext.Current.CancellationToken);
+
+        var poison = fixture.Storage.Clients.Queues.GetQueueClient(StorageNames.PoisonQueue(StorageNames.ChangeFlagsQueue));
+        await WaitUntilAsync(async () =>
+            await poison.ExistsAsync(TestContext.Current.CancellationToken)
+            && (await poison.PeekMessagesAsync(32, TestContext.Current.CancellationToken)).Value.Any(m => m.Body.ToString().Contains("00000000deadbeef", StringComparison.Ordinal)));
+
+        var file = WriteSyntheticScene("after-poison.tif", seed: 3);
+        Assert.Equal(ReportKinds.BaselineRegistered, (await ReadReportAsync(await UploadAndWaitAsync(file, "after-poison", Sidecar("2026-03-03T09:00:00Z")))).Kind);
+    }
+
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
     private async Task<UploadReceipt> UploadAndWaitAsync(string file, string aoi, string sidecarJson)
