@@ -8,13 +8,15 @@ using Microsoft.Extensions.Logging;
 namespace ChangeWatch.Integration.Tests;
 
 /// <summary>
-/// One real Azurite (in memory, private ports, installed from package.json if needed) and one local host on it, shared
-/// by the tests of <see cref="PipelineCollection"/>; both are stopped when the tests end.
+/// One real Azurite (in memory, private ports, installed from package.json if needed) and two local hosts on it with the
+/// same host id, competing for every message as scaled-out instances do, shared by the tests of
+/// <see cref="PipelineCollection"/>: every "exactly one report" assertion is made with two consumers. All are stopped
+/// when the tests end.
 /// </summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
     private AzuriteEmulator? _azurite;
-    private IHost? _host;
+    private readonly List<IHost> _hosts = [];
 
     public IConfiguration Configuration { get; private set; } = new ConfigurationBuilder().Build();
 
@@ -37,18 +39,22 @@ public sealed class PipelineFixture : IAsyncLifetime
         }).Build();
         Storage = new StorageSession(Configuration);
         Log = new FileLoggerProvider(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"changewatch-it-{Environment.ProcessId}.log"));
-        _host = LocalHostBuilder.Create(Configuration)
-            .ConfigureLogging(logging => logging.AddProvider(Log).AddFilter<FileLoggerProvider>(null, LogLevel.Information).AddFilter<FileLoggerProvider>("Azure", LogLevel.Error))
-            .Build();
-        await _host.StartAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            var host = LocalHostBuilder.Create(Configuration)
+                .ConfigureLogging(logging => logging.AddProvider(Log).AddFilter<FileLoggerProvider>(null, LogLevel.Information).AddFilter<FileLoggerProvider>("Azure", LogLevel.Error))
+                .Build();
+            _hosts.Add(host);
+            await host.StartAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
+        foreach (var host in _hosts)
         {
-            await _host.StopAsync(TimeSpan.FromSeconds(10));
-            _host.Dispose();
+            await host.StopAsync(TimeSpan.FromSeconds(10));
+            host.Dispose();
         }
 
         if (_azurite is not null)
