@@ -95,3 +95,16 @@ public sealed partial class ConfigurationSampleTests
     [GeneratedRegex("""[Cc]onfiguration\[\s*"(?<key>[A-Za-z0-9_:]+)"\s*\]""")]
     private static partial Regex ConfigurationIndexer();
 }
+
+public sealed class OperationsDocTests
+{
+    [Fact]
+    public void OperationsDoc_ExplainsEveryRejectionCode()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "operations.md"));
+
+        var missing = Core.Domain.RejectionCode.All.Where(code => !doc.Contains($"| `{code}` |", StringComparison.Ordinal)).ToList();
+
+        Assert.True(missing.Count == 0, "docs/operations.md does not explain: " + string.Join(", ", missing));
+    }
+}
