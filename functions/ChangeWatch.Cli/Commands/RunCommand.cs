@@ -2,6 +2,7 @@ using System.CommandLine;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.LocalHost;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ChangeWatch.Cli.Commands;
 
@@ -35,6 +36,11 @@ public static class RunCommand
                 using var host = LocalHostBuilder.Create(CliConfiguration.Build(overrides)).Build();
                 await host.RunAsync(cancellationToken);
                 return 0;
+            }
+            catch (OptionsValidationException ex)
+            {
+                Console.Error.WriteLine($"Invalid settings: {ex.Message}");
+                return 1;
             }
             finally
             {
