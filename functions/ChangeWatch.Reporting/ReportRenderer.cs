@@ -17,8 +17,11 @@ namespace ChangeWatch.Reporting;
 /// <item><c>chips/{id}-before.png</c>, <c>chips/{id}-after.png</c> for each site that has chips: both stretched
 /// with one stretch fitted over the two together (each alone when their band counts differ), the change mask's
 /// boundary drawn on the after chip in <see cref="ReportPalette.ChangeOutline"/>;</item>
-/// <item><c>report.html</c>: one self-contained page with the same images embedded as <c>data:</c> URIs.</item>
+/// <item><c>report.html</c>: one self-contained page with the same images embedded as <c>data:</c> URIs;</item>
+/// <item><c>sites.geojson</c>: <see cref="SitesGeoJson"/>.</item>
 /// </list>
+/// <see cref="RenderDocuments"/> re-renders the text files (JSON, HTML, GeoJSON) of a report whose images are already
+/// encoded, e.g. after an analyst's review.
 /// Output depends only on the inputs: the same model and imagery give the same bytes. Memory is bounded by the
 /// overview and chips (a few pixel buffers of their size); the renderer is stateless and thread-safe.
 /// </summary>
@@ -64,7 +67,45 @@ public sealed class ReportRenderer : IReportRenderer
         var images = new PageImages(
             overviewPng, imagery.Overview?.Width ?? 0, imagery.Overview?.Height ?? 0, imagery.OverviewScale, chips);
         files.Add(new ReportFile(ReportPaths.Html, "text/html; charset=utf-8", ReportPage.Write(report, images)));
+        files.Add(new ReportFile(ReportPaths.GeoJson, "application/geo+json", SitesGeoJson.Serialize(report)));
         return files;
+    }
+
+    /// <summary>
+    /// The text files of a report — <c>report.json</c>, <c>report.html</c> and <c>sites.geojson</c> — around images
+    /// already encoded: <paramref name="images"/> holds the PNG bytes of <c>overview.png</c> (or null) and of each
+    /// site's chips, as <see cref="Render"/> wrote them. The overview's size is read from its PNG header and its scale
+    /// is <see cref="ReportModel.OverviewScale"/> (else the scene width over the overview width).
+    /// </summary>
+    /// <exception cref="ArgumentException">The overview bytes are not a PNG.</exception>
+    public IReadOnlyList<ReportFile> RenderDocuments(ReportModel report, EncodedReportImages images)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(images);
+        var (width, height) = images.OverviewPng is { } png ? PngSize(png) : (0, 0);
+        var scale = report.OverviewScale is > 0 and var s && double.IsFinite(s)
+            ? s
+            : width > 0 ? report.Scene.Width / (double)width : 1;
+        var chips = images.Chips.ToDictionary(kv => kv.Key, kv => (kv.Value.Before, kv.Value.After), StringComparer.Ordinal);
+        return
+        [
+            new ReportFile(ReportPaths.Json, "application/json", ReportJson.Serialize(report)),
+            new ReportFile(ReportPaths.Html, "text/html; charset=utf-8",
+                ReportPage.Write(report, new PageImages(images.OverviewPng, width, height, scale, chips))),
+            new ReportFile(ReportPaths.GeoJson, "application/geo+json", SitesGeoJson.Serialize(report)),
+        ];
+    }
+
+    private static (int Width, int Height) PngSize(byte[] png)
+    {
+        ReadOnlySpan<byte> signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        if (png.Length < 24 || !png.AsSpan(0, 8).SequenceEqual(signature))
+        {
+            throw new ArgumentException("The overview is not a PNG.", nameof(png));
+        }
+
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)),
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
     }
 
     private static byte[] RenderOverview(TileRaster overview, double scale, IReadOnlyList<SiteModel> sites)

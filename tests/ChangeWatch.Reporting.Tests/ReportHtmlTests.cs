@@ -105,7 +105,7 @@ public sealed partial class ReportHtmlTests
         var files = new ReportRenderer().Render(Some.BaselineReport(), Imagery());
         var html = Html(files);
 
-        Assert.Equal(["report.json", "overview.png", "report.html"], files.Select(f => f.RelativePath));
+        Assert.Equal(["report.json", "overview.png", "report.html", "sites.geojson"], files.Select(f => f.RelativePath));
         Assert.Contains("registered as the baseline of AOI <b>aoi-1</b>", html, StringComparison.Ordinal);
         Assert.Contains("<div class=\"overview\"><img", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<h2>Sites</h2>", html, StringComparison.Ordinal);
@@ -117,7 +117,7 @@ public sealed partial class ReportHtmlTests
     {
         var files = new ReportRenderer().Render(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(8, 8, 40, 40))), Some.NoImagery());
 
-        Assert.Equal(["report.json", "report.html"], files.Select(f => f.RelativePath));
+        Assert.Equal(["report.json", "report.html", "sites.geojson"], files.Select(f => f.RelativePath));
         Assert.Contains("No overview image is available.", Html(files), StringComparison.Ordinal);
         Assert.Contains("No chips are available for this site.", Html(files), StringComparison.Ordinal);
     }

@@ -54,6 +54,71 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Render_ReviewedSitesQualityAndTimes_JsonValidatesAgainstTheSchema()
+    {
+        var site = Some.Site("S1", new PixelWindow(10, 20, 30, 40)) with
+        {
+            Status = "uncertain",
+            Review = new SiteReviewEntry("uncertain", "A. Analyst", DateTimeOffset.UnixEpoch, "needs a second look"),
+        };
+        var report = Some.ChangeReport(null, site, Some.Site("S2", new PixelWindow(1, 1, 2, 2))) with
+        {
+            Status = ReportStatus.PartiallyReviewed,
+            IngestedAt = DateTimeOffset.UnixEpoch,
+            ProcessingSeconds = 7.25,
+            Quality = new QualitySummary(1.5, 0.25, 0.1, 0.04),
+            OverviewScale = 2,
+        };
+
+        var results = Validate(RenderedJson(report));
+
+        Assert.True(results.IsValid, Errors(results));
+        Assert.Matches("^31U DQ [0-9]{5} [0-9]{5}$|^[0-9]{2}[A-Z] [A-Z]{2} [0-9]{5} [0-9]{5}$", site.Mgrs);
+    }
+
+    [Fact]
+    public void Schema_UnknownStatusOrBadMgrs_IsRejected()
+    {
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!;
+        node["sites"]![0]!["mgrs"] = "31U DQ 4825 1194 extra";
+
+        Assert.False(Validate(Encoding.UTF8.GetBytes(node.ToJsonString())).IsValid);
+        node["sites"]![0]!["mgrs"] = null;
+        node["status"] = "verified";
+        Assert.False(Validate(Encoding.UTF8.GetBytes(node.ToJsonString())).IsValid);
+    }
+
+    [Fact]
+    public void Deserialize_Schema10Report_ReadsWithNewFieldsEmpty_AndValidatesAgainstTheKeptSchema10()
+    {
+        // A 1.0 report: the current JSON without the fields 1.1 added.
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
+        node["schemaVersion"] = "1.0";
+        foreach (var name in new[] { "ingestedAt", "processingSeconds", "quality", "overviewScale" })
+        {
+            node.Remove(name);
+        }
+
+        foreach (var name in new[] { "mgrs", "outline", "status", "review" })
+        {
+            node["sites"]![0]!.AsObject().Remove(name);
+        }
+
+        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var schema10 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.0.json")));
+        using var document = JsonDocument.Parse(json);
+        var old = schema10.Evaluate(document.RootElement, Evaluation);
+        var report = ReportJson.Deserialize(json)!;
+
+        Assert.True(old.IsValid, Errors(old));
+        Assert.False(Validate(json).IsValid);
+        Assert.Equal("1.0", report.SchemaVersion);
+        Assert.Equal("candidate", report.Sites[0].Status);
+        Assert.Null(report.Sites[0].Mgrs);
+        Assert.Null(report.Quality);
+    }
+
+    [Fact]
     public void Schema_DocumentWithoutSchemaVersion_IsRejected()
     {
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport()))!.AsObject();

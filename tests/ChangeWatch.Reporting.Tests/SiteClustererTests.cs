@@ -155,7 +155,9 @@ public sealed class SiteClustererTests
             Some.Tile(0, 2, bounds: new PixelWindow(448, 28, 8, 10), changedPixels: 100),
         ]));
 
-        var call = Assert.Single(_geo.Calls);
+        // The centroid first, then the four corners of the outline.
+        Assert.Equal(5, _geo.Calls.Count);
+        var call = _geo.Calls[0];
         Assert.Equal(32633, call.Epsg);
         Assert.Equal(502_220, call.X, 6);
         Assert.Equal(3_999_730, call.Y, 6);
@@ -213,7 +215,30 @@ public sealed class SiteClustererTests
         var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, other, null, [Some.Tile(0, 0)]));
 
         Assert.Null(site.Latitude);
-        Assert.Single(_geo.Calls);
+        Assert.Null(site.Mgrs);
+        Assert.Null(site.Outline);
+        Assert.Equal(3857, _geo.Calls[0].Epsg);
+    }
+
+    [Fact]
+    public void Cluster_Georeferenced_GivesTheCentroidsMgrsAndAClosedAnticlockwiseOutlineOfTheBounds()
+    {
+        // Change at grid (440, 20)-(456, 46); scene placed at grid (224, 0): scene px (216, 20)-(232, 46); map
+        // x = 500 000 + 10 px, y = 4 000 000 - 10 py; the fake maps (x, y) to (lat, lon) = (y, x) / 100 000.
+        var site = Assert.Single(new SiteClusterer(_geo).Cluster(Some.Grid(), new ScenePlacement(224, 0, 600, 600), Some.Utm(), null,
+        [
+            Some.Tile(0, 1, bounds: new PixelWindow(440, 20, 8, 10), changedPixels: 300),
+            Some.Tile(0, 2, bounds: new PixelWindow(448, 28, 8, 18), changedPixels: 100),
+        ]));
+
+        Assert.Equal(Core.Geography.Mgrs.FromLatLon(site.Latitude!.Value, site.Longitude!.Value), site.Mgrs);
+        Assert.StartsWith("31S ", site.Mgrs, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                new GeoPoint(5.0216, 39.998), new GeoPoint(5.0216, 39.9954), new GeoPoint(5.0232, 39.9954),
+                new GeoPoint(5.0232, 39.998), new GeoPoint(5.0216, 39.998),
+            ],
+            site.Outline!.Select(p => new GeoPoint(Math.Round(p.Longitude, 9), Math.Round(p.Latitude, 9))));
     }
 
     [Fact]

@@ -66,6 +66,10 @@ internal static class Some
             MaskedFraction = 0.125,
             BeforeChip = ReportPaths.BeforeChip(id),
             AfterChip = ReportPaths.AfterChip(id),
+            Mgrs = lat is { } la && lon is { } lo ? Core.Geography.Mgrs.FromLatLon(la, lo) : null,
+            Outline = lat is { } a && lon is { } o
+                ? [new(o, a + 0.001), new(o, a), new(o + 0.001, a), new(o + 0.001, a + 0.001), new(o, a + 0.001)]
+                : null,
         };
 
     public static ReportModel ChangeReport(SceneSummary? scene = null, params SiteModel[] sites) => new()

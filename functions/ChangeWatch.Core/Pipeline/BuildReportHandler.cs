@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
@@ -35,6 +36,8 @@ public sealed class BuildReportHandler(
     private const int ChipPadding = 24;
     private const int ChipMinSide = 96;
     private const int ChipMaxSide = 512;
+    private const double MisregistrationCaveatPixels = 1.0;
+    private const double MaskedCaveatFraction = 0.05;
 
     private static readonly string Actor = $"BuildReport@{Environment.MachineName}";
 
@@ -138,6 +141,7 @@ public sealed class BuildReportHandler(
         }
 
         var custody = await catalog.GetCustodyAsync(scene.Id, cancellationToken).ConfigureAwait(false);
+        var reportedAt = time.GetUtcNow();
         var model = new ReportModel
         {
             Kind = baseline is null ? ReportKinds.BaselineRegistered : ReportKinds.Change,
@@ -152,8 +156,12 @@ public sealed class BuildReportHandler(
             Sites = sites,
             Caveats = Caveats(scene, baseline, results),
             ReceivedAt = scene.ReceivedAt,
-            ReportedAt = time.GetUtcNow(),
+            ReportedAt = reportedAt,
             Custody = [.. custody.Select(c => new CustodyEntry(c.Step, c.Actor, c.At, c.Detail))],
+            IngestedAt = scene.IngestedAt,
+            ProcessingSeconds = Math.Max(0, (reportedAt - scene.ReceivedAt).TotalSeconds),
+            Quality = baseline is null ? null : Quality(results),
+            OverviewScale = scale,
         };
         return (model, renderer.Render(model, new ReportImagery(overview, scale, chips)));
     }
@@ -194,12 +202,40 @@ public sealed class BuildReportHandler(
             caveats.Add($"{notAssessable} of {results.Count} tiles were not assessable (no data or masked in one of the dates); no change there means nothing was seen, not that nothing changed.");
         }
 
+        if (baseline is not null && Quality(results) is { } quality)
+        {
+            if (quality.MaxShift >= MisregistrationCaveatPixels)
+            {
+                caveats.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"The dates were misregistered by up to {quality.MaxShift:0.0} px (mean {quality.MeanShift:0.0} px); the shift was corrected per tile, but edges of buildings and roads can still read as change."));
+            }
+
+            if (quality.MeanMaskedFraction >= MaskedCaveatFraction)
+            {
+                caveats.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"On average {quality.MeanMaskedFraction * 100:0} % of each scored tile was masked (no data, clouds or haze in either date) and not compared."));
+            }
+        }
+
         if (baseline is not null)
         {
+            caveats.Add("Object counts before/after are not measured by this model version; sites give changed area instead.");
             caveats.Add("Sites are candidates found by an automated model; each needs an analyst's review before it is reported as fact.");
         }
 
         return caveats;
+    }
+
+    private static QualitySummary? Quality(IReadOnlyList<TileResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return null;
+        }
+
+        var shifts = results.Select(r => Math.Sqrt(r.ShiftX * r.ShiftX + r.ShiftY * r.ShiftY)).ToList();
+        return new QualitySummary(shifts.Max(), shifts.Average(), results.Average(r => r.MaskedFraction),
+            results.Count(r => !r.Assessable) / (double)results.Count);
     }
 }
 

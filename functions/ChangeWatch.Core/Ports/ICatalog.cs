@@ -4,7 +4,7 @@ namespace ChangeWatch.Core.Ports;
 
 /// <summary>
 /// The pipeline's tables: scenes and AOI grids (<c>scenes</c>), tile results and batch arrivals (<c>tiles</c>),
-/// <c>rejections</c> and <c>custody</c>. Every write is idempotent: repeating it leaves the same state.
+/// <c>rejections</c>, <c>custody</c> and analysts' <c>reviews</c>. Every write is idempotent: repeating it leaves the same state.
 /// </summary>
 public interface ICatalog
 {
@@ -62,11 +62,21 @@ public interface ICatalog
     /// <summary>All rejections, newest first.</summary>
     Task<IReadOnlyList<Rejection>> ListRejectionsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Appends a custody event (idempotent by scene and step).</summary>
+    /// <summary>Appends a custody event (idempotent by scene and <see cref="CustodyKeys.Key"/>: pipeline steps once each,
+    /// every review once per time).</summary>
     Task AppendCustodyAsync(CustodyEvent custodyEvent, CancellationToken cancellationToken);
 
     /// <summary>A scene's custody events in time order.</summary>
     Task<IReadOnlyList<CustodyEvent>> GetCustodyAsync(SceneId sceneId, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces the verdict on a site (Table <c>reviews</c>: one row per scene and site).</summary>
+    Task SaveReviewAsync(SiteReview review, CancellationToken cancellationToken);
+
+    /// <summary>The verdicts on a scene's sites, by site id.</summary>
+    Task<IReadOnlyList<SiteReview>> GetReviewsAsync(SceneId sceneId, CancellationToken cancellationToken);
+
+    /// <summary>Every verdict, oldest first.</summary>
+    Task<IReadOnlyList<SiteReview>> ListReviewsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Who may announce a scene's report, and whether they have.</summary>

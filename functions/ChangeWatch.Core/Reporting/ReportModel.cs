@@ -8,8 +8,11 @@ namespace ChangeWatch.Core.Reporting;
 /// </summary>
 public sealed record ReportModel
 {
-    /// <summary>Current report schema version.</summary>
-    public const string CurrentSchemaVersion = "1.0";
+    /// <summary>
+    /// Current report schema version. 1.1 added MGRS, site outlines, site status and review, processing times and the
+    /// quality summary; a 1.0 report still reads (the new fields are null or empty).
+    /// </summary>
+    public const string CurrentSchemaVersion = "1.1";
 
     /// <summary>Schema version of this report.</summary>
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -17,8 +20,12 @@ public sealed record ReportModel
     /// <summary>"change" for a scene compared with a baseline, "baseline-registered" for an AOI's first scene.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>"candidate — not verified by an analyst" until a review says otherwise.</summary>
-    public string Status { get; init; } = "candidate";
+    /// <summary>
+    /// <see cref="ReportStatus.Candidate"/> (not verified by an analyst) until a review; then
+    /// <see cref="ReportStatus.PartiallyReviewed"/> while some sites lack a verdict, <see cref="ReportStatus.Reviewed"/>
+    /// when every site has one (a report without sites stays a candidate).
+    /// </summary>
+    public string Status { get; init; } = ReportStatus.Candidate;
 
     /// <summary>AOI name.</summary>
     public required string Aoi { get; init; }
@@ -58,6 +65,18 @@ public sealed record ReportModel
 
     /// <summary>Chain of custody so far.</summary>
     public IReadOnlyList<CustodyEntry> Custody { get; init; } = [];
+
+    /// <summary>When ingest finished (tiles written), or null when not recorded.</summary>
+    public DateTimeOffset? IngestedAt { get; init; }
+
+    /// <summary>Seconds from <see cref="ReceivedAt"/> to <see cref="ReportedAt"/>.</summary>
+    public double ProcessingSeconds { get; init; }
+
+    /// <summary>Co-registration and masking over the scored tiles, or null for a baseline registration.</summary>
+    public QualitySummary? Quality { get; init; }
+
+    /// <summary>Scene pixels per pixel of <c>overview.png</c>, or null when there is no overview.</summary>
+    public double? OverviewScale { get; init; }
 }
 
 /// <summary>A scene as a report describes it. Provider and sensor are untrusted text.</summary>
@@ -118,6 +137,21 @@ public sealed record SiteModel
 
     /// <summary>Chip file of the new scene, relative to the report folder.</summary>
     public string? AfterChip { get; init; }
+
+    /// <summary>MGRS reference of the centroid (1 m digits, e.g. "36U UA 12345 67890"), when georeferenced.</summary>
+    public string? Mgrs { get; init; }
+
+    /// <summary>
+    /// The site's bounding box in WGS84: a closed ring of its four corners (top-left, bottom-left, bottom-right,
+    /// top-right, top-left again: anticlockwise on a north-up scene), or null when not georeferenced.
+    /// </summary>
+    public IReadOnlyList<GeoPoint>? Outline { get; init; }
+
+    /// <summary>"candidate" until reviewed, then the verdict ("confirmed", "rejected", "uncertain").</summary>
+    public string Status { get; init; } = ReportStatus.Candidate;
+
+    /// <summary>The latest analyst verdict, or null.</summary>
+    public SiteReviewEntry? Review { get; init; }
 }
 
 /// <summary>Image evidence handed to the renderer: an overview of the scene and a before/after chip pair per site.</summary>

@@ -11,6 +11,9 @@ public static class ReportPaths
     /// <summary>The self-contained analyst page.</summary>
     public const string Html = "report.html";
 
+    /// <summary>The sites as a GeoJSON FeatureCollection (WGS84).</summary>
+    public const string GeoJson = "sites.geojson";
+
     /// <summary>The scene overview with site outlines.</summary>
     public const string Overview = "overview.png";
 

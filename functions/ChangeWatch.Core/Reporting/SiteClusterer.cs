@@ -42,7 +42,8 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
     /// the scene, where it has none), <see cref="SiteModel.SceneBounds"/> the same box in scene pixels, summed changed
     /// pixels, the highest probability, the most frequent change type (ties: the type of the most probable tile, then
     /// ordinal order), the largest shift length, the mean masked fraction, tile ids sorted by row then column, the
-    /// centroid (changed-pixel-weighted mean of the tiles' box centres) in WGS84, and chip names from
+    /// centroid (changed-pixel-weighted mean of the tiles' box centres) in WGS84 with its MGRS reference, the scene
+    /// bounds' corners in WGS84 as <see cref="SiteModel.Outline"/>, and chip names from
     /// <see cref="ReportPaths"/>.
     /// </returns>
     /// <exception cref="ArgumentException">The same tile appears twice, or a tile's probability is not 0-1.</exception>
@@ -191,17 +192,22 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
         }
 
         var gridBounds = new PixelWindow(x0, y0, x1 - x0, y1 - y0);
+        var sceneBounds = placement.ToScene(gridBounds);
         var changedPixels = (int)Math.Min(changed, int.MaxValue);
         double? latitude = null, longitude = null;
+        string? mgrs = null;
+        IReadOnlyList<GeoPoint>? outline = null;
         if (geo is not null)
         {
             // Grid pixel -> scene pixel (fractional: the centroid is a point, not a pixel index) -> map -> WGS84.
-            var (mapX, mapY) = geo.Transform.PixelToMap(cx / weightSum - placement.OffsetX, cy / weightSum - placement.OffsetY);
-            if (_geoLocator.TryToWgs84(geo.Epsg, mapX, mapY, out var lat, out var lon))
+            if (TryLocate(geo, cx / weightSum - placement.OffsetX, cy / weightSum - placement.OffsetY, out var centre))
             {
-                latitude = lat;
-                longitude = lon;
+                latitude = centre.Latitude;
+                longitude = centre.Longitude;
+                mgrs = Geography.Mgrs.FromLatLon(centre.Latitude, centre.Longitude);
             }
+
+            outline = Outline(geo, sceneBounds);
         }
 
         var changeType = group
@@ -219,14 +225,51 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
             Assessment = ConfidenceWording.Assess(top.Probability, changeType),
             Tiles = group.Select(t => t.Tile.ToString()).ToList(),
             GridBounds = gridBounds,
-            SceneBounds = placement.ToScene(gridBounds),
+            SceneBounds = sceneBounds,
             ChangedPixels = changedPixels,
             AreaSquareMetres = pixelArea * changedPixels,
             Latitude = latitude,
             Longitude = longitude,
             MaxShift = maxShift,
             MaskedFraction = masked / group.Count,
+            Mgrs = mgrs,
+            Outline = outline,
         };
+    }
+
+    // Corners of the box's outer pixel edges, anticlockwise on a north-up image, ring closed; null if any corner fails.
+    private List<GeoPoint>? Outline(GeoReference geo, PixelWindow box)
+    {
+        (double X, double Y)[] corners =
+        [
+            (box.X, box.Y), (box.X, box.Y + box.Height), (box.X + box.Width, box.Y + box.Height), (box.X + box.Width, box.Y),
+        ];
+        var ring = new List<GeoPoint>(5);
+        foreach (var (x, y) in corners)
+        {
+            if (!TryLocate(geo, x, y, out var point))
+            {
+                return null;
+            }
+
+            ring.Add(point);
+        }
+
+        ring.Add(ring[0]);
+        return ring;
+    }
+
+    private bool TryLocate(GeoReference geo, double sceneX, double sceneY, out GeoPoint point)
+    {
+        var (mapX, mapY) = geo.Transform.PixelToMap(sceneX, sceneY);
+        if (_geoLocator.TryToWgs84(geo.Epsg, mapX, mapY, out var lat, out var lon) && lat is >= -90 and <= 90 && double.IsFinite(lon))
+        {
+            point = new GeoPoint(lon, lat);
+            return true;
+        }
+
+        point = new GeoPoint(0, 0);
+        return false;
     }
 
     private static double? PixelArea(GeoReference? geo, double? groundSampleDistance)

@@ -34,7 +34,7 @@ internal static class ReportPage
         .overview{position:relative;display:inline-block;max-width:100%}.overview img{display:block;max-width:100%;height:auto;image-rendering:pixelated}
         .overview svg{position:absolute;left:0;top:0;width:100%;height:100%}
         .chips{display:flex;gap:16px;flex-wrap:wrap;margin:8px 0 20px}.chips figure{margin:0}.chips img{width:320px;max-width:100%;image-rendering:pixelated;border:1px solid #d0d7de}
-        figcaption{font-size:12px;color:#57606a}
+        figcaption{font-size:12px;color:#57606a}.verdict{font-weight:600}
         """;
 
     public static byte[] Write(ReportModel report, PageImages images)
@@ -47,7 +47,7 @@ internal static class ReportPage
             .Append("<title>ChangeWatch report: ").Append(E(report.Aoi)).Append(" / ").Append(E(report.Scene.SceneId)).Append("</title>\n")
             .Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n");
 
-        h.Append("<div class=\"banner\">Status: ").Append(E(StatusText(report.Status))).Append("</div>\n");
+        h.Append("<div class=\"banner\">Status: ").Append(E(StatusText(report))).Append("</div>\n");
         h.Append("<h1>").Append(isBaseline ? "Baseline registered" : "Change report").Append(": AOI ").Append(E(report.Aoi)).Append("</h1>\n");
         if (isBaseline)
         {
@@ -76,7 +76,7 @@ internal static class ReportPage
         h.Append("<h2>Summary</h2>\n<table>\n");
         Row(h, "AOI", E(r.Aoi));
         Row(h, "Kind", E(r.Kind));
-        Row(h, "Status", E(StatusText(r.Status)));
+        Row(h, "Status", E(StatusText(r)));
         Row(h, "Scene acquired", E(Acquired(r.Scene)));
         Row(h, "Baseline acquired", r.Baseline is null ? "none" : E(Acquired(r.Baseline)));
         Row(h, "Provider", Pair(r.Scene.Provider, r.Baseline?.Provider));
@@ -95,8 +95,20 @@ internal static class ReportPage
 
         Row(h, "Tiles", E(string.Create(Inv,
             $"{r.Tiles.Total} total, {r.Tiles.Assessable} assessable, {r.Tiles.NotAssessable} not assessable, {r.Tiles.Flagged} flagged")));
+        if (r.Quality is { } q)
+        {
+            Row(h, "Co-registration", E(string.Create(Inv, $"shift up to {q.MaxShift:0.00} px, mean {q.MeanShift:0.00} px")));
+            Row(h, "Masked", E(string.Create(Inv,
+                $"{q.MeanMaskedFraction * 100:0.0} % of scored tile area on average; {q.NotAssessableFraction * 100:0.0} % of tiles not assessable")));
+        }
+
         Row(h, "Received", E(Time(r.ReceivedAt)));
-        Row(h, "Reported", E(Time(r.ReportedAt)));
+        if (r.IngestedAt is { } ingested)
+        {
+            Row(h, "Ingested", E(Time(ingested)));
+        }
+
+        Row(h, "Reported", E(Time(r.ReportedAt) + string.Create(Inv, $" ({r.ProcessingSeconds:0.0} s after receipt)")));
         h.Append("</table>\n");
     }
 
@@ -146,18 +158,20 @@ internal static class ReportPage
             return;
         }
 
-        h.Append("<table>\n<tr><th>Site</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th>")
+        h.Append("<table>\n<tr><th>Site</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
             .Append("<th>Area m²</th><th>Changed px</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Masked</th></tr>\n");
         foreach (var s in r.Sites)
         {
             var b = s.SceneBounds;
             h.Append("<tr><td>").Append(E(s.Id))
+                .Append("</td><td>").Append(E(s.Status))
                 .Append("</td><td>").Append(E(s.Assessment))
                 .Append("</td><td class=\"num\">").Append(E(Percent(s.Probability)))
                 .Append("</td><td>").Append(E(ConfidenceWording.ChangeTypeWords(s.ChangeType)))
                 .Append("</td><td>").Append(s.Latitude is { } lat && s.Longitude is { } lon
                     ? E(string.Create(Inv, $"{lat:F5}, {lon:F5}"))
                     : "not georeferenced")
+                .Append("</td><td class=\"mono\">").Append(s.Mgrs is null ? "-" : E(s.Mgrs))
                 .Append("</td><td class=\"num\">").Append(s.AreaSquareMetres is { } area ? E(area.ToString("N0", Inv)) : "unknown")
                 .Append("</td><td class=\"num\">").Append(E(s.ChangedPixels.ToString("N0", Inv)))
                 .Append("</td><td>").Append(E(string.Create(Inv, $"x {b.X}, y {b.Y}, {b.Width} × {b.Height}")))
@@ -181,6 +195,7 @@ internal static class ReportPage
         foreach (var s in r.Sites)
         {
             h.Append("<h3>").Append(E(s.Id)).Append(": ").Append(E(s.Assessment)).Append("</h3>\n");
+            h.Append("<p class=\"verdict\">").Append(E(VerdictText(s))).Append("</p>\n");
             if (!images.Chips.TryGetValue(s.Id, out var chips))
             {
                 h.Append("<p>No chips are available for this site.</p>\n");
@@ -226,6 +241,10 @@ internal static class ReportPage
         if (r.ModelVersion is not null)
         {
             h.Append("; model ").Append(E(r.ModelVersion));
+            if (r.ModelSha256 is not null)
+            {
+                h.Append(", SHA-256 <span class=\"mono\">").Append(E(r.ModelSha256)).Append("</span>");
+            }
         }
 
         h.Append(".</p>\n<h3>Chain of custody</h3>\n");
@@ -260,8 +279,21 @@ internal static class ReportPage
 
     private static string E(string? text) => HtmlText.Encode(text);
 
-    private static string StatusText(string status) =>
-        status == "candidate" ? "candidate — not verified by an analyst" : status;
+    private static string StatusText(ReportModel r)
+    {
+        var reviewed = r.Sites.Count(s => s.Review is not null);
+        return r.Status switch
+        {
+            ReportStatus.Candidate => "candidate — not verified by an analyst",
+            ReportStatus.PartiallyReviewed => string.Create(Inv, $"partially reviewed — {reviewed} of {r.Sites.Count} sites have an analyst's verdict"),
+            ReportStatus.Reviewed => "reviewed — every site has an analyst's verdict",
+            _ => r.Status,
+        };
+    }
+
+    private static string VerdictText(SiteModel s) => s.Review is { } v
+        ? $"Analyst verdict: {v.Verdict}, by {v.Analyst}, {Time(v.At)}" + (string.IsNullOrWhiteSpace(v.Note) ? "." : $". Note: {v.Note}")
+        : "Analyst verdict: none yet (candidate).";
 
     private static string Acquired(SceneSummary s) =>
         Time(s.AcquiredAt) + (s.AcquisitionTimeAssumed ? " (not given by the provider: upload time assumed)" : string.Empty);

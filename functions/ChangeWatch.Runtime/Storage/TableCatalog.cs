@@ -17,7 +17,9 @@ namespace ChangeWatch.Runtime.Storage;
 /// <item><c>tiles</c>: partition = scene id (row = tile id; Flagged, Probability, Json); partition
 /// <c>{sceneId}-batches</c> (row = batch index) records batch arrivals.</item>
 /// <item><c>rejections</c>: partition <c>rejection</c>, row = rejection key.</item>
-/// <item><c>custody</c>: partition = scene id, row = step.</item>
+/// <item><c>custody</c>: partition = scene id, row = <see cref="CustodyKeys.Key"/> (the step; reviews add their time);
+/// columns Step, Actor, At, Detail.</item>
+/// <item><c>reviews</c>: partition = scene id, row = site id (columns Verdict, Analyst, At, Json).</item>
 /// </list>
 /// Inserts that must happen once use Add (HTTP 409 when present); everything else is an upsert of the same content.
 /// </summary>
@@ -249,8 +251,9 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
         var table = await TableAsync(StorageNames.CustodyTable).ConfigureAwait(false);
         try
         {
-            await table.AddEntityAsync(new TableEntity(custodyEvent.SceneId.Value, custodyEvent.Step)
+            await table.AddEntityAsync(new TableEntity(custodyEvent.SceneId.Value, CustodyKeys.Key(custodyEvent))
             {
+                ["Step"] = custodyEvent.Step,
                 ["Actor"] = custodyEvent.Actor,
                 ["At"] = custodyEvent.At,
                 ["Detail"] = custodyEvent.Detail,
@@ -270,10 +273,52 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sceneId.Value}"),
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new CustodyEvent(sceneId, e.RowKey, e.GetString("Actor") ?? string.Empty, e.GetDateTimeOffset("At") ?? default, e.GetString("Detail") ?? string.Empty));
+            list.Add(new CustodyEvent(sceneId, e.GetString("Step") ?? e.RowKey, e.GetString("Actor") ?? string.Empty, e.GetDateTimeOffset("At") ?? default, e.GetString("Detail") ?? string.Empty));
         }
 
         return CustodyEvent.InOrder(list);
+    }
+
+    /// <inheritdoc />
+    public async Task SaveReviewAsync(SiteReview review, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        var table = await TableAsync(StorageNames.ReviewsTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(review.SceneId.Value, review.SiteId)
+        {
+            ["Aoi"] = review.Aoi,
+            ["Verdict"] = review.Verdict.ToString().ToLowerInvariant(),
+            ["Analyst"] = review.Analyst,
+            ["At"] = review.At,
+            [Json] = PipelineJson.Serialize(review),
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SiteReview>> GetReviewsAsync(SceneId sceneId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.ReviewsTable).ConfigureAwait(false);
+        var list = new List<SiteReview>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sceneId.Value}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(FromJson<SiteReview>(entity));
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SiteReview>> ListReviewsAsync(CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.ReviewsTable).ConfigureAwait(false);
+        var list = new List<SiteReview>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(FromJson<SiteReview>(entity));
+        }
+
+        return [.. list.OrderBy(r => r.At)];
     }
 
     /// <summary>Creates every table the pipeline uses (idempotent).</summary>

@@ -19,6 +19,7 @@ public sealed class InMemoryCatalog : ICatalog
     private readonly Dictionary<SceneId, ReportClaim> _claims = [];
     private readonly ConcurrentDictionary<string, Rejection> _rejections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(SceneId, string), CustodyEvent> _custody = new();
+    private readonly ConcurrentDictionary<(SceneId, string), SiteReview> _reviews = new();
 
     public int SceneWrites { get; private set; }
 
@@ -148,12 +149,24 @@ public sealed class InMemoryCatalog : ICatalog
 
     public Task AppendCustodyAsync(CustodyEvent custodyEvent, CancellationToken cancellationToken)
     {
-        _custody.TryAdd((custodyEvent.SceneId, custodyEvent.Step), custodyEvent);
+        _custody.TryAdd((custodyEvent.SceneId, CustodyKeys.Key(custodyEvent)), custodyEvent);
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<CustodyEvent>> GetCustodyAsync(SceneId sceneId, CancellationToken cancellationToken) =>
         Task.FromResult(CustodyEvent.InOrder(_custody.Values.Where(c => c.SceneId == sceneId)));
+
+    public Task SaveReviewAsync(SiteReview review, CancellationToken cancellationToken)
+    {
+        _reviews[(review.SceneId, review.SiteId)] = RoundTrip(review);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SiteReview>> GetReviewsAsync(SceneId sceneId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SiteReview>>([.. _reviews.Values.Where(r => r.SceneId == sceneId).OrderBy(r => r.SiteId, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<SiteReview>> ListReviewsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SiteReview>>([.. _reviews.Values.OrderBy(r => r.At)]);
 
     private static T RoundTrip<T>(T value) =>
         System.Text.Json.JsonSerializer.Deserialize<T>(Pipeline.PipelineJson.Serialize(value), Pipeline.PipelineJson.Options)!;

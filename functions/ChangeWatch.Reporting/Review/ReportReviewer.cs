@@ -1,0 +1,145 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Ports;
+using ChangeWatch.Core.Reporting;
+using ChangeWatch.Reporting.Json;
+
+namespace ChangeWatch.Reporting.Review;
+
+/// <summary>
+/// The analyst's side of a report: records a verdict on a site (Table <c>reviews</c>), appends <c>reviewed</c> to the
+/// scene's custody, and re-renders <c>report.json</c>, <c>report.html</c> and <c>sites.geojson</c> in place with every
+/// verdict recorded so far (the images are reused as written). Site status becomes the verdict; report status follows
+/// <see cref="ReportStatus.FromSites"/>. A report of schema 1.0 is read and rewritten as the current schema.
+/// Re-rendering depends only on the stored report, the reviews and the custody table, so running it twice gives the
+/// same files.
+/// </summary>
+/// <param name="blobs">Storage holding <c>reports/</c>.</param>
+/// <param name="catalog">Scenes, reviews and custody.</param>
+/// <param name="time">Clock for the verdict's time.</param>
+public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvider time)
+{
+    private readonly ReportRenderer _renderer = new();
+
+    /// <summary>
+    /// Records <paramref name="verdict"/> on site <paramref name="siteId"/> of scene <paramref name="sceneId"/>'s report
+    /// and re-renders it. Returns the re-rendered report.
+    /// </summary>
+    /// <exception cref="ReviewException">No such scene, report or site, or an empty analyst name.</exception>
+    public async Task<ReportModel> ReviewAsync(
+        SceneId sceneId, string siteId, ReviewVerdict verdict, string analyst, string? note, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(analyst))
+        {
+            throw new ReviewException("An analyst name is required.");
+        }
+
+        var scene = await catalog.GetSceneAsync(sceneId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ReviewException($"Scene {sceneId} is not in the catalog.");
+        var report = await ReadAsync(scene, cancellationToken).ConfigureAwait(false)
+            ?? throw new ReviewException($"Scene {sceneId} has no report yet.");
+        var site = report.Sites.FirstOrDefault(s => string.Equals(s.Id, siteId, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ReviewException(report.Sites.Count == 0
+                ? $"The report of scene {sceneId} has no sites."
+                : $"The report of scene {sceneId} has no site {siteId}; its sites are {string.Join(", ", report.Sites.Select(s => s.Id))}.");
+
+        var at = time.GetUtcNow();
+        var review = new SiteReview
+        {
+            SceneId = sceneId,
+            Aoi = scene.Aoi,
+            SiteId = site.Id,
+            Verdict = verdict,
+            Analyst = analyst.Trim(),
+            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            At = at,
+            BaselineId = scene.BaselineId,
+            Tiles = site.Tiles,
+            SceneBounds = site.SceneBounds,
+            GridBounds = site.GridBounds,
+            Probability = site.Probability,
+            ChangeType = site.ChangeType,
+            ModelVersion = report.ModelVersion,
+            ModelSha256 = report.ModelSha256,
+        };
+        await catalog.SaveReviewAsync(review, cancellationToken).ConfigureAwait(false);
+        await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, CustodyKeys.Reviewed, $"analyst:{review.Analyst}", at,
+            $"site {site.Id} {VerdictWord(verdict)}" + (review.Note is null ? string.Empty : $"; note: {review.Note}")), cancellationToken).ConfigureAwait(false);
+        return await RerenderAsync(scene, report, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored report of <paramref name="scene"/>, or null when none is written.</summary>
+    public async Task<ReportModel?> ReadAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        var json = await ReadBytesAsync(Folder(scene) + ReportPaths.Json, cancellationToken).ConfigureAwait(false);
+        return json is null ? null : ReportJson.Deserialize(json);
+    }
+
+    /// <summary>The word a verdict is written as: "confirmed", "rejected", "uncertain".</summary>
+    public static string VerdictWord(ReviewVerdict verdict) => verdict switch
+    {
+        ReviewVerdict.Confirmed => "confirmed",
+        ReviewVerdict.Rejected => "rejected",
+        ReviewVerdict.Uncertain => "uncertain",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "Unknown verdict."),
+    };
+
+    private async Task<ReportModel> RerenderAsync(SceneRecord scene, ReportModel stored, CancellationToken cancellationToken)
+    {
+        var reviews = (await catalog.GetReviewsAsync(scene.Id, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.SiteId, StringComparer.Ordinal);
+        var sites = stored.Sites.Select(site => reviews.TryGetValue(site.Id, out var r)
+                ? site with { Status = VerdictWord(r.Verdict), Review = new SiteReviewEntry(VerdictWord(r.Verdict), r.Analyst, r.At, r.Note) }
+                : site with { Status = ReportStatus.Candidate, Review = null })
+            .ToList();
+        var custody = await catalog.GetCustodyAsync(scene.Id, cancellationToken).ConfigureAwait(false);
+        var report = stored with
+        {
+            SchemaVersion = ReportModel.CurrentSchemaVersion,
+            Sites = sites,
+            Status = ReportStatus.FromSites(sites),
+            Custody = [.. custody.Select(c => new CustodyEntry(c.Step, c.Actor, c.At, c.Detail))],
+        };
+
+        var folder = Folder(scene);
+        var overview = await ReadBytesAsync(folder + ReportPaths.Overview, cancellationToken).ConfigureAwait(false);
+        var chips = new Dictionary<string, EncodedChips>(StringComparer.Ordinal);
+        foreach (var site in sites)
+        {
+            var before = await ReadBytesAsync(folder + (site.BeforeChip ?? ReportPaths.BeforeChip(site.Id)), cancellationToken).ConfigureAwait(false);
+            var after = await ReadBytesAsync(folder + (site.AfterChip ?? ReportPaths.AfterChip(site.Id)), cancellationToken).ConfigureAwait(false);
+            if (before is not null && after is not null)
+            {
+                chips[site.Id] = new EncodedChips(before, after);
+            }
+        }
+
+        foreach (var file in _renderer.RenderDocuments(report, new EncodedReportImages(overview, chips)))
+        {
+            using var content = new MemoryStream(file.Content.ToArray(), writable: false);
+            await blobs.WriteAsync(StorageNames.ReportsContainer, folder + file.RelativePath, content, file.ContentType, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return report;
+    }
+
+    private static string Folder(SceneRecord scene) => $"{scene.Aoi}/{scene.Id}/";
+
+    private async Task<byte[]?> ReadBytesAsync(string name, CancellationToken cancellationToken)
+    {
+        var stream = await blobs.OpenReadAsync(StorageNames.ReportsContainer, name, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+    }
+}
