@@ -1,13 +1,21 @@
 using System.Globalization;
+using ChangeWatch.Training.Evaluation;
 using ChangeWatch.Training.Modelling;
 
 namespace ChangeWatch.Training;
 
-/// <summary>Command line: <c>train --out DIR [--seed N] [--pairs N] [--version V] [--trees N] [--leaves N]</c>.</summary>
+/// <summary>
+/// Command line: <c>train --out DIR [--seed N] [--pairs N] [--version V] [--trees N] [--leaves N]</c> (tile model on
+/// synthetic pairs); <c>train-pixel --out DIR</c> (pixel model on the real datasets); <c>eval --data DIR --dataset
+/// oscd|sztaki|levir [--mode shipped|loso|cross] [--model V] [--json]</c>.
+/// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: ChangeWatch.Training train --out <dir> [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]";
+        "usage: ChangeWatch.Training train --out <dir> [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
+        "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1]\n" +
+        "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir [--mode shipped|loso|cross] [--model v2] [--json true]\n" +
+        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1]";
 
     public static int Main(string[] args)
     {
@@ -36,11 +44,41 @@ internal static class Program
                                 int.Parse(options.GetValueOrDefault("leaves") ?? "15", CultureInfo.InvariantCulture)),
                             double.Parse(options.GetValueOrDefault("min-precision") ?? "0.9", CultureInfo.InvariantCulture)),
                         Console.Out);
+                case "eval":
+                    return EvalCommand.Run(
+                        new EvalOptions(
+                            Require(options, "data"),
+                            Require(options, "dataset"),
+                            options.GetValueOrDefault("mode") ?? "shipped",
+                            options.GetValueOrDefault("model") ?? "v2",
+                            options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
+                            options.GetValueOrDefault("shared") ?? Path.Combine(RepoRoot(), "..", "shared", "data"),
+                            options.GetValueOrDefault("json") is "true" or "1",
+                            PixelSettings(options),
+                            int.Parse(options.GetValueOrDefault("samples") ?? "40000", CultureInfo.InvariantCulture),
+                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture)),
+                        Console.Out);
+                case "train-pixel":
+                    var pixelOut = Require(options, "out");
+                    return TrainPixelCommand.Run(
+                        new TrainPixelOptions(
+                            pixelOut,
+                            options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(pixelOut).TrimEnd(Path.DirectorySeparatorChar)),
+                            options.GetValueOrDefault("shared") ?? Path.Combine(RepoRoot(), "..", "shared", "data"),
+                            PixelSettings(options),
+                            int.Parse(options.GetValueOrDefault("samples") ?? "40000", CultureInfo.InvariantCulture),
+                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture)),
+                        Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");
                     Console.Error.WriteLine(Usage);
                     return 2;
             }
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
         }
         catch (FormatException ex)
         {
@@ -64,6 +102,27 @@ internal static class Program
         }
 
         return options;
+    }
+
+    private static PixelTreeSettings PixelSettings(Dictionary<string, string> options) => new(
+        int.Parse(options.GetValueOrDefault("trees") ?? "60", CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("leaves") ?? "31", CultureInfo.InvariantCulture));
+
+    /// <summary>The folder holding ChangeWatch.slnx, searched upwards from the working directory, then from the program.</summary>
+    private static string RepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "ChangeWatch.slnx")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
     }
 
     private static string Require(Dictionary<string, string> options, string name) =>

@@ -18,6 +18,25 @@ public sealed record ModelManifest
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The value of <see cref="Kind"/> for a pixel-level model (<see cref="PixelChangeModel"/>).</summary>
+    public const string PixelKind = "pixel";
+
+    /// <summary>
+    /// What the model scores: null or "tile" for a tile-level model on <see cref="TilePairFeatures"/>,
+    /// <see cref="PixelKind"/> for a per-pixel model on <see cref="PixelFeatures"/> (its <see cref="Threshold"/> then
+    /// applies to the smoothed pixel probability).
+    /// </summary>
+    public string? Kind { get; init; }
+
+    /// <summary>
+    /// For a pixel model used in a cascade: the tile-level model version whose score decides which tiles the pixel model
+    /// looks at, and the tile probability at or above which it does (<see cref="CascadeTileThreshold"/>).
+    /// </summary>
+    public string? CascadeTileModel { get; init; }
+
+    /// <summary>Tile probability at or above which the pixel model runs on a tile (see <see cref="CascadeTileModel"/>).</summary>
+    public double? CascadeTileThreshold { get; init; }
+
     /// <summary>Model version, e.g. "v1" (also the folder name).</summary>
     public required string Version { get; init; }
 

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using Microsoft.ML;
+
+namespace ChangeWatch.Detection;
+
+/// <summary>
+/// Loads a pixel model folder (<c>model.zip</c> written by ML.NET, <c>model.json</c> with <see cref="ModelManifest.Kind"/>
+/// = "pixel"), checks that the manifest's feature list is <see cref="PixelFeatures.Names"/>, and returns the
+/// <see cref="PixelChangeModel"/> with the manifest's threshold.
+/// </summary>
+public static class PixelModelFile
+{
+    /// <summary>Loads the model in <paramref name="folder"/>.</summary>
+    /// <exception cref="FileNotFoundException">model.zip or model.json is missing.</exception>
+    /// <exception cref="InvalidDataException">Not a pixel model, or its feature list differs from the code's.</exception>
+    public static PixelChangeModel Load(string folder) => Load(folder, out _, out _);
+
+    /// <summary>Loads the model in <paramref name="folder"/> and returns its manifest and the SHA-256 of model.zip (lowercase hex).</summary>
+    public static PixelChangeModel Load(string folder, out ModelManifest manifest, out string sha256)
+    {
+        var zipPath = Path.Combine(folder, "model.zip");
+        var jsonPath = Path.Combine(folder, "model.json");
+        if (!File.Exists(zipPath) || !File.Exists(jsonPath))
+        {
+            throw new FileNotFoundException($"Pixel model folder {folder} must hold model.zip and model.json.", zipPath);
+        }
+
+        manifest = ModelManifest.Read(jsonPath);
+        if (!string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{jsonPath} is not a pixel model (kind '{manifest.Kind ?? "tile"}').");
+        }
+
+        if (!manifest.FeatureNames.SequenceEqual(PixelFeatures.Names, StringComparer.Ordinal))
+        {
+            throw new InvalidDataException(
+                $"{jsonPath} lists {manifest.FeatureNames.Count} pixel features that differ from the code's {PixelFeatures.Count}; retrain the model for this code version.");
+        }
+
+        var bytes = File.ReadAllBytes(zipPath);
+        sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        using var stream = new MemoryStream(bytes, writable: false);
+        var transformer = new MLContext(seed: 0).Model.Load(stream, out _);
+        return new PixelChangeModel(PixelTreeModel.FromTransformer(transformer), manifest.Threshold);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace ChangeWatch.Detection;
+
+/// <summary>
+/// A FastTree binary ensemble with its Platt calibration, read back from an ML.NET model and evaluated over feature
+/// planes (<see cref="PixelFeatures"/>) without ML.NET's row machinery: no allocation, one pass per pixel. Probabilities
+/// equal ML.NET's to float rounding. Immutable and thread-safe.
+/// </summary>
+public sealed class PixelTreeModel
+{
+    private readonly int[] _treeRoot;
+    private readonly int[] _treeLeafBase;
+    private readonly int[] _left;
+    private readonly int[] _right;
+    private readonly int[] _feature;
+    private readonly float[] _threshold;
+    private readonly double[] _leaf;
+    private readonly double _bias;
+    private readonly double _slope;
+    private readonly double _offset;
+
+    private PixelTreeModel(TreeEnsemble<RegressionTree> ensemble, double slope, double offset)
+    {
+        var trees = ensemble.Trees;
+        var weights = ensemble.TreeWeights;
+        _treeRoot = new int[trees.Count];
+        _treeLeafBase = new int[trees.Count];
+        var nodes = trees.Sum(t => t.NumberOfNodes);
+        var leaves = trees.Sum(t => t.NumberOfLeaves);
+        _left = new int[nodes];
+        _right = new int[nodes];
+        _feature = new int[nodes];
+        _threshold = new float[nodes];
+        _leaf = new double[leaves];
+        int nodeBase = 0, leafBase = 0;
+        var maxFeature = -1;
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var tree = trees[t];
+            if (tree.CategoricalSplitFlags.Any(c => c))
+            {
+                throw new InvalidDataException("The ensemble has categorical splits, which this evaluator does not support.");
+            }
+
+            _treeRoot[t] = tree.NumberOfNodes == 0 ? -1 : nodeBase;
+            _treeLeafBase[t] = leafBase;
+            for (var k = 0; k < tree.NumberOfNodes; k++)
+            {
+                // Children: >= 0 an internal node of this tree, < 0 a leaf (~index).
+                _left[nodeBase + k] = tree.LeftChild[k] >= 0 ? nodeBase + tree.LeftChild[k] : tree.LeftChild[k];
+                _right[nodeBase + k] = tree.RightChild[k] >= 0 ? nodeBase + tree.RightChild[k] : tree.RightChild[k];
+                _feature[nodeBase + k] = tree.NumericalSplitFeatureIndexes[k];
+                _threshold[nodeBase + k] = tree.NumericalSplitThresholds[k];
+                maxFeature = Math.Max(maxFeature, tree.NumericalSplitFeatureIndexes[k]);
+            }
+
+            for (var k = 0; k < tree.NumberOfLeaves; k++)
+            {
+                _leaf[leafBase + k] = tree.LeafValues[k] * weights[t];
+            }
+
+            nodeBase += tree.NumberOfNodes;
+            leafBase += tree.NumberOfLeaves;
+        }
+
+        _bias = ensemble.Bias;
+        _slope = slope;
+        _offset = offset;
+        MaxFeatureIndex = maxFeature;
+        TreeCount = trees.Count;
+    }
+
+    /// <summary>Trees in the ensemble.</summary>
+    public int TreeCount { get; }
+
+    /// <summary>Highest feature index any split reads (-1 when none).</summary>
+    public int MaxFeatureIndex { get; }
+
+    /// <summary>Reads the ensemble and calibration out of a trained or loaded ML.NET FastTree binary model (chain or single transformer).</summary>
+    /// <exception cref="InvalidDataException">The model holds no calibrated FastTree binary predictor.</exception>
+    public static PixelTreeModel FromTransformer(ITransformer transformer)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        var candidates = transformer is IEnumerable<ITransformer> chain ? chain.Reverse() : [transformer];
+        foreach (var candidate in candidates)
+        {
+            if (candidate is not ISingleFeaturePredictionTransformer<object> prediction)
+            {
+                continue;
+            }
+
+            var model = prediction.Model;
+            if (model is CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> typed)
+            {
+                return new PixelTreeModel(typed.SubModel.TrainedTreeEnsemble, typed.Calibrator.Slope, typed.Calibrator.Offset);
+            }
+
+            // A model loaded from a zip is typed by interfaces; read its parts by name.
+            var sub = PropertyValue(model, "SubModel");
+            var calibrator = PropertyValue(model, "Calibrator");
+            if (sub is FastTreeBinaryModelParameters trees && calibrator is PlattCalibrator platt)
+            {
+                return new PixelTreeModel(trees.TrainedTreeEnsemble, platt.Slope, platt.Offset);
+            }
+        }
+
+        throw new InvalidDataException("The model holds no Platt-calibrated FastTree binary predictor.");
+    }
+
+    private static object? PropertyValue(object target, string name) =>
+        target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.Name == name && p.GetIndexParameters().Length == 0)
+            .Select(p => p.GetValue(target))
+            .FirstOrDefault(v => v is not null);
+
+    /// <summary>
+    /// Writes the calibrated probability of change for every pixel of <paramref name="planes"/> (feature planes of
+    /// <paramref name="pixels"/> values each) into <paramref name="destination"/>; pixels with
+    /// <paramref name="valid"/> 0 get 0.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> planes, int pixels, ReadOnlySpan<byte> valid, Span<float> destination)
+    {
+        if (planes.Length < (MaxFeatureIndex + 1) * pixels || destination.Length < pixels || valid.Length < pixels)
+        {
+            throw new ArgumentException("The spans are too short for the pixel count.", nameof(planes));
+        }
+
+        for (var i = 0; i < pixels; i++)
+        {
+            destination[i] = valid[i] == 0 ? 0f : (float)Calibrate(RawScore(planes, pixels, i));
+        }
+    }
+
+    /// <summary>The uncalibrated ensemble score of pixel <paramref name="index"/>.</summary>
+    public double RawScore(ReadOnlySpan<float> planes, int pixels, int index)
+    {
+        var score = _bias;
+        var left = _left;
+        var right = _right;
+        var feature = _feature;
+        var threshold = _threshold;
+        for (var t = 0; t < _treeRoot.Length; t++)
+        {
+            var node = _treeRoot[t];
+            if (node < 0)
+            {
+                score += _leaf[_treeLeafBase[t]];
+                continue;
+            }
+
+            while (node >= 0)
+            {
+                node = planes[feature[node] * pixels + index] <= threshold[node] ? left[node] : right[node];
+            }
+
+            score += _leaf[_treeLeafBase[t] + ~node];
+        }
+
+        return score;
+    }
+
+    /// <summary>Platt calibration of a raw score.</summary>
+    public double Calibrate(double rawScore) => 1.0 / (1.0 + Math.Exp(_slope * rawScore + _offset));
+}

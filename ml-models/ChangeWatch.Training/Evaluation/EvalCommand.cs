@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Detection;
+using ChangeWatch.Training.Modelling;
+using ChangeWatch.Training.RealData;
+using Microsoft.ML;
+
+namespace ChangeWatch.Training.Evaluation;
+
+/// <summary>What the eval verb was asked to do.</summary>
+internal sealed record EvalOptions(
+    string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
+    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed);
+
+/// <summary>
+/// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
+/// CVA + Otsu baseline on the same pairs, and prints pixel and 64-px cell precision, recall, F1, the cell ROC AUC and
+/// the trivial all-changed cell F1; with --json the last line is one JSON object.
+/// </summary>
+internal static class EvalCommand
+{
+    public static int Run(EvalOptions options, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var pairs = ChangeDatasetReader.Read(options.Data, options.Dataset);
+        output.WriteLine($"{options.Dataset}: {pairs.Count} pairs, {pairs.Select(p => p.Site).Distinct().Count()} sites, {pairs.Sum(p => (long)p.PixelCount) / 1e6:F2} MP from {options.Data}");
+
+        var cva = new ChangeScoring();
+        foreach (var pair in pairs)
+        {
+            var (magnitude, predicted) = CvaBaseline.Run(pair);
+            cva.Add(pair, predicted, magnitude);
+        }
+
+        var model = new ChangeScoring();
+        string modelName;
+        var extra = new Dictionary<string, object>();
+        switch (options.Mode)
+        {
+            case "shipped":
+                modelName = Shipped(options, pairs, model, output);
+                break;
+            case "loso":
+                modelName = LeaveOneSiteOut(options, pairs, model, output, extra);
+                break;
+            case "cross":
+                modelName = Cross(options, pairs, model, output, extra);
+                break;
+            default:
+                throw new FormatException($"unknown mode '{options.Mode}' (shipped, loso or cross)");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"dataset {options.Dataset}, mode {options.Mode}, model {modelName}, {clock.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine("                 pixel P   pixel R   pixel F1 | cell P   cell R   cell F1  cell AUC");
+        Print(output, "model", model);
+        Print(output, "cva+otsu", cva);
+        output.WriteLine($"{"trivial (cells)",-15}                                | {model.TrivialCells.Precision,6:F3}   {model.TrivialCells.Recall,6:F3}   {model.TrivialCells.F1,6:F3}");
+        output.WriteLine($"cells: {model.Cells.TruePositives + model.Cells.FalseNegatives} changed of {model.CellScores.Count + 0}; ratio model/cva pixel F1 = {(cva.Pixels.F1 > 0 ? model.Pixels.F1 / cva.Pixels.F1 : 0):F2}");
+        if (options.Json)
+        {
+            var json = new Dictionary<string, object>
+            {
+                ["dataset"] = options.Dataset,
+                ["mode"] = options.Mode,
+                ["model"] = Figures(model, includeAuc: true, extra.Append(new("version", modelName))),
+                ["cva"] = Figures(cva, includeAuc: false, []),
+                ["trivial_cell_f1"] = Round(model.TrivialCells.F1),
+            };
+            output.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }
+
+        return 0;
+    }
+
+    private static string Shipped(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output)
+    {
+        var folder = Path.Combine(options.ModelsDirectory, options.ModelVersion);
+        var manifest = ModelManifest.Read(Path.Combine(folder, "model.json"));
+        if (string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
+        {
+            var pixelModel = PixelModelFile.Load(folder);
+            output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {pixelModel.Threshold:F3}");
+            foreach (var pair in pairs)
+            {
+                var probability = PixelImageScorer.Score(pixelModel, pair);
+                scoring.Add(pair, Threshold(probability, pixelModel.Threshold), probability);
+            }
+
+            return options.ModelVersion;
+        }
+
+        // Tile model (v1): flagged tiles carry the scorer's mask; the cell score is its tile's probability.
+        var scorer = new MlNetChangeScorer(options.ModelsDirectory, options.ModelVersion);
+        output.WriteLine($"model {options.ModelVersion}: tile model, threshold {scorer.Model.Threshold:F3}");
+        foreach (var pair in pairs)
+        {
+            var predicted = new byte[pair.PixelCount];
+            var score = new float[pair.PixelCount];
+            foreach (var (read, core) in PairTiling.Tiles(pair.Width, pair.Height))
+            {
+                var (before, after) = PairTiling.Crop(pair, read);
+                var assessment = scorer.Assess(before, after, CancellationToken.None);
+                for (var y = core.Y; y < core.Y + core.Height; y++)
+                {
+                    for (var x = core.X; x < core.X + core.Width; x++)
+                    {
+                        var local = (y - read.Y) * read.Width + (x - read.X);
+                        score[y * pair.Width + x] = (float)assessment.Probability;
+                        predicted[y * pair.Width + x] = assessment.ChangeMask?[local] ?? 0;
+                    }
+                }
+            }
+
+            scoring.Add(pair, predicted, score);
+        }
+
+        return options.ModelVersion;
+    }
+
+    private static string LeaveOneSiteOut(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output, Dictionary<string, object> extra)
+    {
+        var others = OtherDatasets(options, output);
+        var all = pairs.Concat(others).ToList();
+        var samples = DrawSamples(options, all);
+        var sites = pairs.Select(p => p.Site).Distinct().ToList();
+        var tested = pairs.ToHashSet(ReferenceEqualityComparer.Instance);
+        var maps = new Dictionary<ChangePair, float[]>();
+        var histograms = new Dictionary<string, ThresholdHistogram>();
+        foreach (var site in sites)
+        {
+            var clock = Stopwatch.StartNew();
+            var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
+            var training = all.Where(p => !(tested.Contains(p) && p.Site == site)).Select(p => samples[p]).ToList();
+            var trees = PixelTreeModel.FromTransformer(trainer.Train(training));
+            var model = new PixelChangeModel(trees, 0.5);
+            var histogram = new ThresholdHistogram();
+            foreach (var pair in pairs.Where(p => p.Site == site))
+            {
+                var probability = PixelImageScorer.Score(model, pair);
+                maps[pair] = probability;
+                histogram.Add(probability, pair.Truth, []);
+            }
+
+            histograms[site] = histogram;
+            output.WriteLine($"  fold {site}: trained on {training.Sum(s => s.Count)} rows, {clock.Elapsed.TotalSeconds:F1} s");
+        }
+
+        // Each site's threshold is chosen on the other sites' out-of-fold maps (never on its own labels).
+        var thresholds = new List<double>();
+        foreach (var site in sites)
+        {
+            var validation = new ThresholdHistogram();
+            foreach (var other in sites.Where(s => s != site))
+            {
+                validation.Add(histograms[other]);
+            }
+
+            var (threshold, _) = sites.Count > 1 ? validation.Best() : (0.5, 0);
+            thresholds.Add(threshold);
+            foreach (var pair in pairs.Where(p => p.Site == site))
+            {
+                scoring.Add(pair, Threshold(maps[pair], threshold), maps[pair]);
+            }
+        }
+
+        var pooled = new ThresholdHistogram();
+        foreach (var h in histograms.Values)
+        {
+            pooled.Add(h);
+        }
+
+        extra["threshold_mean"] = Round(thresholds.Average());
+        extra["oracle_pixel_f1"] = Round(pooled.Best().F1);
+        extra["trained_on"] = string.Join("+", all.Select(p => p.Dataset).Distinct());
+        output.WriteLine($"  thresholds per site (chosen on the other sites): {string.Join(" ", thresholds.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}; one pooled best threshold would give pixel F1 {pooled.Best().F1:F3} (oracle, not reported as the figure)");
+        return $"pixel-gbt loso ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves)";
+    }
+
+    private static string Cross(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output, Dictionary<string, object> extra)
+    {
+        var others = OtherDatasets(options, output);
+        if (others.Count == 0)
+        {
+            throw new InvalidDataException($"cross mode needs the other datasets under {options.SharedData}.");
+        }
+
+        var samples = DrawSamples(options, others);
+
+        // Threshold: 3 folds over the training sites (grouped by dataset and site), out-of-fold maps pooled.
+        var groups = others.Select(p => p.Dataset + "/" + p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
+        var validation = new ThresholdHistogram();
+        for (var fold = 0; fold < 3; fold++)
+        {
+            var held = groups.Where((_, i) => i % 3 == fold).ToHashSet();
+            var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
+            var model = new PixelChangeModel(PixelTreeModel.FromTransformer(
+                trainer.Train(others.Where(p => !held.Contains(p.Dataset + "/" + p.Site)).Select(p => samples[p]))), 0.5);
+            foreach (var pair in others.Where(p => held.Contains(p.Dataset + "/" + p.Site)))
+            {
+                validation.Add(PixelImageScorer.Score(model, pair), pair.Truth, []);
+            }
+        }
+
+        var (threshold, validationF1) = validation.Best();
+        output.WriteLine($"  threshold {threshold:F3} chosen on 3-fold out-of-fold maps of the training datasets (validation pixel F1 {validationF1:F3})");
+        var final = new PixelModelTrainer(options.Trees, (int)options.Seed);
+        var finalModel = new PixelChangeModel(PixelTreeModel.FromTransformer(final.Train(others.Select(p => samples[p]))), threshold);
+        foreach (var pair in pairs)
+        {
+            var probability = PixelImageScorer.Score(finalModel, pair);
+            scoring.Add(pair, Threshold(probability, threshold), probability);
+        }
+
+        extra["threshold"] = Round(threshold);
+        extra["trained_on"] = string.Join("+", others.Select(p => p.Dataset).Distinct());
+        return $"pixel-gbt cross ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves)";
+    }
+
+    private static List<ChangePair> OtherDatasets(EvalOptions options, TextWriter output)
+    {
+        var others = new List<ChangePair>();
+        foreach (var kind in ChangeDatasetReader.Kinds.Where(k => k != options.Dataset))
+        {
+            var dir = Path.Combine(options.SharedData, kind);
+            if (!Directory.Exists(dir))
+            {
+                output.WriteLine($"  {kind}: {dir} absent, not used for training");
+                continue;
+            }
+
+            var read = ChangeDatasetReader.Read(dir, kind);
+            output.WriteLine($"  training also on {kind}: {read.Count} pairs from {dir}");
+            others.AddRange(read);
+        }
+
+        return others;
+    }
+
+    private static Dictionary<ChangePair, PixelSamples> DrawSamples(EvalOptions options, IReadOnlyList<ChangePair> pairs)
+    {
+        var result = new Dictionary<ChangePair, PixelSamples>();
+        var lockObject = new object();
+        Parallel.ForEach(pairs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, pair =>
+        {
+            var perPair = options.SamplesPerDataset / pairs.Count(p => p.Dataset == pair.Dataset);
+            var s = PixelSamples.Draw(pair, perPair / 2, perPair / 2, options.Seed);
+            lock (lockObject)
+            {
+                result[pair] = s;
+            }
+        });
+        return result;
+    }
+
+    internal static byte[] Threshold(ReadOnlySpan<float> probability, double threshold)
+    {
+        var mask = new byte[probability.Length];
+        for (var i = 0; i < mask.Length; i++)
+        {
+            mask[i] = probability[i] >= threshold ? (byte)1 : (byte)0;
+        }
+
+        return mask;
+    }
+
+    private static void Print(TextWriter output, string name, ChangeScoring s) =>
+        output.WriteLine($"{name,-15}  {s.Pixels.Precision,6:F3}    {s.Pixels.Recall,6:F3}    {s.Pixels.F1,6:F3}  | {s.Cells.Precision,6:F3}   {s.Cells.Recall,6:F3}   {s.Cells.F1,6:F3}   {(s.CellScores.Count > 0 ? s.CellAuc.ToString("F3", CultureInfo.InvariantCulture) : "-")}");
+
+    private static Dictionary<string, object> Figures(ChangeScoring s, bool includeAuc, IEnumerable<KeyValuePair<string, object>> extra)
+    {
+        var d = new Dictionary<string, object>
+        {
+            ["pixel_precision"] = Round(s.Pixels.Precision),
+            ["pixel_recall"] = Round(s.Pixels.Recall),
+            ["pixel_f1"] = Round(s.Pixels.F1),
+            ["cell_precision"] = Round(s.Cells.Precision),
+            ["cell_recall"] = Round(s.Cells.Recall),
+            ["cell_f1"] = Round(s.Cells.F1),
+        };
+        if (includeAuc)
+        {
+            d["cell_auc"] = Round(s.CellAuc);
+        }
+
+        foreach (var (k, v) in extra)
+        {
+            d[k] = v;
+        }
+
+        return d;
+    }
+
+    private static double Round(double v) => Math.Round(v, 4);
+}

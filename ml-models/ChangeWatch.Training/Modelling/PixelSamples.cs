@@ -1,0 +1,83 @@
+using ChangeWatch.Detection;
+using ChangeWatch.Training.RealData;
+
+namespace ChangeWatch.Training.Modelling;
+
+/// <summary>
+/// Training rows sampled from one pair: <see cref="PixelFeatures"/> computed per pipeline tile (with context), then up to
+/// a fixed number of changed and unchanged valid core pixels drawn with a seeded hash (the same pair and seed give the
+/// same rows). Classes are balanced this way; thresholds are chosen later on validation sites, not from the raw probability.
+/// </summary>
+internal sealed class PixelSamples
+{
+    private PixelSamples(string site, float[] features, bool[] labels)
+    {
+        Site = site;
+        Features = features;
+        Labels = labels;
+    }
+
+    public string Site { get; }
+
+    /// <summary>Row-major, <see cref="PixelFeatures.Count"/> values a row.</summary>
+    public float[] Features { get; }
+
+    public bool[] Labels { get; }
+
+    public int Count => Labels.Length;
+
+    public static PixelSamples Draw(ChangePair pair, int maxChanged, int maxUnchanged, ulong seed)
+    {
+        long changed = pair.Truth.Count(t => t != 0);
+        long unchanged = pair.PixelCount - changed;
+        var pChanged = changed == 0 ? 0 : Math.Min(1.0, (double)maxChanged / changed);
+        var pUnchanged = unchanged == 0 ? 0 : Math.Min(1.0, (double)maxUnchanged / unchanged);
+        var features = new List<float>();
+        var labels = new List<bool>();
+        foreach (var (read, core) in PairTiling.Tiles(pair.Width, pair.Height))
+        {
+            var (before, after) = PairTiling.Crop(pair, read);
+            var n = read.Width * read.Height;
+            var planes = new float[PixelFeatures.Count * n];
+            var valid = new byte[n];
+            PixelFeatures.Compute(before, after, planes, valid);
+            for (var y = core.Y; y < core.Y + core.Height; y++)
+            {
+                for (var x = core.X; x < core.X + core.Width; x++)
+                {
+                    var global = y * pair.Width + x;
+                    var local = (y - read.Y) * read.Width + (x - read.X);
+                    if (valid[local] == 0)
+                    {
+                        continue;
+                    }
+
+                    var isChanged = pair.Truth[global] != 0;
+                    if (Uniform(seed, (ulong)global) >= (isChanged ? pChanged : pUnchanged))
+                    {
+                        continue;
+                    }
+
+                    for (var f = 0; f < PixelFeatures.Count; f++)
+                    {
+                        features.Add(planes[f * n + local]);
+                    }
+
+                    labels.Add(isChanged);
+                }
+            }
+        }
+
+        return new PixelSamples(pair.Site, [.. features], [.. labels]);
+    }
+
+    /// <summary>A uniform number in [0, 1) from a SplitMix64 hash of seed and index.</summary>
+    private static double Uniform(ulong seed, ulong index)
+    {
+        var z = seed * 0x9E3779B97F4A7C15UL + index + 0x632BE59BD9B4E019UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
+    }
+}
