@@ -7,5 +7,8 @@ var root = new RootCommand("ChangeWatch: imagery change detection for ceasefire 
     UploadCommand.Create(),
     StatusCommand.Create(),
     DemoCommand.Create(),
+    ReviewCommand.Create(),
+    ReportsCommand.Create(),
+    ExportReviewsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

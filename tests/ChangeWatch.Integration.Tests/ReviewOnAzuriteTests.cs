@@ -1,0 +1,101 @@
+using System.Text;
+using ChangeWatch.Cli;
+using ChangeWatch.Cli.Commands;
+using ChangeWatch.Cli.Demo;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Reporting;
+using ChangeWatch.Reporting.Json;
+using ChangeWatch.Reporting.Review;
+using ChangeWatch.Synthetic;
+
+namespace ChangeWatch.Integration.Tests;
+
+[Collection(PipelineCollection.Name)]
+public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("changewatch-review-").FullName;
+
+    [Fact]
+    public async Task ReviewOfASite_IsShownInTheReRenderedReport_AndExportedAsALabel()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string aoi = "review-round-trip";
+        var (before, after) = DemoImagery.Write(DemoScenario.Render(), _temp);
+        await UploadAndWaitAsync(before, aoi);
+        var receipt = await UploadAndWaitAsync(after, aoi);
+        var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, TimeProvider.System);
+        var scene = (await fixture.Storage.Catalog.GetSceneAsync(receipt.SceneId, ct))!;
+        var original = (await reviewer.ReadAsync(scene, ct))!;
+        Assert.Equal(ReportStatus.Candidate, original.Status);
+        Assert.True(original.Sites.Count >= 2, $"The demo pair should give at least two sites; it gave {original.Sites.Count}.");
+        Assert.All(original.Sites, s => Assert.Matches("^36U [A-Z]{2} [0-9]{5} [0-9]{5}$", s.Mgrs));
+
+        await reviewer.ReviewAsync(receipt.SceneId, "S1", ReviewVerdict.Confirmed, "IT analyst", "vehicles \"parked\" <here>", ct);
+
+        var json = await ReadReportFileAsync(scene, ReportPaths.Json);
+        var html = Encoding.UTF8.GetString(await ReadReportFileAsync(scene, ReportPaths.Html));
+        var geojson = Encoding.UTF8.GetString(await ReadReportFileAsync(scene, ReportPaths.GeoJson));
+        var report = ReportJson.Deserialize(json)!;
+        var exported = Path.Combine(_temp, "labels.jsonl");
+        var count = await ExportReviewsCommand.ExportAsync(fixture.Storage, exported, ct);
+        var label = File.ReadAllLines(exported).Select(TrainingExample.Parse).Single(e => e!.Scene == receipt.SceneId.Value && e.Site == "S1")!;
+        var custody = await fixture.Storage.Catalog.GetCustodyAsync(receipt.SceneId, ct);
+
+        Assert.Equal(ReportStatus.PartiallyReviewed, report.Status);
+        Assert.Equal("confirmed", report.Sites.Single(s => s.Id == "S1").Status);
+        Assert.Equal("IT analyst", report.Sites.Single(s => s.Id == "S1").Review!.Analyst);
+        Assert.All(report.Sites.Where(s => s.Id != "S1"), s => Assert.Equal(ReportStatus.Candidate, s.Status));
+        Assert.Contains("Analyst verdict: confirmed, by IT analyst", html, StringComparison.Ordinal);
+        Assert.Contains("vehicles &quot;parked&quot; &lt;here&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("\"verdict\": \"confirmed\"", geojson, StringComparison.Ordinal);
+        Assert.Contains(custody, c => c.Step == "reviewed" && c.Actor == "analyst:IT analyst" && c.Detail.StartsWith("site S1 confirmed", StringComparison.Ordinal));
+        Assert.Contains(report.Custody, c => c.Step == "reviewed");
+        Assert.True(count >= 1);
+        Assert.Equal(1, label.Label);
+        Assert.Equal("confirmed", label.Verdict);
+        Assert.Equal(scene.BaselineId!.Value.Value, label.Baseline);
+        Assert.Equal(original.Sites[0].Tiles, label.Tiles);
+        Assert.Equal(original.Sites[0].SceneBounds, label.SceneBounds);
+        Assert.Equal(original.ModelVersion, label.ModelVersion);
+    }
+
+    [Fact]
+    public async Task ReviewOfAnUnknownSite_SaysWhichSitesExist()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, TimeProvider.System);
+
+        var ex = await Assert.ThrowsAsync<ReviewException>(() =>
+            reviewer.ReviewAsync(SceneId.Parse("0123456789abcdef"), "S1", ReviewVerdict.Rejected, "someone", null, ct));
+
+        Assert.Contains("not in the catalog", ex.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    private async Task<UploadReceipt> UploadAndWaitAsync(DemoImagery.SceneFiles files, string aoi)
+    {
+        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(files.Image, aoi, files.Sidecar, TestContext.Current.CancellationToken);
+        try
+        {
+            await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, TimeSpan.FromMinutes(4), null, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            fixture.Log.Flush();
+            throw new TimeoutException($"{ex.Message} Host log: {fixture.Log.Path}", ex);
+        }
+
+        return receipt;
+    }
+
+    private async Task<byte[]> ReadReportFileAsync(SceneRecord scene, string file)
+    {
+        await using var stream = await fixture.Storage.Blobs.OpenReadAsync(StorageNames.ReportsContainer, $"{scene.Aoi}/{scene.Id}/{file}", TestContext.Current.CancellationToken);
+        Assert.NotNull(stream);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, TestContext.Current.CancellationToken);
+        return buffer.ToArray();
+    }
+}
