@@ -70,6 +70,6 @@ public sealed class ReportReviewRenderingTests
         var html = Encoding.UTF8.GetString(new ReportRenderer().Render(Some.ChangeReport(null, site), Some.NoImagery())
             .Single(f => f.RelativePath == "report.html").Content.Span);
 
-        Assert.Contains("<td class=\"mono\">31U DQ 48251 11943</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"mono nw\">31U DQ 48251 11943</td>", html, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,7 @@ internal static class ReportPage
         .overview{position:relative;display:inline-block;max-width:100%}.overview img{display:block;max-width:100%;height:auto;image-rendering:pixelated}
         .overview svg{position:absolute;left:0;top:0;width:100%;height:100%}
         .chips{display:flex;gap:16px;flex-wrap:wrap;margin:8px 0 20px}.chips figure{margin:0}.chips img{width:320px;max-width:100%;image-rendering:pixelated;border:1px solid #d0d7de}
-        figcaption{font-size:12px;color:#57606a}.verdict{font-weight:600}
+        figcaption{font-size:12px;color:#57606a}.verdict{font-weight:600}.nw{white-space:nowrap;word-break:normal}
         """;
 
     public static byte[] Write(ReportModel report, PageImages images)
@@ -171,7 +171,7 @@ internal static class ReportPage
                 .Append("</td><td>").Append(s.Latitude is { } lat && s.Longitude is { } lon
                     ? E(string.Create(Inv, $"{lat:F5}, {lon:F5}"))
                     : "not georeferenced")
-                .Append("</td><td class=\"mono\">").Append(s.Mgrs is null ? "-" : E(s.Mgrs))
+                .Append("</td><td class=\"mono nw\">").Append(s.Mgrs is null ? "-" : E(s.Mgrs))
                 .Append("</td><td class=\"num\">").Append(s.AreaSquareMetres is { } area ? E(area.ToString("N0", Inv)) : "unknown")
                 .Append("</td><td class=\"num\">").Append(E(s.ChangedPixels.ToString("N0", Inv)))
                 .Append("</td><td>").Append(E(string.Create(Inv, $"x {b.X}, y {b.Y}, {b.Width} × {b.Height}")))
