@@ -36,6 +36,17 @@ internal static partial class Gdal
             .Select(v => v.Equals("nan", StringComparison.OrdinalIgnoreCase) ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture))
             .ToArray();
 
+    /// <summary>Runs gdal_translate (when installed; otherwise skips the test).</summary>
+    public static void Translate(params string[] args)
+    {
+        if (Find("gdal_translate") is null)
+        {
+            Assert.Skip("gdal_translate is not installed; apt-get install gdal-bin to run this check.");
+        }
+
+        Run("gdal_translate", args);
+    }
+
     private static double D(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);
 
     private static string Run(string tool, params string[] args)

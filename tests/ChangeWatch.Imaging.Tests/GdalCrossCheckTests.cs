@@ -1,9 +1,10 @@
 using ChangeWatch.Core.Imaging;
+using ChangeWatch.Imaging.Decoding;
 using ChangeWatch.Imaging.GeoTiff;
 
 namespace ChangeWatch.Imaging.Tests;
 
-/// <summary>GDAL, when installed, reads what <see cref="GeoTiffWriter"/> writes: georeference, no-data and pixels.</summary>
+/// <summary>GDAL, when installed, reads what <see cref="GeoTiffWriter"/> writes (georeference, no-data, pixels), and we read what GDAL writes.</summary>
 public sealed class GdalCrossCheckTests
 {
     public static TheoryData<SampleFormat, TiffCompression, bool, bool, bool> Variants() => new()
@@ -71,6 +72,50 @@ public sealed class GdalCrossCheckTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(SampleFormat.UInt16, "2", "LITTLE", "PIXEL", true)]
+    [InlineData(SampleFormat.UInt16, "2", "BIG", "PIXEL", false)]
+    [InlineData(SampleFormat.Int16, "2", "BIG", "BAND", true)]
+    [InlineData(SampleFormat.UInt8, "2", "LITTLE", "BAND", false)]
+    [InlineData(SampleFormat.Float32, "3", "LITTLE", "PIXEL", true)]
+    [InlineData(SampleFormat.Float32, "3", "BIG", "BAND", false)]
+    [InlineData(SampleFormat.Float32, "1", "BIG", "PIXEL", true)]
+    public void ReadWindow_GdalWrittenDeflate_ReturnsTheSourceValues(SampleFormat format, string predictor, string endianness, string interleave, bool tiled)
+    {
+        Gdal.SkipWhenAbsent();
+        var source = Path.Combine(Path.GetTempPath(), $"cw-imaging-{Guid.NewGuid():N}.tif");
+        var target = Path.ChangeExtension(source, ".deflate.tif");
+        try
+        {
+            File.WriteAllBytes(source, Some.WriteTiff(Some.Options(width: 70, height: 45, bands: 3, format: format) with { Compression = TiffCompression.None }));
+            string[] layout = tiled ? ["-co", "TILED=YES", "-co", "BLOCKXSIZE=32", "-co", "BLOCKYSIZE=16"] : ["-co", "BLOCKYSIZE=7"];
+            Gdal.Translate([.. layout, "-q", "-co", "COMPRESS=DEFLATE", "-co", $"PREDICTOR={predictor}", "-co", $"ENDIANNESS={endianness}",
+                "-co", $"INTERLEAVE={interleave}", source, target]);
+
+            using var stream = File.OpenRead(target);
+            using var raster = new RasterDecoder().Open(stream, RasterFormat.Tiff, new DecodeLimits());
+            var window = new PixelWindow(5, 3, 60, 40);
+            var values = new float[window.Width * window.Height * 3];
+            raster.ReadWindow(window, values);
+
+            for (var b = 0; b < 3; b++)
+            {
+                for (var y = 0; y < window.Height; y++)
+                {
+                    for (var x = 0; x < window.Width; x++)
+                    {
+                        Assert.Equal(Some.Value(format, window.Y + y, window.X + x, b), values[(b * window.Width * window.Height) + (y * window.Width) + x]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(source);
+            File.Delete(target);
         }
     }
 }

@@ -29,4 +29,11 @@ public sealed record DecodeLimits
 
     /// <summary>Largest accepted width or height in pixels. Default 100 000.</summary>
     public int MaxDimension { get; init; } = 100_000;
+
+    /// <summary>
+    /// Largest accepted ratio of the decoded size the header declares for the stored strips or tiles to their
+    /// compressed size (decompression bombs). Default 1000: Deflate cannot pass about 1030, and real imagery stays far
+    /// below, so only near-constant images and LZW bombs reach it. Sparse (empty) chunks are not counted.
+    /// </summary>
+    public double MaxCompressionRatio { get; init; } = 1000;
 }

@@ -29,6 +29,8 @@ internal sealed class TiffLayout
     public required SampleFormat SampleFormat { get; init; }
     public required int BytesPerSample { get; init; }
     public required ushort Compression { get; init; }
+    /// <summary>TIFF predictor: 1 none, 2 horizontal differencing, 3 floating point (only meaningful when compressed).</summary>
+    public required int Predictor { get; init; }
     public required bool Planar { get; init; }
     public required bool Tiled { get; init; }
     /// <summary>Chunk width: tile width, or image width for strips.</summary>
@@ -56,6 +58,9 @@ internal sealed class TiffLayout
     public int RowsIn(int chunkRow) => Tiled ? ChunkHeight : Math.Min(ChunkHeight, Height - (chunkRow * ChunkHeight));
 
     public bool IsCompressed => Compression != TiffTags.CompressionNone;
+
+    /// <summary>True for Deflate (8 or 32946), which is inflated with System.IO.Compression rather than LibTiff.</summary>
+    public bool IsDeflate => Compression is TiffTags.CompressionAdobeDeflate or TiffTags.CompressionDeflate;
 
     public RasterInfo ToInfo() => new(Width, Height, Bands, SampleFormat, RasterFormat.Tiff, GeoReference, NoData);
 
@@ -210,6 +215,11 @@ internal sealed class TiffLayout
             }
         }
 
+        if (compression != TiffTags.CompressionNone)
+        {
+            CheckCompressionRatio((int)expected, counts, tiled, across, down, chunkHeight, h, chunkRowBytes, limits.MaxCompressionRatio);
+        }
+
         var noDataText = dir.GetAscii(TiffTags.GdalNoData)?.Trim();
         double? noData = null;
         if (!string.IsNullOrEmpty(noDataText)
@@ -221,10 +231,35 @@ internal sealed class TiffLayout
         return new TiffLayout
         {
             Width = w, Height = h, Bands = b2, SampleFormat = format, BytesPerSample = bytesPerSample,
-            Compression = compression, Planar = planar, Tiled = tiled, ChunkWidth = chunkWidth, ChunkHeight = chunkHeight,
+            Compression = compression, Predictor = compression == TiffTags.CompressionNone ? 1 : (int)predictor, Planar = planar, Tiled = tiled, ChunkWidth = chunkWidth, ChunkHeight = chunkHeight,
             ChunksAcross = across, ChunksDown = down, Offsets = offsets, ByteCounts = counts, BigEndian = dir.BigEndian,
             GeoReference = GeoKeys.Read(dir), NoData = noData, DateTime = dir.GetAscii(TiffTags.DateTime),
         };
+    }
+
+    /// <summary>Rejects images whose stored chunks declare more than <paramref name="maxRatio"/> times their compressed bytes.</summary>
+    private static void CheckCompressionRatio(
+        int chunks, ulong[] counts, bool tiled, int across, int down, int chunkHeight, int height, ulong chunkRowBytes, double maxRatio)
+    {
+        ulong compressed = 0, declared = 0;
+        for (var i = 0; i < chunks; i++)
+        {
+            if (counts[i] == 0)
+            {
+                continue;
+            }
+
+            var chunkRow = (int)((ulong)i % (ulong)(across * down)) / across;
+            var rows = tiled ? chunkHeight : Math.Min(chunkHeight, height - (chunkRow * chunkHeight));
+            compressed += counts[i];
+            declared += chunkRowBytes * (ulong)rows;
+        }
+
+        if (compressed > 0 && declared / (double)compressed > maxRatio)
+        {
+            throw new RejectedInputException(RejectionCode.TooManyPixels, string.Create(CultureInfo.InvariantCulture,
+                $"The image declares {declared} bytes of pixels in {compressed} compressed bytes, a ratio of {declared / (double)compressed:F0}; at most {maxRatio:G} is accepted (decompression bomb)."));
+        }
     }
 
     private static RejectedInputException Unsupported(string message) => new(RejectionCode.UnsupportedFormat, message);

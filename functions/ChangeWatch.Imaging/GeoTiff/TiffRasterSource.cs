@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using BitMiracle.LibTiff.Classic;
 using ChangeWatch.Core.Domain;
@@ -33,7 +34,7 @@ internal sealed class TiffRasterSource : IRasterSource
         _cache = new DecodedChunkCache(cacheBudgetBytes);
         _noData = layout.NoData is { } nd ? (float)nd : float.NaN;
         Info = layout.ToInfo();
-        if (layout.IsCompressed)
+        if (layout.IsCompressed && !layout.IsDeflate)
         {
             using var scope = LibTiffScope.Reading();
             stream.Position = 0;
@@ -175,6 +176,12 @@ internal sealed class TiffRasterSource : IRasterSource
 
     private void Decode(int chunk, byte[] buffer, int bytes)
     {
+        if (_layout.IsDeflate)
+        {
+            Inflate(chunk, buffer.AsSpan(0, bytes));
+            return;
+        }
+
         using var scope = LibTiffScope.Reading();
         var tiff = _tiff!;
         var read = _layout.Tiled
@@ -183,6 +190,55 @@ internal sealed class TiffRasterSource : IRasterSource
         if (read < bytes)
         {
             throw TiffDirectory.Corrupt($"TIFF chunk {chunk} decoded to {read} bytes; {bytes} were expected.");
+        }
+    }
+
+    /// <summary>
+    /// Inflates a Deflate chunk (zlib stream) with System.IO.Compression straight from the file, then undoes the
+    /// predictor and byte order as libtiff does, leaving native-order samples.
+    /// </summary>
+    private void Inflate(int chunk, Span<byte> destination)
+    {
+        var l = _layout;
+        int read;
+        try
+        {
+            _stream.Position = checked((long)l.Offsets[chunk]);
+            using var inflater = new ZLibStream(new StreamSlice(_stream, checked((long)l.ByteCounts[chunk])), CompressionMode.Decompress);
+            read = inflater.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw TiffDirectory.Corrupt($"TIFF chunk {chunk} is not valid Deflate data: {ex.Message}");
+        }
+
+        if (read < destination.Length)
+        {
+            throw TiffDirectory.Corrupt($"TIFF chunk {chunk} inflated to {read} bytes; {destination.Length} were expected.");
+        }
+
+        if (l.Predictor == 3)
+        {
+            var row = ArrayPool<byte>.Shared.Rent(l.ChunkRowBytes);
+            TiffPredictor.UndoFloatingPoint(destination, l.ChunkRowBytes, l.SamplesPerChunkPixel, row);
+            ArrayPool<byte>.Shared.Return(row);
+            if (l.BigEndian)
+            {
+                // libtiff writes the caller's big-endian bytes through the predictor as if they were native ones.
+                SwapToNative(destination, l.BytesPerSample);
+            }
+
+            return;
+        }
+
+        if (l.BigEndian)
+        {
+            SwapToNative(destination, l.BytesPerSample);
+        }
+
+        if (l.Predictor == 2)
+        {
+            TiffPredictor.UndoHorizontal(destination, l.ChunkRowBytes, l.BytesPerSample, l.SamplesPerChunkPixel);
         }
     }
 
