@@ -102,6 +102,88 @@ public sealed class DomainTests
         Assert.Equal(new ScenePlacement(12, 5, 800, 800), grid.Place(800, 800, scene));
     }
 
+    [Theory]
+    [InlineData("scene.png", "scene.pgw")]
+    [InlineData("scene.jpg", "scene.jgw")]
+    [InlineData("scene.bmp", "scene.bpw")]
+    [InlineData("scene.jpeg", "scene.jgw")]
+    public void WorldFile_CandidateNames_StartWithTheShortForm(string image, string worldFile)
+    {
+        Assert.Equal(worldFile, WorldFile.CandidateNames(image)[0]);
+        Assert.True(WorldFile.IsWorldFileName(worldFile));
+    }
+
+    [Fact]
+    public void WorldFile_Parse_ShiftsThePixelCentreToTheCorner()
+    {
+        var transform = WorldFile.Parse("10\r\n0\r\n0\r\n-10\r\n500005\r\n4099995\r\n"u8);
+
+        Assert.Equal(new GeoTransform(500_000, 10, 0, 4_100_000, 0, -10), transform);
+    }
+
+    [Theory]
+    [InlineData("10\n0\n0\n-10\n5\n")]
+    [InlineData("10\n0\n0\nminus ten\n5\n5\n")]
+    [InlineData("0\n0\n0\n-10\n5\n5\n")]
+    public void WorldFile_Parse_NotSixNumbers_RejectsAsInvalidSidecar(string text)
+    {
+        Assert.Equal(RejectionCode.InvalidSidecar, Assert.Throws<RejectedInputException>(() => WorldFile.Parse(System.Text.Encoding.UTF8.GetBytes(text))).Code);
+    }
+
+    [Fact]
+    public void AoiGrid_TwoScenesOffsetByANonMultipleOfTheStride_SameTileCoversTheSameGround()
+    {
+        // Scene B starts 100 px east and 37 px south of scene A (stride 224): neither offset is a multiple of the stride.
+        var grid = new AoiGrid("a", 256, 32, Utm, 900, 700);
+        var sceneB = Utm with { Transform = Utm.Transform.Offset(100, 37) };
+        var placementA = grid.Place(900, 700, Utm);
+        var placementB = grid.Place(800, 600, sceneB);
+        static float Ground(double x, double y) => (float)((Math.Floor(x / 10) * 7) + (Math.Floor(y / 10) * 13) % 1000);
+        static float[] Scene(GeoReference geo, int width, int height)
+        {
+            var pixels = new float[width * height];
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    var (mx, my) = geo.Transform.PixelToMap(x + 0.5, y + 0.5);
+                    pixels[(y * width) + x] = Ground(mx, my);
+                }
+            }
+
+            return pixels;
+        }
+
+        var pixelsA = Scene(Utm, 900, 700);
+        var pixelsB = Scene(sceneB, 800, 600);
+        var shared = grid.TilesCovering(placementA).Intersect(grid.TilesCovering(placementB)).ToList();
+        var compared = 0;
+        foreach (var tile in shared)
+        {
+            var window = grid.TileWindow(tile);
+            var inA = placementA.ToScene(window);
+            var inB = placementB.ToScene(window);
+            for (var y = 0; y < window.Height; y++)
+            {
+                for (var x = 0; x < window.Width; x++)
+                {
+                    var (ax, ay, bx, by) = (inA.X + x, inA.Y + y, inB.X + x, inB.Y + y);
+                    if (ax < 0 || ay < 0 || ax >= 900 || ay >= 700 || bx < 0 || by < 0 || bx >= 800 || by >= 600)
+                    {
+                        continue;
+                    }
+
+                    Assert.Equal(pixelsA[(ay * 900) + ax], pixelsB[(by * 800) + bx]);
+                    compared++;
+                }
+            }
+        }
+
+        Assert.Equal(new ScenePlacement(100, 37, 800, 600), placementB);
+        Assert.NotEqual(0, 100 % grid.Stride);
+        Assert.True(compared > 300_000, $"only {compared} pixels compared");
+    }
+
     [Fact]
     public void AoiGrid_Place_DifferentPixelSize_ThrowsGridMismatch()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
@@ -203,6 +204,112 @@ public sealed class PipelineTests
         Assert.False(scene.AcquisitionTimeAssumed);
         Assert.Equal(2.0, scene.GeoReference!.Transform.PixelWidth);
         Assert.Equal(2.0, scene.Metadata.GroundSampleDistance);
+    }
+
+    [Fact]
+    public async Task Ingest_WorldFileBesideTheImage_GeoreferencesTheSceneInTheSidecarsEpsg()
+    {
+        var h = new PipelineHarness();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/scene.tfw", "2.0\n0.0\n0.0\n-2.0\n500001.0\n4000099.0\n"u8.ToArray());
+
+        await h.UploadAsync(Aoi, "scene.tif", SyntheticTiffDecoder.Create(100, 50), """{"acquiredAt":"2026-04-30T10:15:00Z","epsg":32636}""");
+        await h.DrainAsync();
+
+        var scene = Assert.Single(await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None));
+        Assert.Equal(new GeoReference(32636, new GeoTransform(500_000, 2, 0, 4_000_100, 0, -2)), scene.GeoReference);
+        Assert.Empty(await h.Catalog.ListRejectionsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ingest_WorldFileWithoutEpsgInTheSidecar_RejectsAsInvalidSidecar()
+    {
+        var h = new PipelineHarness();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/scene.tfw", "2\n0\n0\n-2\n1\n99\n"u8.ToArray());
+
+        await h.UploadAsync(Aoi, "scene.tif", SyntheticTiffDecoder.Create(100, 50), """{"acquiredAt":"2026-04-30T10:15:00Z"}""");
+        await h.DrainAsync();
+
+        Assert.Equal(RejectionCode.InvalidSidecar, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+    }
+
+    [Fact]
+    public async Task SceneUploaded_WorldFile_IsNotIngestedOnItsOwn()
+    {
+        var h = new PipelineHarness();
+
+        await h.UploadAsync(Aoi, "scene.pgw", "1\n0\n0\n-1\n0\n0\n"u8.ToArray());
+        await h.DrainAsync();
+
+        Assert.Empty(await h.Catalog.ListRejectionsAsync(CancellationToken.None));
+        Assert.Empty(await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None));
+    }
+
+    private const string FourBandManifest = """{"acquiredAt":"2026-04-30T10:15:00Z","sensor":"S2A","bands":["B02.tif","B03.tif","B04.tif","B08.tif"]}""";
+
+    [Fact]
+    public async Task Ingest_BandManifest_IngestsTheBandFilesAsOneMultiBandScene()
+    {
+        var h = new PipelineHarness();
+        foreach (var band in new[] { "B02", "B03", "B04", "B08" })
+        {
+            h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/s2.bands/{band}.tif", SyntheticTiffDecoder.Create(100, 50, bands: 1, georeferenced: true));
+            await h.Uploaded.HandleAsync(Aoi, $"s2.bands/{band}.tif", CancellationToken.None); // band files alone: skipped
+        }
+
+        await h.UploadAsync(Aoi, "s2.bands.json", System.Text.Encoding.UTF8.GetBytes(FourBandManifest));
+        await h.DrainAsync();
+
+        Assert.Empty(await h.Catalog.ListRejectionsAsync(CancellationToken.None));
+        var scene = Assert.Single(await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None));
+        Assert.Equal((100, 50, 4), (scene.Width, scene.Height, scene.BandCount));
+        Assert.Equal("S2A", scene.Metadata.Sensor);
+        Assert.Equal(32636, scene.GeoReference!.Epsg);
+        Assert.Equal(0, await h.Reconciler.ReconcileAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ingest_BandManifestWithABandOfAnotherSize_RejectsAsBandMismatch()
+    {
+        var h = new PipelineHarness();
+        foreach (var band in new[] { "B02", "B03", "B04", "B08" })
+        {
+            h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/s2.bands/{band}.tif", SyntheticTiffDecoder.Create(band == "B08" ? 50 : 100, 50, bands: 1));
+        }
+
+        await h.UploadAsync(Aoi, "s2.bands.json", System.Text.Encoding.UTF8.GetBytes(FourBandManifest));
+        await h.DrainAsync();
+
+        Assert.Equal(RejectionCode.BandMismatch, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+        Assert.Empty(await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ingest_BandManifestListingAMissingFile_RejectsAsMissingSidecar()
+    {
+        var h = new PipelineHarness();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/s2.bands/B02.tif", SyntheticTiffDecoder.Create(100, 50, bands: 1));
+
+        await h.UploadAsync(Aoi, "s2.bands.json", System.Text.Encoding.UTF8.GetBytes(FourBandManifest));
+        await h.DrainAsync();
+
+        Assert.Equal(RejectionCode.MissingSidecar, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
+    }
+
+    [Theory]
+    [InlineData("""{"acquiredAt":"2026-04-30T10:15:00Z"}""")]
+    [InlineData("""{"acquiredAt":"2026-04-30T10:15:00Z","bands":[]}""")]
+    [InlineData("""{"acquiredAt":"2026-04-30T10:15:00Z","bands":["../B02.tif"]}""")]
+    [InlineData("""{"acquiredAt":"2026-04-30T10:15:00Z","bands":["B02.tif","B02.tif"]}""")]
+    [InlineData("""{"bands":["B02.tif"]}""")]
+    public async Task Ingest_InvalidBandManifest_RejectsAsInvalidSidecar(string manifest)
+    {
+        var h = new PipelineHarness();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/s2.bands/B02.tif", SyntheticTiffDecoder.Create(100, 50, bands: 1));
+
+        await h.UploadAsync(Aoi, "s2.bands.json", System.Text.Encoding.UTF8.GetBytes(manifest));
+        await h.DrainAsync();
+
+        Assert.Equal(RejectionCode.InvalidSidecar, Assert.Single(await h.Catalog.ListRejectionsAsync(CancellationToken.None)).Code);
     }
 
     [Fact]

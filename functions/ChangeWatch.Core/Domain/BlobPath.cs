@@ -15,8 +15,15 @@ public sealed record BlobPath(string Aoi, string FileName)
     /// <summary>The sidecar expected beside an image: <c>{aoi}/{file}.json</c>.</summary>
     public BlobPath Sidecar => this with { FileName = FileName + ".json" };
 
-    /// <summary>True for sidecar files (<c>.json</c>), which are read with their image rather than ingested alone.</summary>
-    public bool IsSidecar => FileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// True for sidecar files (<c>.json</c>) and world files (<c>.pgw</c>, <c>.jgw</c>, ..., see <see cref="WorldFile"/>),
+    /// which are read with their image rather than ingested alone.
+    /// </summary>
+    public bool IsSidecar =>
+        (FileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !IsBandManifest) || WorldFile.IsWorldFileName(FileName);
+
+    /// <summary>True for a band-per-file manifest (<c>{scene}.bands.json</c>, see <see cref="BandManifest"/>), ingested as one scene.</summary>
+    public bool IsBandManifest => BandManifest.IsManifestName(FileName);
 
     /// <summary>
     /// A key safe for Azure Table partition/row keys and blob names, derived reversibly from <see cref="Name"/>

@@ -22,6 +22,12 @@ public sealed record SceneMetadata
 
     /// <summary>Bounds of the image in map coordinates, if given: then the image is georeferenced from them.</summary>
     public SceneBounds? Bounds { get; init; }
+
+    /// <summary>
+    /// EPSG code of the map coordinates in a world file beside the image (<see cref="WorldFile"/>), which carries none;
+    /// required when the image is georeferenced by a world file.
+    /// </summary>
+    public int? Epsg { get; init; }
 }
 
 /// <summary>Map-coordinate bounds of an image (outer edges of the edge pixels) in the given EPSG system.</summary>

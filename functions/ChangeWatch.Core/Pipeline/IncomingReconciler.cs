@@ -18,7 +18,8 @@ public sealed class IncomingReconciler(IBlobStore blobs, IMessageQueue queue, IC
         var count = 0;
         await foreach (var blob in blobs.ListAsync(StorageNames.IncomingContainer, string.Empty, cancellationToken).ConfigureAwait(false))
         {
-            if (blob.Name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            if ((blob.Name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !BandManifest.IsManifestName(blob.Name))
+                || WorldFile.IsWorldFileName(blob.Name) || BandManifest.IsBandFile(blob.Name)
                 || await catalog.GetUploadAsync(blob.Name, cancellationToken).ConfigureAwait(false) is not null
                 || await catalog.GetRejectionAsync(RejectionKey.For(RejectionKey.UploadSource(blob.Name)), cancellationToken).ConfigureAwait(false) is not null)
             {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Messages;
@@ -12,10 +14,16 @@ namespace ChangeWatch.Core.Pipeline;
 /// catalogs it, picks its baseline, places it on the AOI grid, writes its tiles and enqueues tile batches (or, for an AOI's
 /// first scene, announces a baseline registration).
 /// <para>
+/// Georeferencing, first found: the file's own tags, the sidecar's <c>bounds</c>, a world file beside the image (with the
+/// sidecar's <c>epsg</c>). A band manifest (<see cref="BandManifest"/>) is ingested as one scene stacking its band files
+/// (<see cref="BandStackSource"/>), identified by the hash of the manifest and of every band file.
+/// </para>
+/// <para>
 /// Idempotent: an upload already ingested (or a second upload of the same bytes under another name) changes nothing; a
 /// delivery that crashed half-way is redone from the start (tiles are overwritten with the same content, batches may be
-/// sent twice, which scoring and reporting absorb). Memory: the upload is streamed to a temporary file; tiles are read one
-/// window at a time with at most <see cref="TilesInFlight"/> encoded tiles held while uploading.
+/// sent twice, which scoring and reporting absorb). Memory: the upload (each band file) is streamed to a temporary file;
+/// tiles are read one window at a time into <see cref="TilesInFlight"/> + 1 reused sample buffers, with at most
+/// <see cref="TilesInFlight"/> tiles encoding and uploading at once.
 /// </para>
 /// </summary>
 public sealed class IngestSceneHandler(
@@ -83,6 +91,12 @@ public sealed class IngestSceneHandler(
 
         var settings = options.Value;
         SceneUploadedHandler.CheckSize(info.Length, settings.MaxUploadBytes);
+        if (path.IsBandManifest)
+        {
+            await IngestBandManifestAsync(path, info, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var blob = await blobs.OpenReadAsync(StorageNames.IncomingContainer, path.Name, cancellationToken).ConfigureAwait(false);
         if (blob is null)
         {
@@ -119,17 +133,108 @@ public sealed class IngestSceneHandler(
 
             var limits = new DecodeLimits { MaxPixels = settings.MaxPixels, MaxBands = settings.MaxBands };
             using var source = decoder.Open(file, format, limits);
-            await IngestDecodedAsync(path, info, sceneId, sha256, length, source, sidecar, cancellationToken).ConfigureAwait(false);
+            GeoReference? worldFileGeo = null;
+            if (source.Info.GeoReference is null && sidecar?.Bounds is null
+                && await sidecars.ReadWorldFileAsync(path, cancellationToken).ConfigureAwait(false) is { } world)
+            {
+                worldFileGeo = sidecar?.Epsg is { } epsg
+                    ? new GeoReference(epsg, world)
+                    : throw new RejectedInputException(RejectionCode.InvalidSidecar,
+                        $"A world file georeferences '{path.FileName}' but names no coordinate system: give 'epsg' in '{path.FileName}.json'.");
+            }
+
+            await IngestDecodedAsync(path, info, sceneId, sha256, length, source, sidecar, worldFileGeo, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A band-per-file scene: reads the manifest, downloads every band file to a temporary file, opens each and stacks
+    /// them (<see cref="BandStackSource"/>) as one scene whose id hashes the manifest and the band files' hashes.
+    /// </summary>
+    private async Task IngestBandManifestAsync(BlobPath path, BlobInfo info, CancellationToken cancellationToken)
+    {
+        if (info.Length > BandManifest.MaxBytes)
+        {
+            throw new RejectedInputException(RejectionCode.InvalidSidecar, $"The band manifest is {info.Length} bytes; the limit is {BandManifest.MaxBytes}.");
+        }
+
+        var bytes = await blobs.ReadPrefixAsync(StorageNames.IncomingContainer, path.Name, BandManifest.MaxBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        var manifest = BandManifest.Parse(bytes, settings.MaxBands, json => SidecarReader.Parse(json));
+        var limits = new DecodeLimits { MaxPixels = settings.MaxPixels, MaxBands = settings.MaxBands };
+        var files = new List<FileStream>(manifest.Bands.Count);
+        var sources = new List<IRasterSource>(manifest.Bands.Count);
+        try
+        {
+            using var sceneHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sceneHash.AppendData(bytes);
+            long length = bytes.Length;
+            foreach (var band in manifest.Bands)
+            {
+                var name = BandManifest.BandBlobName(path, band);
+                var bandInfo = await blobs.GetInfoAsync(StorageNames.IncomingContainer, name, cancellationToken).ConfigureAwait(false);
+                var blob = bandInfo is null ? null : await blobs.OpenReadAsync(StorageNames.IncomingContainer, name, cancellationToken).ConfigureAwait(false);
+                if (blob is null)
+                {
+                    throw new RejectedInputException(RejectionCode.MissingSidecar,
+                        $"The band manifest lists '{band}' but incoming/{name} does not exist: upload the band files before the manifest.");
+                }
+
+                SceneUploadedHandler.CheckSize(bandInfo!.Length, settings.MaxUploadBytes);
+                FileStream file;
+                string sha256;
+                await using (blob.ConfigureAwait(false))
+                {
+                    (file, sha256, var bandLength) = await HashingDownload.ToTempFileAsync(blob, cancellationToken).ConfigureAwait(false);
+                    length += bandLength;
+                }
+
+                files.Add(file);
+                sceneHash.AppendData(Encoding.ASCII.GetBytes(sha256));
+                var header = new byte[RasterFormatSniffer.HeaderLength];
+                var headerLength = await file.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                file.Position = 0;
+                var format = RasterFormatSniffer.Detect(header.AsSpan(0, headerLength));
+                if (format == RasterFormat.Unknown)
+                {
+                    throw new RejectedInputException(RejectionCode.UnsupportedFormat, $"Band file '{band}' is not PNG, JPEG, BMP or TIFF/GeoTIFF.");
+                }
+
+                sources.Add(decoder.Open(file, format, limits));
+            }
+
+            var stack = BandStackSource.Create(sources); // not disposed: that would only dispose the sources, as the finally does
+            if (stack.Info.BandCount > settings.MaxBands)
+            {
+                throw new RejectedInputException(RejectionCode.TooManyPixels,
+                    $"The band files hold {stack.Info.BandCount} bands together; at most {settings.MaxBands} are accepted.");
+            }
+
+            var sha = Convert.ToHexStringLower(sceneHash.GetHashAndReset());
+            await IngestDecodedAsync(path, info, SceneId.FromSha256(sha), sha, length, stack, manifest.Metadata, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            sources.ForEach(s => s.Dispose());
+            foreach (var file in files)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
     private async Task IngestDecodedAsync(
         BlobPath path, BlobInfo info, SceneId sceneId, string sha256, long length, IRasterSource source, SceneMetadata? sidecar,
-        CancellationToken cancellationToken)
+        GeoReference? worldFileGeo, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var raster = source.Info;
-        var geo = raster.GeoReference ?? sidecar?.Bounds?.ToGeoReference(raster.Width, raster.Height);
+        var geo = raster.GeoReference ?? sidecar?.Bounds?.ToGeoReference(raster.Width, raster.Height) ?? worldFileGeo;
         var metadata = (sidecar ?? new SceneMetadata { AcquiredAt = info.LastModified }) is var m && m.GroundSampleDistance is null
             ? m with { GroundSampleDistance = GroundSampleDistance.FromGeoReference(geo, raster.Height) }
             : m;
@@ -229,24 +334,28 @@ public sealed class IngestSceneHandler(
         AoiGrid grid, ScenePlacement placement, SceneId sceneId, IRasterSource source, IReadOnlyList<TileId> tileIds, CancellationToken cancellationToken)
     {
         var bands = source.Info.BandCount;
-        var inFlight = new List<Task>(TilesInFlight);
+        var inFlight = new Dictionary<Task, float[]>(TilesInFlight);
+        var free = new Stack<float[]>(TilesInFlight);
         foreach (var tile in tileIds)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var window = grid.TileWindow(tile);
-            var raster = new TileRaster(window.Width, window.Height, bands, grid.GeoReferenceAt(window.X, window.Y));
-            source.ReadWindow(placement.ToScene(window), raster.Data); // the source reader is not thread-safe: read in order
             if (inFlight.Count == TilesInFlight)
             {
-                var finished = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                var finished = await Task.WhenAny(inFlight.Keys).ConfigureAwait(false);
+                free.Push(inFlight[finished]);
                 inFlight.Remove(finished);
                 await finished.ConfigureAwait(false);
             }
 
-            inFlight.Add(Task.Run(() => tiles.WriteTileAsync(grid.Aoi, sceneId, tile, raster, cancellationToken), cancellationToken));
+            // Every tile window is TileSize square, so the TilesInFlight + 1 sample buffers are reused for the whole scene.
+            var window = grid.TileWindow(tile);
+            var data = free.Count > 0 ? free.Pop() : new float[window.Width * window.Height * bands];
+            var raster = new TileRaster(window.Width, window.Height, bands, data, grid.GeoReferenceAt(window.X, window.Y));
+            source.ReadWindow(placement.ToScene(window), raster.Data); // the source reader is not thread-safe: read in order
+            inFlight.Add(Task.Run(() => tiles.WriteTileAsync(grid.Aoi, sceneId, tile, raster, cancellationToken), cancellationToken), data);
         }
 
-        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        await Task.WhenAll(inFlight.Keys).ConfigureAwait(false);
     }
 
     private Task AppendCustodyAsync(SceneId sceneId, string step, string detail, CancellationToken cancellationToken) =>

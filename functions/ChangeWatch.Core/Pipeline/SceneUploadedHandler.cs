@@ -9,8 +9,10 @@ namespace ChangeWatch.Core.Pipeline;
 
 /// <summary>
 /// First stage, behind the blob trigger on <c>incoming/{aoi}/{name}</c>: cheap checks only (name, size, magic bytes),
-/// then a claim check on <c>scene-ingest</c>. Nothing heavy happens here. Sidecars (<c>.json</c>) are skipped: they are read
-/// with their image. Redelivery enqueues the claim check again, which ingest recognises.
+/// then a claim check on <c>scene-ingest</c>. Nothing heavy happens here. Sidecars (<c>.json</c>), world files
+/// (<c>.pgw</c>, ...) and band files (<c>{scene}.bands/{file}</c>) are skipped: they are read with their image or
+/// manifest. A band manifest (<c>{scene}.bands.json</c>, see <see cref="BandManifest"/>) is enqueued without a magic-byte
+/// check. Redelivery enqueues the claim check again, which ingest recognises.
 /// </summary>
 public sealed class SceneUploadedHandler(
     IBlobStore blobs, IMessageQueue queue, RejectionRecorder rejections, IOptions<PipelineOptions> options, ILogger<SceneUploadedHandler> logger)
@@ -21,6 +23,12 @@ public sealed class SceneUploadedHandler(
     public async Task HandleAsync(string aoi, string name, CancellationToken cancellationToken)
     {
         var blobName = $"{aoi}/{name}";
+        if (BandManifest.IsBandFile(blobName))
+        {
+            logger.SidecarSkipped(blobName); // a band file: read with its manifest
+            return;
+        }
+
         try
         {
             var path = BlobPath.Parse(blobName);
@@ -43,7 +51,7 @@ public sealed class SceneUploadedHandler(
                 return;
             }
 
-            if (RasterFormatSniffer.Detect(header) == RasterFormat.Unknown)
+            if (!path.IsBandManifest && RasterFormatSniffer.Detect(header) == RasterFormat.Unknown)
             {
                 throw new RejectedInputException(RejectionCode.UnsupportedFormat,
                     "The file is not PNG, JPEG, BMP or TIFF/GeoTIFF (checked by its first bytes, not its name).");
