@@ -184,13 +184,27 @@ public sealed class DomainTests
         Assert.True(compared > 300_000, $"only {compared} pixels compared");
     }
 
-    [Fact]
-    public void AoiGrid_Place_DifferentPixelSize_ThrowsGridMismatch()
+    [Theory]
+    [InlineData(32636, 50)]
+    [InlineData(32636, 2)]
+    [InlineData(32635, 10)]
+    public void AoiGrid_Place_OtherEpsgOrPixelSizeBeyondTheResampleRatio_ThrowsGridMismatch(int epsg, double pixelSize)
     {
         var grid = new AoiGrid("a", 256, 32, Utm, 1000, 1000);
-        var scene = Utm with { Transform = Utm.Transform with { PixelWidth = 5, PixelHeight = -5 } };
+        var scene = new GeoReference(epsg, Utm.Transform with { PixelWidth = pixelSize, PixelHeight = -pixelSize });
 
         Assert.Equal(RejectionCode.GridMismatch, Assert.Throws<RejectedInputException>(() => grid.Place(800, 800, scene)).Code);
+    }
+
+    [Fact]
+    public void AoiGrid_Place_HalfThePixelSize_CoversTheFootprintResampled()
+    {
+        var grid = new AoiGrid("a", 256, 32, Utm, 1000, 1000);
+        var scene = new GeoReference(32636, new GeoTransform(500_000 + 123, 5, 0, 4_000_000 - 47, 0, -5));
+
+        var placement = grid.Place(400, 300, scene);
+
+        Assert.Equal(new ScenePlacement(12, 4, 201, 151) { Resampled = true }, placement);
     }
 
     [Fact]

@@ -55,11 +55,18 @@ public sealed record AoiGrid(string Aoi, int TileSize, int Overlap, GeoReference
     public GeoReference? GeoReferenceAt(int x, int y) =>
         GeoReference is null ? null : GeoReference with { Transform = GeoReference.Transform.Offset(x, y) };
 
+    /// <summary>Largest ratio between a scene's pixel size and the grid's that is resampled rather than rejected.</summary>
+    public const double MaxResampleRatio = 4;
+
     /// <summary>
-    /// Places a scene on this grid. Georeferenced scenes must share the grid's EPSG code and pixel size (within 0.1 %)
-    /// and are offset by whole pixels; un-georeferenced scenes must have the grid's exact size.
-    /// Throws <see cref="RejectedInputException"/> with <see cref="RejectionCode.GridMismatch"/>,
-    /// <see cref="RejectionCode.SizeMismatch"/> or <see cref="RejectionCode.NoOverlap"/>.
+    /// Places a scene on this grid. Georeferenced scenes must share the grid's EPSG code and be north-up: with the grid's
+    /// pixel size (within 0.1 %) they are offset by whole pixels (the nearest); with another pixel size, at most
+    /// <see cref="MaxResampleRatio"/> times larger or smaller, the placement covers the scene's footprint in grid pixels and
+    /// is marked <see cref="ScenePlacement.Resampled"/> (read it through <see cref="Imaging.GridResampledSource"/>).
+    /// Un-georeferenced scenes must have the grid's exact size.
+    /// Throws <see cref="RejectedInputException"/> with <see cref="RejectionCode.GridMismatch"/> (other EPSG, rotation,
+    /// flipped axes or a pixel-size ratio beyond the limit), <see cref="RejectionCode.SizeMismatch"/> or
+    /// <see cref="RejectionCode.NoOverlap"/>.
     /// </summary>
     public ScenePlacement Place(int width, int height, GeoReference? scene)
     {
@@ -76,17 +83,31 @@ public sealed record AoiGrid(string Aoi, int TileSize, int Overlap, GeoReference
 
         var g = GeoReference.Transform;
         var s = scene.Transform;
-        if (scene.Epsg != GeoReference.Epsg || !g.IsNorthUp || !s.IsNorthUp
-            || !Close(g.PixelWidth, s.PixelWidth) || !Close(g.PixelHeight, s.PixelHeight))
+        var (ratioX, ratioY) = (s.PixelWidth / g.PixelWidth, s.PixelHeight / g.PixelHeight);
+        if (scene.Epsg != GeoReference.Epsg || !g.IsNorthUp || !s.IsNorthUp || !double.IsFinite(ratioX) || !double.IsFinite(ratioY)
+            || ratioX is < 1 / MaxResampleRatio or > MaxResampleRatio || ratioY is < 1 / MaxResampleRatio or > MaxResampleRatio)
         {
             throw new RejectedInputException(RejectionCode.GridMismatch,
-                $"The scene (EPSG:{scene.Epsg}, {Math.Abs(s.PixelWidth):G4}×{Math.Abs(s.PixelHeight):G4} per px) is not on the AOI grid (EPSG:{GeoReference.Epsg}, {Math.Abs(g.PixelWidth):G4}×{Math.Abs(g.PixelHeight):G4} per px); resampling is not supported yet.");
+                $"The scene (EPSG:{scene.Epsg}, {Math.Abs(s.PixelWidth):G4}×{Math.Abs(s.PixelHeight):G4} per px) cannot be put on the AOI grid (EPSG:{GeoReference.Epsg}, {Math.Abs(g.PixelWidth):G4}×{Math.Abs(g.PixelHeight):G4} per px): only north-up scenes in the same coordinate system with pixels at most {MaxResampleRatio} times larger or smaller are resampled.");
         }
 
-        var (col, row) = g.MapToPixel(s.OriginX, s.OriginY);
-        var placement = new ScenePlacement((int)Math.Round(col), (int)Math.Round(row), width, height);
-        var overlapX = Math.Min(placement.OffsetX + width, Width) - Math.Max(placement.OffsetX, 0);
-        var overlapY = Math.Min(placement.OffsetY + height, Height) - Math.Max(placement.OffsetY, 0);
+        ScenePlacement placement;
+        if (Close(g.PixelWidth, s.PixelWidth) && Close(g.PixelHeight, s.PixelHeight))
+        {
+            var (col, row) = g.MapToPixel(s.OriginX, s.OriginY);
+            placement = new ScenePlacement((int)Math.Round(col), (int)Math.Round(row), width, height);
+        }
+        else
+        {
+            var (left, top) = g.MapToPixel(s.OriginX, s.OriginY);
+            var (right, bottom) = g.MapToPixel(s.OriginX + (width * s.PixelWidth), s.OriginY + (height * s.PixelHeight));
+            var (x0, y0) = ((int)Math.Floor(left + 1e-6), (int)Math.Floor(top + 1e-6));
+            var (x1, y1) = ((int)Math.Ceiling(right - 1e-6), (int)Math.Ceiling(bottom - 1e-6));
+            placement = new ScenePlacement(x0, y0, Math.Max(1, x1 - x0), Math.Max(1, y1 - y0)) { Resampled = true };
+        }
+
+        var overlapX = Math.Min(placement.OffsetX + placement.Width, Width) - Math.Max(placement.OffsetX, 0);
+        var overlapY = Math.Min(placement.OffsetY + placement.Height, Height) - Math.Max(placement.OffsetY, 0);
         if (overlapX <= 0 || overlapY <= 0)
         {
             throw new RejectedInputException(RejectionCode.NoOverlap,
@@ -101,9 +122,16 @@ public sealed record AoiGrid(string Aoi, int TileSize, int Overlap, GeoReference
     private static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
 }
 
-/// <summary>Where a scene lies on its AOI grid: scene pixel (0, 0) is grid pixel (<see cref="OffsetX"/>, <see cref="OffsetY"/>).</summary>
+/// <summary>
+/// Where a scene lies on its AOI grid: scene pixel (0, 0) is grid pixel (<see cref="OffsetX"/>, <see cref="OffsetY"/>). For
+/// a <see cref="Resampled"/> scene, "scene pixels" are those of the scene resampled onto the grid: the placement covers
+/// its footprint, <see cref="Width"/> × <see cref="Height"/> grid pixels.
+/// </summary>
 public sealed record ScenePlacement(int OffsetX, int OffsetY, int Width, int Height)
 {
+    /// <summary>True when the scene's pixel size differs from the grid's and it is read resampled (bilinear) onto the grid.</summary>
+    public bool Resampled { get; init; }
+
     /// <summary>Converts a window in grid pixels to the same window in scene pixels.</summary>
     public PixelWindow ToScene(PixelWindow gridWindow) =>
         gridWindow with { X = gridWindow.X - OffsetX, Y = gridWindow.Y - OffsetY };

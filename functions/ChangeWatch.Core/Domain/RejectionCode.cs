@@ -36,7 +36,7 @@ public static class RejectionCode
     /// <summary>The scene and its baseline have different band counts.</summary>
     public const string BandMismatch = "band-mismatch";
 
-    /// <summary>The scene's coordinate system or pixel size differs from the AOI grid (resampling is not supported yet).</summary>
+    /// <summary>The scene cannot be put on the AOI grid: other coordinate system, rotation, or a pixel size more than <see cref="AoiGrid.MaxResampleRatio"/> times the grid's either way (closer pixel sizes are resampled).</summary>
     public const string GridMismatch = "grid-mismatch";
 
     /// <summary>The scene does not overlap its AOI grid's baseline.</summary>

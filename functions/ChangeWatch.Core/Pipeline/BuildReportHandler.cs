@@ -121,7 +121,9 @@ public sealed class BuildReportHandler(
         var flagged = results.Where(r => r.Flagged && r.Assessable).ToList();
         var sites = baseline is null
             ? []
-            : new SiteClusterer(geoLocator).Cluster(grid, placement, scene.GeoReference, scene.Metadata.GroundSampleDistance, flagged);
+            : new SiteClusterer(geoLocator).Cluster(grid, placement,
+                placement.Resampled ? grid.GeoReferenceAt(placement.OffsetX, placement.OffsetY) : scene.GeoReference, // tiles are in grid pixels
+                placement.Resampled ? null : scene.Metadata.GroundSampleDistance, flagged);
 
         var after = new TileMosaic(tiles, grid, scene.Aoi, scene.Id);
         var (overview, scale) = await after.ReadOverviewAsync(placement, scene.BandCount, OverviewMaxSide, cancellationToken).ConfigureAwait(false);

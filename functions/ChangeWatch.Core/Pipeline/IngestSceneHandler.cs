@@ -284,7 +284,8 @@ public sealed class IngestSceneHandler(
         }
 
         var tileIds = grid.TilesCovering(placement);
-        await WriteTilesAsync(grid, placement, sceneId, source, tileIds, cancellationToken).ConfigureAwait(false);
+        using var onGrid = placement.Resampled ? new GridResampledSource(source, geo!, grid, placement) : null; // other pixel size: bilinear
+        await WriteTilesAsync(grid, placement, sceneId, onGrid ?? source, tileIds, cancellationToken).ConfigureAwait(false);
 
         var batches = baseline is null ? [] : tileIds.Chunk(settings.BatchSize).ToArray();
         var scene = claimed with
