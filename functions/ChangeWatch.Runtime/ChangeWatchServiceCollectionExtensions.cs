@@ -42,7 +42,7 @@ public static class ChangeWatchServiceCollectionExtensions
         services.AddSingleton<IChangeScorer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
-            return new MlNetChangeScorer(ModelPaths.Resolve(options.ModelDirectory), options.ModelVersion, options.FlagThreshold, options.MaxMaskedFraction);
+            return ChangeScorerFactory.Create(ModelPaths.Resolve(options.ModelDirectory), options.ModelVersion, options.FlagThreshold, options.MaxMaskedFraction);
         });
 
         services.AddSingleton<TileStore>();

@@ -15,7 +15,7 @@ internal static class Program
         "usage: ChangeWatch.Training train --out <dir> [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir [--mode shipped|loso|cross] [--model v2] [--json true]\n" +
-        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1]";
+        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256]";
 
     public static int Main(string[] args)
     {
@@ -28,6 +28,7 @@ internal static class Program
         try
         {
             var options = ParseOptions(args.AsSpan(1));
+            PairTiling.TileSize = int.Parse(options.GetValueOrDefault("tile") ?? "0", CultureInfo.InvariantCulture);
             switch (args[0])
             {
                 case "train":
@@ -56,7 +57,16 @@ internal static class Program
                             options.GetValueOrDefault("json") is "true" or "1",
                             PixelSettings(options),
                             int.Parse(options.GetValueOrDefault("samples") ?? "40000", CultureInfo.InvariantCulture),
-                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture)),
+                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
+                            options.GetValueOrDefault("pool") is not "own"),
+                        Console.Out);
+                case "bench-scoring":
+                    return ScoringBenchmark.Run(
+                        Require(options, "data"),
+                        options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
+                        options.GetValueOrDefault("model") ?? "v2",
+                        double.Parse(options.GetValueOrDefault("gate") ?? "0.5", CultureInfo.InvariantCulture),
+                        int.Parse(options.GetValueOrDefault("repeat") ?? "2", CultureInfo.InvariantCulture),
                         Console.Out);
                 case "train-pixel":
                     var pixelOut = Require(options, "out");

@@ -99,4 +99,10 @@ public enum PixelFeature
 
     /// <summary>Local mean over 5×5 of the NDVI change (after − before); 0 without a 4th (NIR) band.</summary>
     NdviChangeMean2,
+
+    /// <summary>Median over the raster of the 5×5 luminance texture of both dates: tells fine aerial imagery from coarse satellite imagery.</summary>
+    TextureRasterMedian,
+
+    /// <summary>1 when a 4th (NIR) band is present, else 0.</summary>
+    HasNir,
 }

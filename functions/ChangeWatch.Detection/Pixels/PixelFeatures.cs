@@ -15,7 +15,7 @@ namespace ChangeWatch.Detection;
 public static class PixelFeatures
 {
     /// <summary>Number of feature planes.</summary>
-    public const int Count = 31;
+    public const int Count = 33;
 
     /// <summary>The widest window radius used: context a tile needs around it, in pixels.</summary>
     public const int ContextRadius = 15;
@@ -178,6 +178,18 @@ public static class PixelFeatures
                 product[i] = cov / MathF.Sqrt(varA * varB + 1e-4f);
             }
         }
+
+        var textureMean = Scratch(12);
+        var tb = planes.Slice((int)PixelFeature.BeforeTexture2 * n, n);
+        var ta = planes.Slice((int)PixelFeature.AfterTexture2 * n, n);
+        for (var i = 0; i < n; i++)
+        {
+            textureMean[i] = 0.5f * (tb[i] + ta[i]);
+        }
+
+        len = RobustStats.SortedSample(textureMean, valid, validCount, sample);
+        planes.Slice((int)PixelFeature.TextureRasterMedian * n, n).Fill(RobustStats.Quantile(sample[..len], 0.5));
+        planes.Slice((int)PixelFeature.HasNir * n, n).Fill(bands >= 4 ? 1f : 0f);
 
         // Gradient magnitude change (scratch 12, 13 reused).
         var gradB = Scratch(12);

@@ -13,7 +13,7 @@ namespace ChangeWatch.Training.Evaluation;
 /// <summary>What the eval verb was asked to do.</summary>
 internal sealed record EvalOptions(
     string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
-    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed);
+    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -100,7 +100,7 @@ internal static class EvalCommand
         {
             var predicted = new byte[pair.PixelCount];
             var score = new float[pair.PixelCount];
-            foreach (var (read, core) in PairTiling.Tiles(pair.Width, pair.Height))
+            foreach (var (read, core) in PairTiling.Tiles(pair.Width, pair.Height, 256))
             {
                 var (before, after) = PairTiling.Crop(pair, read);
                 var assessment = scorer.Assess(before, after, CancellationToken.None);
@@ -123,7 +123,7 @@ internal static class EvalCommand
 
     private static string LeaveOneSiteOut(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output, Dictionary<string, object> extra)
     {
-        var others = OtherDatasets(options, output);
+        var others = options.PoolDatasets ? OtherDatasets(options, output) : [];
         var all = pairs.Concat(others).ToList();
         var samples = DrawSamples(options, all);
         var sites = pairs.Select(p => p.Site).Distinct().ToList();
