@@ -153,6 +153,14 @@ internal static class TrainPixelCommand
         s.AppendLine();
         s.AppendLine("Leave-one-site-out and cross-dataset figures: `bash ml-models/eval.sh --data ../shared/data/<ds> --dataset <ds> --mode loso|cross`; see docs/model-evaluation.md.");
         s.AppendLine();
+        s.AppendLine("## Pipeline default?");
+        s.AppendLine();
+        s.AppendLine("No. v1 stays the default (`ChangeWatch__ModelVersion=v1`); load this model with `ChangeWatch__ModelVersion=v2`.");
+        s.AppendLine("Reasons: (1) its training data carry research / non-commercial terms, which the model inherits; (2) in the pipeline");
+        s.AppendLine("it scores 256 px tiles normalised per tile, which measured far worse than the whole-image normalisation it was");
+        s.AppendLine("trained and evaluated with (SZTAKI leave-one-site-out pixel F1 0.31 against 0.58); (3) scoring runs at about");
+        s.AppendLine("0.8 MP/s on 2 cores, far from the 10 MP/s target (docs/performance.md).");
+        s.AppendLine();
         s.AppendLine("## Known limits");
         s.AppendLine();
         s.AppendLine("- Trained on 26 labelled pairs from three sources; new sensors and places transfer worse (see the cross figures).");
