@@ -12,6 +12,8 @@ namespace ChangeWatch.Detection;
 /// </summary>
 public sealed class PixelTreeModel
 {
+    private const int Block = 256;
+
     private readonly int[] _treeRoot;
     private readonly int[] _treeLeafBase;
     private readonly int[] _left;
@@ -129,9 +131,34 @@ public sealed class PixelTreeModel
             throw new ArgumentException("The spans are too short for the pixel count.", nameof(planes));
         }
 
-        for (var i = 0; i < pixels; i++)
+        // Features are gathered a block of pixels at a time into rows (one pixel's features contiguous), so each
+        // tree walk reads one or two cache lines instead of one line per plane.
+        var features = MaxFeatureIndex + 1;
+        var rows = System.Buffers.ArrayPool<float>.Shared.Rent(Block * Math.Max(1, features));
+        try
         {
-            destination[i] = valid[i] == 0 ? 0f : (float)Calibrate(RawScore(planes, pixels, i));
+            for (var start = 0; start < pixels; start += Block)
+            {
+                var count = Math.Min(Block, pixels - start);
+                for (var f = 0; f < features; f++)
+                {
+                    var plane = planes.Slice(f * pixels + start, count);
+                    for (var k = 0; k < count; k++)
+                    {
+                        rows[k * features + f] = plane[k];
+                    }
+                }
+
+                for (var k = 0; k < count; k++)
+                {
+                    var i = start + k;
+                    destination[i] = valid[i] == 0 ? 0f : (float)Calibrate(RawScore(rows.AsSpan(k * features, Math.Max(1, features)), 1, 0));
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rows);
         }
     }
 
