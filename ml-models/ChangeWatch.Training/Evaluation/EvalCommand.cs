@@ -84,6 +84,10 @@ internal static class EvalCommand
         {
             var pixelModel = PixelModelFile.Load(folder);
             output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {pixelModel.Threshold:F3}");
+            if (manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
+            {
+                output.WriteLine($"NOTE: {options.ModelVersion} was trained on {options.Dataset} pairs ({manifest.TrainedOn}); on those pairs these figures are in-sample, not an estimate for new places: use --mode loso.");
+            }
             foreach (var pair in pairs)
             {
                 var probability = PixelImageScorer.Score(pixelModel, pair);
