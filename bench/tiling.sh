@@ -6,8 +6,8 @@
 # For each size it generates a scene (smooth fields plus noise, written raw by the bench driver and turned into a
 # tiled 256 px Deflate GeoTIFF, EPSG:32633, by gdal_translate; generation is not timed), then tiles it on a 256 px grid:
 #   - ChangeWatch: bench/ChangeWatch.Bench.Tiling (Release), the pipeline's code path: RasterDecoder.ReadWindow per tile
-#     window + GeoTiffTileCodec.Encode (float32, Deflate, floating-point predictor, nodata nan) to local files, one
-#     worker per core; peak RSS is the process's VmHWM;
+#     window + GeoTiffTileCodec.Encode (float32, Deflate level 2, floating-point predictor, nodata nan) to local files,
+#     one worker per core; peak RSS is the process's VmHWM;
 #   - GDAL: gdal_retile.py -ps 256 256 -co COMPRESS=DEFLATE (uint16 tiles, its defaults otherwise).
 # Prints wall time, megapixels per second, ratio ChangeWatch/GDAL and ChangeWatch's peak RSS per size, and ends with
 # one JSON line. Needs gdal-bin and python3-gdal (not installed in CI) and about 10 GB free under $TMPDIR (or /tmp).
@@ -40,7 +40,7 @@ CORES=$(nproc)
 
 now() { date +%s.%N; }
 RESULTS=()
-printf '%-7s %-12s %9s %9s %9s %10s %7s\n' size tool seconds MP/s s/MP rss_MiB ratio
+printf '%-7s %-12s %9s %9s %9s %10s %9s %7s\n' size tool seconds MP/s s/MP rss_MiB tiles_MiB ratio
 for SIZE in "${SIZES[@]}"; do
   SCENE="$WORK/scene_$SIZE"
   "$DRIVER" raw "$SCENE.raw" "$SIZE" "$BANDS"
@@ -56,22 +56,24 @@ for SIZE in "${SIZES[@]}"; do
   T0=$(now)
   gdal_retile.py -q -ps 256 256 -co COMPRESS=DEFLATE -targetDir "$WORK/gdal_$SIZE" "$SCENE.tif"
   GDAL_S=$(echo "$(now) - $T0" | bc -l)
+  GDAL_MIB=$(du -sb "$WORK/gdal_$SIZE" | awk '{printf "%.1f", $1 / 1048576}')
   rm -rf "$WORK/gdal_$SIZE"
 
   T0=$(now)
   CW_JSON=$("$DRIVER" tile "$SCENE.tif" "$WORK/cw_$SIZE" "$CORES")
   CW_S=$(echo "$(now) - $T0" | bc -l)
   CW_TILES=$(ls "$WORK/cw_$SIZE" | wc -l)
+  CW_MIB=$(du -sb "$WORK/cw_$SIZE" | awk '{printf "%.1f", $1 / 1048576}')
   rm -rf "$WORK/cw_$SIZE" "$SCENE.tif"
   RSS=$(sed -E 's/.*"peak_rss_mib":([0-9.]+).*/\1/' <<<"$CW_JSON")
 
   MP=$(echo "$SIZE * $SIZE / 1000000" | bc -l)
   read -r CW_MPS GDAL_MPS CW_SPMP GDAL_SPMP RATIO < <(awk -v mp="$MP" -v c="$CW_S" -v g="$GDAL_S" \
     'BEGIN { printf "%.2f %.2f %.5f %.5f %.3f\n", mp / c, mp / g, c / mp, g / mp, c / g }')
-  printf '%-7s %-12s %9.2f %9.2f %9.5f %10s %7s\n' "$SIZE" changewatch "$CW_S" "$CW_MPS" "$CW_SPMP" "$RSS" "$RATIO"
-  printf '%-7s %-12s %9.2f %9.2f %9.5f %10s %7s\n' "$SIZE" gdal_retile "$GDAL_S" "$GDAL_MPS" "$GDAL_SPMP" - -
-  RESULTS+=("$(printf '{"size":%d,"megapixels":%.1f,"tiles":%d,"changewatch":{"seconds":%.3f,"mp_per_s":%.2f,"peak_rss_mib":%s},"gdal":{"seconds":%.3f,"mp_per_s":%.2f},"ratio_vs_gdal":%.3f}' \
-    "$SIZE" "$MP" "$CW_TILES" "$CW_S" "$CW_MPS" "$RSS" "$GDAL_S" "$GDAL_MPS" "$RATIO")")
+  printf '%-7s %-12s %9.2f %9.2f %9.5f %10s %9s %7s\n' "$SIZE" changewatch "$CW_S" "$CW_MPS" "$CW_SPMP" "$RSS" "$CW_MIB" "$RATIO"
+  printf '%-7s %-12s %9.2f %9.2f %9.5f %10s %9s %7s\n' "$SIZE" gdal_retile "$GDAL_S" "$GDAL_MPS" "$GDAL_SPMP" - "$GDAL_MIB" -
+  RESULTS+=("$(printf '{"size":%d,"megapixels":%.1f,"tiles":%d,"changewatch":{"seconds":%.3f,"mp_per_s":%.2f,"peak_rss_mib":%s,"tiles_mib":%s},"gdal":{"seconds":%.3f,"mp_per_s":%.2f,"tiles_mib":%s},"ratio_vs_gdal":%.3f}' \
+    "$SIZE" "$MP" "$CW_TILES" "$CW_S" "$CW_MPS" "$RSS" "$CW_MIB" "$GDAL_S" "$GDAL_MPS" "$GDAL_MIB" "$RATIO")")
 done
 
 # Summary: worst ratio, peak RSS at the largest size, spread of ChangeWatch's seconds per megapixel across sizes.

@@ -34,6 +34,29 @@ public sealed class GeoTiffTileCodecTests
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(9)]
+    public void Decode_TileEncodedAtAnyDeflateLevel_IsBitIdentical(int level)
+    {
+        var tile = new TileRaster(64, 48, 2, Enumerable.Range(0, 64 * 48 * 2).Select(i => i % 31 == 0 ? float.NaN : (float)(i % 500) * 1.5f).ToArray());
+        var codec = new GeoTiffTileCodec(level);
+        using var stream = new MemoryStream();
+
+        codec.Encode(tile, stream);
+        stream.Position = 0;
+
+        Assert.Equal(tile.Data.Select(BitConverter.SingleToInt32Bits), codec.Decode(stream).Data.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public void Constructor_DeflateLevelOutside1To9_Throws(int level)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GeoTiffTileCodec(level));
+    }
+
     [Fact]
     public void Decode_TileWithoutGeoReference_ReturnsNullGeoReference()
     {

@@ -7,14 +7,15 @@ using ChangeWatch.Imaging.GeoTiff;
 namespace ChangeWatch.Imaging.Decoding;
 
 /// <summary>
-/// Opens TIFF/GeoTIFF (LibTiff.NET) and PNG/JPEG/BMP (ImageSharp) for reading by window.
+/// Opens TIFF/GeoTIFF (own header parser; Deflate through System.IO.Compression, LZW and PackBits through LibTiff.NET)
+/// and PNG/JPEG/BMP (ImageSharp) for reading by window.
 /// <para>
 /// TIFF: the first image of a classic or BigTIFF file; strips or tiles; uint8, uint16, int16 or float32 samples; any
 /// band count up to the limit, chunky or planar; no compression, LZW, Deflate or PackBits, with or without predictor.
 /// The header is checked against the limits before anything is decoded; windows are read straight from the stream,
 /// decoding only the strips or tiles that intersect them, so memory per source is bounded by the window, the chunk
 /// cache budget (<see cref="ChunkCacheBytes"/>), one decoded chunk (tiles up to 64 MiB; a strip too big to cache is
-/// decoded only down to the window's last row) and one compressed chunk. Georeferencing comes from GeoTIFF tags
+/// decoded only down to the window's last row) and, for LZW and PackBits, one compressed chunk. Georeferencing comes from GeoTIFF tags
 /// (EPSG from ProjectedCSTypeGeoKey or GeographicTypeGeoKey; PixelIsPoint shifted half a pixel as GDAL does) and the
 /// GDAL_NODATA tag gives <see cref="RasterInfo.NoData"/>, whose samples read back as NaN.
 /// </para>
@@ -23,7 +24,8 @@ namespace ChangeWatch.Imaging.Decoding;
 /// (memory bounded by MaxPixels). Colour gives 3 bands (R, G, B), grey 1; alpha is dropped.
 /// </para>
 /// Rejections: <see cref="RejectionCode.UnsupportedFormat"/> (unknown bytes, JPEG/ZSTD-in-TIFF, other sample types),
-/// <see cref="RejectionCode.TooManyPixels"/> (limits), <see cref="RejectionCode.CorruptImage"/> (truncated, bad offsets,
+/// <see cref="RejectionCode.TooManyPixels"/> (limits, including <see cref="DecodeLimits.MaxCompressionRatio"/> from the chunk
+/// byte counts), <see cref="RejectionCode.CorruptImage"/> (truncated, bad offsets,
 /// IFD loops, undecodable data), <see cref="RejectionCode.EmptyFile"/> (zero bytes). Sources are not thread-safe.
 /// </summary>
 public sealed class RasterDecoder : IRasterDecoder

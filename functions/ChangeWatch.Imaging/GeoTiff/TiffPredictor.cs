@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ChangeWatch.Imaging.GeoTiff;
 
@@ -75,29 +76,55 @@ internal static class TiffPredictor
 
     /// <summary>
     /// Applies the floating-point predictor to one row of native floats, writing the differenced byte planes to
-    /// <paramref name="destination"/> (4 bytes per sample).
+    /// <paramref name="destination"/> (4 bytes per sample). Vectorised where the hardware allows.
     /// </summary>
     public static void ApplyFloatingPoint(ReadOnlySpan<float> row, Span<byte> destination)
     {
         var count = row.Length;
         var dest = destination[..(count * 4)];
-        var words = MemoryMarshal.Cast<float, uint>(row);
-        var p0 = dest[..count];
-        var p1 = dest.Slice(count, count);
-        var p2 = dest.Slice(2 * count, count);
-        var p3 = dest.Slice(3 * count, count);
-        for (var i = 0; i < count; i++)
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
         {
-            var w = words[i];
-            p0[i] = (byte)(w >> 24);
-            p1[i] = (byte)(w >> 16);
-            p2[i] = (byte)(w >> 8);
-            p3[i] = (byte)w;
+            // 4 floats -> their most significant bytes, then the next, ...: one shuffle, four 32-bit stores.
+            var bytes = MemoryMarshal.AsBytes(row);
+            var planesOf4 = Vector128.Create((byte)3, 7, 11, 15, 2, 6, 10, 14, 1, 5, 9, 13, 0, 4, 8, 12);
+            for (; i + 4 <= count; i += 4)
+            {
+                var planes = Vector128.Shuffle(Vector128.Create((ReadOnlySpan<byte>)bytes.Slice(i * 4, 16)), planesOf4).AsUInt32();
+                MemoryMarshal.Write(dest[i..], planes.GetElement(0));
+                MemoryMarshal.Write(dest[(count + i)..], planes.GetElement(1));
+                MemoryMarshal.Write(dest[((2 * count) + i)..], planes.GetElement(2));
+                MemoryMarshal.Write(dest[((3 * count) + i)..], planes.GetElement(3));
+            }
         }
 
-        for (var i = dest.Length - 1; i > 0; i--)
+        var words = MemoryMarshal.Cast<float, uint>(row);
+        for (; i < count; i++)
         {
-            dest[i] -= dest[i - 1];
+            var w = words[i];
+            dest[i] = (byte)(w >> 24);
+            dest[count + i] = (byte)(w >> 16);
+            dest[(2 * count) + i] = (byte)(w >> 8);
+            dest[(3 * count) + i] = (byte)w;
+        }
+
+        // Each byte minus the one before it, from the end so every subtraction sees the original neighbour.
+        var end = dest.Length;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (end - Vector128<byte>.Count >= 1)
+            {
+                var at = end - Vector128<byte>.Count;
+                var current = Vector128.Create((ReadOnlySpan<byte>)dest.Slice(at, Vector128<byte>.Count));
+                var previous = Vector128.Create((ReadOnlySpan<byte>)dest.Slice(at - 1, Vector128<byte>.Count));
+                (current - previous).CopyTo(dest.Slice(at, Vector128<byte>.Count));
+                end = at;
+            }
+        }
+
+        for (var j = end - 1; j > 0; j--)
+        {
+            dest[j] -= dest[j - 1];
         }
     }
 }

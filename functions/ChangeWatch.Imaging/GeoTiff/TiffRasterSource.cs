@@ -12,10 +12,11 @@ namespace ChangeWatch.Imaging.GeoTiff;
 
 /// <summary>
 /// Reads windows of a TIFF's first image straight from the caller's stream. Uncompressed chunks are read row by row
-/// from the file; compressed ones are decoded by LibTiff.NET one strip or tile at a time and kept in a
-/// <see cref="DecodedChunkCache"/>. Memory held: the window, the chunk cache budget, one decoded chunk (a strip is
-/// decoded only down to the last row the window needs when it is too big to cache) and LibTiff's buffer for one
-/// compressed chunk. Not thread-safe (it shares the caller's stream position).
+/// from the file; compressed ones are decoded one strip or tile at a time and kept in a <see cref="DecodedChunkCache"/>:
+/// Deflate by System.IO.Compression streaming from the file (then the predictor and byte order are undone here), LZW
+/// and PackBits by LibTiff.NET. Memory held: the window, the chunk cache budget, one decoded chunk (a strip is decoded
+/// only down to the last row the window needs when it is too big to cache) and, for LZW and PackBits, LibTiff's buffer
+/// for one compressed chunk. Not thread-safe (it shares the caller's stream position).
 /// </summary>
 internal sealed class TiffRasterSource : IRasterSource
 {
