@@ -78,7 +78,7 @@ public static class TilePairFeatures
         var n = w * h;
         f.Clear();
         var valid = ws.Bytes(0);
-        var validCount = MarkValid(before, after, valid);
+        var validCount = DateNormalisation.MarkValid(before, after, valid);
         var masked = 1.0 - (double)validCount / n;
         f[(int)TilePairFeature.MaskedFraction] = (float)masked;
         f[(int)TilePairFeature.HasNir] = before.BandCount >= 4 ? 1f : 0f;
@@ -101,8 +101,8 @@ public static class TilePairFeatures
         var zB = ws.ZBefore;
         for (var b = 0; b < bandsUsed; b++)
         {
-            Normalise(before.Band(b), valid, validCount, zB.Slice(b * n, n), sample);
-            Normalise(after.Band(b), valid, validCount, zA.Slice(b * n, n), sample);
+            DateNormalisation.Normalise(before.Band(b), valid, validCount, zB.Slice(b * n, n), sample);
+            DateNormalisation.Normalise(after.Band(b), valid, validCount, zA.Slice(b * n, n), sample);
         }
 
         var visible = Math.Min(bandsUsed, 3);
@@ -193,40 +193,6 @@ public static class TilePairFeatures
         }
 
         return masked;
-    }
-
-    private static int MarkValid(TileRaster before, TileRaster after, Span<byte> valid)
-    {
-        var n = before.Width * before.Height;
-        valid[..n].Fill(1);
-        for (var b = 0; b < before.BandCount; b++)
-        {
-            var pb = before.Band(b);
-            var pa = after.Band(b);
-            for (var i = 0; i < n; i++)
-            {
-                if (!float.IsFinite(pb[i]) || !float.IsFinite(pa[i]))
-                {
-                    valid[i] = 0;
-                }
-            }
-        }
-
-        return n - valid[..n].Count((byte)0);
-    }
-
-    private static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, int validCount, Span<float> z, Span<float> sample)
-    {
-        var len = RobustStats.SortedSample(band, valid, validCount, sample);
-        var s = sample[..len];
-        var median = RobustStats.Quantile(s, 0.5);
-        var iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
-        var scale = Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
-        var inv = 1f / scale;
-        for (var i = 0; i < z.Length; i++)
-        {
-            z[i] = valid[i] != 0 ? (band[i] - median) * inv : 0f;
-        }
     }
 
     private static void Luminance(ReadOnlySpan<float> z, int n, int visible, Span<float> lum)

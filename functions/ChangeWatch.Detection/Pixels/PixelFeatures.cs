@@ -71,15 +71,15 @@ public static class PixelFeatures
         Span<float> Scratch(int k) => floats.AsSpan(k * n, n);
         var sample = floats.AsSpan(ScratchPlanes * n, RobustStats.MaxSample);
 
-        var validCount = MarkValid(before, after, valid);
+        var validCount = DateNormalisation.MarkValid(before, after, valid);
         var bands = Math.Min(before.BandCount, 4);
         var visible = Math.Min(bands, 3);
 
         // z planes: before bands 0-3 in scratch 0-3, after in 4-7 (visible bands repeated when fewer than 3).
         for (var b = 0; b < bands; b++)
         {
-            Normalise(before.Band(b), valid, validCount, Scratch(b), sample);
-            Normalise(after.Band(b), valid, validCount, Scratch(4 + b), sample);
+            DateNormalisation.Normalise(before.Band(b), valid, validCount, Scratch(b), sample);
+            DateNormalisation.Normalise(after.Band(b), valid, validCount, Scratch(4 + b), sample);
         }
 
         for (var b = visible; b < 3; b++)
@@ -220,40 +220,6 @@ public static class PixelFeatures
         }
 
         return validCount;
-    }
-
-    private static int MarkValid(TileRaster before, TileRaster after, Span<byte> valid)
-    {
-        var n = valid.Length;
-        valid.Fill(1);
-        for (var b = 0; b < before.BandCount; b++)
-        {
-            var pb = before.Band(b);
-            var pa = after.Band(b);
-            for (var i = 0; i < n; i++)
-            {
-                if (!float.IsFinite(pb[i]) || !float.IsFinite(pa[i]))
-                {
-                    valid[i] = 0;
-                }
-            }
-        }
-
-        return n - valid.Count((byte)0);
-    }
-
-    private static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, int validCount, Span<float> z, Span<float> sample)
-    {
-        var len = RobustStats.SortedSample(band, valid, validCount, sample);
-        var s = sample[..len];
-        var median = RobustStats.Quantile(s, 0.5);
-        var iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
-        var scale = Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
-        var inv = 1f / scale;
-        for (var i = 0; i < z.Length; i++)
-        {
-            z[i] = valid[i] != 0 ? (band[i] - median) * inv : 0f;
-        }
     }
 
     private static void Subtract(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)

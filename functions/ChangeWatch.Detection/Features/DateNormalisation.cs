@@ -1,0 +1,52 @@
+using ChangeWatch.Core.Imaging;
+
+namespace ChangeWatch.Detection;
+
+/// <summary>
+/// The preparation every feature extractor shares: which pixels hold data in both dates, and each band of each date
+/// turned into robust z units (median and IQR of its valid pixels), so units and a gain or offset between dates drop out.
+/// </summary>
+internal static class DateNormalisation
+{
+    /// <summary>
+    /// Sets <paramref name="valid"/>[i] to 1 where every band of both dates is finite, 0 elsewhere (the first
+    /// width × height entries), and returns the number of valid pixels.
+    /// </summary>
+    public static int MarkValid(TileRaster before, TileRaster after, Span<byte> valid)
+    {
+        var n = before.Width * before.Height;
+        valid[..n].Fill(1);
+        for (var b = 0; b < before.BandCount; b++)
+        {
+            var pb = before.Band(b);
+            var pa = after.Band(b);
+            for (var i = 0; i < n; i++)
+            {
+                if (!float.IsFinite(pb[i]) || !float.IsFinite(pa[i]))
+                {
+                    valid[i] = 0;
+                }
+            }
+        }
+
+        return n - valid[..n].Count((byte)0);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="band"/> in robust z units into <paramref name="z"/>: (value − median) / (IQR / 1.349), the
+    /// scale floored at 1 % of the median; invalid pixels become 0. <paramref name="sample"/> is scratch for the quantiles.
+    /// </summary>
+    public static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, int validCount, Span<float> z, Span<float> sample)
+    {
+        var len = RobustStats.SortedSample(band, valid, validCount, sample);
+        var s = sample[..len];
+        var median = RobustStats.Quantile(s, 0.5);
+        var iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
+        var scale = Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
+        var inv = 1f / scale;
+        for (var i = 0; i < z.Length; i++)
+        {
+            z[i] = valid[i] != 0 ? (band[i] - median) * inv : 0f;
+        }
+    }
+}
