@@ -28,20 +28,15 @@ public sealed class TileStore(IBlobStore blobs, ITileCodec codec)
     /// <summary>Reads a tile, or null when the scene has no such tile (it did not cover that part of the grid).</summary>
     public async Task<TileRaster?> ReadTileAsync(string aoi, SceneId scene, TileId tile, CancellationToken cancellationToken)
     {
-        var stream = await blobs.OpenReadAsync(StorageNames.TilesContainer, TileName(aoi, scene, tile), cancellationToken).ConfigureAwait(false);
-        if (stream is null)
+        // The codec needs a seekable stream; tiles are small (one 256 px tile), so buffering is bounded.
+        var bytes = await blobs.ReadAllBytesAsync(StorageNames.TilesContainer, TileName(aoi, scene, tile), cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
         {
             return null;
         }
 
-        await using (stream.ConfigureAwait(false))
-        {
-            // The codec needs a seekable stream; tiles are small (one 256 px tile), so buffering is bounded.
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            buffer.Position = 0;
-            return codec.Decode(buffer);
-        }
+        using var buffer = new MemoryStream(bytes, writable: false);
+        return codec.Decode(buffer);
     }
 
     /// <summary>Writes a tile's change mask.</summary>
@@ -52,19 +47,6 @@ public sealed class TileStore(IBlobStore blobs, ITileCodec codec)
     }
 
     /// <summary>Reads a tile's change mask, or null.</summary>
-    public async Task<byte[]?> ReadMaskAsync(string aoi, SceneId scene, TileId tile, CancellationToken cancellationToken)
-    {
-        var stream = await blobs.OpenReadAsync(StorageNames.TilesContainer, MaskName(aoi, scene, tile), cancellationToken).ConfigureAwait(false);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
-        }
-    }
+    public Task<byte[]?> ReadMaskAsync(string aoi, SceneId scene, TileId tile, CancellationToken cancellationToken) =>
+        blobs.ReadAllBytesAsync(StorageNames.TilesContainer, MaskName(aoi, scene, tile), cancellationToken);
 }

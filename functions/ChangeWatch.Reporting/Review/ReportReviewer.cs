@@ -127,19 +127,6 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
 
     private static string Folder(SceneRecord scene) => $"{scene.Aoi}/{scene.Id}/";
 
-    private async Task<byte[]?> ReadBytesAsync(string name, CancellationToken cancellationToken)
-    {
-        var stream = await blobs.OpenReadAsync(StorageNames.ReportsContainer, name, cancellationToken).ConfigureAwait(false);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
-        }
-    }
+    private Task<byte[]?> ReadBytesAsync(string name, CancellationToken cancellationToken) =>
+        blobs.ReadAllBytesAsync(StorageNames.ReportsContainer, name, cancellationToken);
 }
