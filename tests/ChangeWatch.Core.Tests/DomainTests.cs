@@ -313,3 +313,23 @@ public sealed class PipelineJsonTests
         Assert.Null(back.GeoReference);
     }
 }
+
+public sealed class PixelWindowTests
+{
+    [Theory]
+    [InlineData(0, 0, 10, 10, 5, 5, 10, 10, 5, 5, 5, 5)]
+    [InlineData(0, 0, 10, 10, 10, 0, 5, 5, 10, 0, 0, 5)]
+    [InlineData(-5, -5, 10, 10, 0, 0, 3, 3, 0, 0, 3, 3)]
+    public void Intersect_TwoWindows_IsTheSharedPixels(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh, int x, int y, int w, int h)
+    {
+        var shared = new PixelWindow(ax, ay, aw, ah).Intersect(new PixelWindow(bx, by, bw, bh));
+
+        Assert.Equal(new PixelWindow(x, y, w, h), shared);
+    }
+
+    [Fact]
+    public void ClipTo_WindowPastTheEdge_KeepsOnlyTheInside()
+    {
+        Assert.Equal(new PixelWindow(90, 0, 10, 20), new PixelWindow(90, -10, 30, 30).ClipTo(100, 50));
+    }
+}

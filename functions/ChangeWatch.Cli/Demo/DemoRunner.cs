@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ChangeWatch.Core.Domain;
-using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.LocalHost;
@@ -96,7 +95,7 @@ public sealed class DemoRunner(TextWriter output)
         }
 
         var buildUps = pair.Changes.Where(c => c.Kind is ChangeKind.ObjectBuildUp or ChangeKind.Earthworks).ToList();
-        var covered = buildUps.Count(c => report.Sites.Any(s => Overlaps(s.SceneBounds, c.Bounds)));
+        var covered = buildUps.Count(c => report.Sites.Any(s => !s.SceneBounds.Intersect(c.Bounds).IsEmpty));
         output.WriteLine($"Ground truth: {covered} of {buildUps.Count} placed build-ups and earthworks overlap a reported site.");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"End-to-end time (upload of the new scene to its report): {endToEnd.TotalSeconds:F1} s; whole demo {total.TotalSeconds:F1} s."));
         output.WriteLine($"Open the report: {Path.GetFullPath(Path.Combine(reportFolder, ReportPaths.Html))}");
@@ -108,9 +107,6 @@ public sealed class DemoRunner(TextWriter output)
 
         return 0;
     }
-
-    private static bool Overlaps(PixelWindow a, PixelWindow b) =>
-        a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
 
     private static async Task DownloadAsync(StorageSession storage, string prefix, string folder, CancellationToken cancellationToken)
     {

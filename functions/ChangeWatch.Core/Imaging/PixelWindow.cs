@@ -7,13 +7,16 @@ public readonly record struct PixelWindow(int X, int Y, int Width, int Height)
     public long Area => (long)Width * Height;
 
     /// <summary>The part of this window inside a raster of the given size (may be empty).</summary>
-    public PixelWindow ClipTo(int rasterWidth, int rasterHeight)
+    public PixelWindow ClipTo(int rasterWidth, int rasterHeight) => Intersect(new PixelWindow(0, 0, rasterWidth, rasterHeight));
+
+    /// <summary>The pixels both windows hold; empty (zero width or height) when they do not meet.</summary>
+    public PixelWindow Intersect(PixelWindow other)
     {
-        var x0 = Math.Clamp(X, 0, rasterWidth);
-        var y0 = Math.Clamp(Y, 0, rasterHeight);
-        var x1 = Math.Clamp(X + Width, 0, rasterWidth);
-        var y1 = Math.Clamp(Y + Height, 0, rasterHeight);
-        return new PixelWindow(x0, y0, x1 - x0, y1 - y0);
+        var x0 = Math.Max(X, other.X);
+        var y0 = Math.Max(Y, other.Y);
+        var x1 = Math.Min(X + Width, other.X + other.Width);
+        var y1 = Math.Min(Y + Height, other.Y + other.Height);
+        return new PixelWindow(x0, y0, Math.Max(0, x1 - x0), Math.Max(0, y1 - y0));
     }
 
     /// <summary>True when the window holds no pixel.</summary>

@@ -46,15 +46,13 @@ public sealed class TileMosaic(TileStore tiles, AoiGrid grid, string aoi, SceneI
         byte[]? result = null;
         foreach (var id in flaggedTiles)
         {
-            var core = grid.CoreWindow(id);
-            var x0 = Math.Max(core.X, gridWindow.X);
-            var x1 = Math.Min(core.X + core.Width, gridWindow.X + gridWindow.Width);
-            var y0 = Math.Max(core.Y, gridWindow.Y);
-            var y1 = Math.Min(core.Y + core.Height, gridWindow.Y + gridWindow.Height);
-            if (x1 <= x0 || y1 <= y0)
+            var shared = grid.CoreWindow(id).Intersect(gridWindow);
+            if (shared.IsEmpty)
             {
                 continue;
             }
+
+            var (x0, x1, y0, y1) = (shared.X, shared.X + shared.Width, shared.Y, shared.Y + shared.Height);
 
             var mask = await tiles.ReadMaskAsync(aoi, scene, id, cancellationToken).ConfigureAwait(false);
             if (mask is null || mask.Length != grid.TileSize * grid.TileSize)
@@ -137,15 +135,13 @@ public sealed class TileMosaic(TileStore tiles, AoiGrid grid, string aoi, SceneI
     private void CopyCore(TileId id, TileRaster tile, PixelWindow target, TileRaster result)
     {
         var window = grid.TileWindow(id);
-        var core = grid.CoreWindow(id);
-        var x0 = Math.Max(core.X, target.X);
-        var x1 = Math.Min(core.X + core.Width, target.X + target.Width);
-        var y0 = Math.Max(core.Y, target.Y);
-        var y1 = Math.Min(core.Y + core.Height, target.Y + target.Height);
-        if (x1 <= x0 || y1 <= y0)
+        var shared = grid.CoreWindow(id).Intersect(target);
+        if (shared.IsEmpty)
         {
             return;
         }
+
+        var (x0, x1, y0, y1) = (shared.X, shared.X + shared.Width, shared.Y, shared.Y + shared.Height);
 
         for (var b = 0; b < Math.Min(tile.BandCount, result.BandCount); b++)
         {

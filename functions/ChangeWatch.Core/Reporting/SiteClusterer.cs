@@ -165,7 +165,7 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
             {
                 var box = tile.ChangeBounds is { IsEmpty: false } bounds
                     ? bounds
-                    : Intersect(grid.CoreWindow(tile.Tile), sceneOnGrid);
+                    : grid.CoreWindow(tile.Tile).Intersect(sceneOnGrid);
                 if (box.IsEmpty)
                 {
                     box = grid.CoreWindow(tile.Tile);
@@ -287,14 +287,5 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
         var t = geo.Transform;
         var area = Math.Abs(t.PixelWidth * t.PixelHeight - t.RotationX * t.RotationY);
         return area > 0 && double.IsFinite(area) ? area : null;
-    }
-
-    private static PixelWindow Intersect(PixelWindow a, PixelWindow b)
-    {
-        var x0 = Math.Max(a.X, b.X);
-        var y0 = Math.Max(a.Y, b.Y);
-        var x1 = Math.Min(a.X + a.Width, b.X + b.Width);
-        var y1 = Math.Min(a.Y + a.Height, b.Y + b.Height);
-        return new PixelWindow(x0, y0, Math.Max(0, x1 - x0), Math.Max(0, y1 - y0));
     }
 }
