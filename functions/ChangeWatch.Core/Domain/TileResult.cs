@@ -44,6 +44,9 @@ public sealed record TileResult
     /// <summary>Change type label from the model (e.g. "object-build-up"), or "unclassified".</summary>
     public string ChangeType { get; init; } = "unclassified";
 
+    /// <summary>Objects counted in the tile's core before and after, or null when not measured.</summary>
+    public ObjectCounts? Objects { get; init; }
+
     /// <summary>Version of the model that scored the tile.</summary>
     public required string ModelVersion { get; init; }
 

@@ -92,6 +92,7 @@ public sealed class ScoreTilesHandler(
                 ShiftX = assessment.ShiftX,
                 ShiftY = assessment.ShiftY,
                 ChangeType = assessment.ChangeType,
+                Objects = assessment.Objects,
                 ModelVersion = model.Version,
                 ModelSha256 = model.Sha256,
             };

@@ -27,4 +27,8 @@ public interface IChangeScorer
 /// <param name="ChangeMask">Per-pixel change mask (tile size, row-major, 1 = change), or null when not flagged.</param>
 public sealed record TileAssessment(
     double Probability, bool Flagged, bool Assessable, double MaskedFraction,
-    double ShiftX, double ShiftY, string ChangeType, byte[]? ChangeMask);
+    double ShiftX, double ShiftY, string ChangeType, byte[]? ChangeMask)
+{
+    /// <summary>Objects counted in the tile's core before and after, or null when the scorer does not measure them.</summary>
+    public ObjectCounts? Objects { get; init; }
+}
