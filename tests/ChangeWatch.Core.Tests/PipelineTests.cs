@@ -49,6 +49,38 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Pipeline_ScorerWithoutCounts_SiteObjectsNotMeasuredAndACaveatSaysSo()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        Assert.Null(Assert.Single(model.Sites).Objects);
+        Assert.Contains(model.Caveats, c => c.StartsWith("Object counts before/after were not measured", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pipeline_ScorerWithCounts_SiteSumsItsTilesAndNoCountCaveat()
+    {
+        var h = new PipelineHarness();
+        h.Scorer.Objects = new ObjectCounts(1, 4);
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        var site = Assert.Single(model.Sites);
+        Assert.Equal(new ObjectCounts(site.Tiles.Count, 4 * site.Tiles.Count), site.Objects);
+        Assert.DoesNotContain(model.Caveats, c => c.Contains("Object counts", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pipeline_EveryMessageDeliveredTwice_EndsInTheSameStateWithOneReportPerScene()
     {
         var once = new PipelineHarness();

@@ -100,6 +100,20 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
+    public void Render_SitesWithAndWithoutCounts_TableShowsBeforeAfterOrNotMeasured()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(8, 8, 40, 40)) with { Objects = new Core.Domain.ObjectCounts(3, 1234) },
+            Some.Site("S2", new PixelWindow(60, 60, 8, 8)));
+
+        var html = Html(new ReportRenderer().Render(report, Some.NoImagery()));
+
+        Assert.Contains("<th>Objects before → after</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num nw\">3 → 1,234</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num nw\">not measured</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_BaselineRegisteredReport_SaysSoAndShowsTheOverview()
     {
         var files = new ReportRenderer().Render(Some.BaselineReport(), Imagery());

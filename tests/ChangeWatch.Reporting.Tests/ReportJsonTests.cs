@@ -46,6 +46,55 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Render_SiteWithObjectCounts_WritesBeforeAfterOnly_AndValidates()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(10, 20, 30, 40)) with { Objects = new Core.Domain.ObjectCounts(2, 11) },
+            Some.Site("S2", new PixelWindow(100, 120, 8, 8)));
+        var json = RenderedJson(report);
+
+        var results = Validate(json);
+        using var document = JsonDocument.Parse(json);
+        var sites = document.RootElement.GetProperty("sites");
+
+        Assert.True(results.IsValid, Errors(results));
+        Assert.Equal(["before", "after"], sites[0].GetProperty("objects").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(11, sites[0].GetProperty("objects").GetProperty("after").GetInt32());
+        Assert.Equal(JsonValueKind.Null, sites[1].GetProperty("objects").ValueKind);
+        Assert.Equal(new Core.Domain.ObjectCounts(2, 11), ReportJson.Deserialize(json)!.Sites[0].Objects);
+    }
+
+    [Fact]
+    public void Schema_NegativeObjectCount_IsRejected()
+    {
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(1, 2, 3, 4)) with { Objects = new Core.Domain.ObjectCounts(1, 2) })))!;
+        node["sites"]![0]!["objects"]!["before"] = -1;
+
+        Assert.False(Validate(Encoding.UTF8.GetBytes(node.ToJsonString())).IsValid);
+    }
+
+    [Fact]
+    public void Deserialize_Schema11Report_ReadsWithObjectsNotMeasured_AndValidatesAgainstTheKeptSchema11()
+    {
+        // A 1.1 report: the current JSON without the fields 1.2 added.
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
+        node["schemaVersion"] = "1.1";
+        node["sites"]![0]!.AsObject().Remove("objects");
+        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var schema11 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.1.json")));
+        using var document = JsonDocument.Parse(json);
+
+        var old = schema11.Evaluate(document.RootElement, Evaluation);
+        var report = ReportJson.Deserialize(json)!;
+
+        Assert.True(old.IsValid, Errors(old));
+        Assert.False(Validate(json).IsValid);
+        Assert.Equal("1.1", report.SchemaVersion);
+        Assert.Null(report.Sites[0].Objects);
+    }
+
+    [Fact]
     public void Render_BaselineRegisteredReport_JsonValidatesAgainstTheSchema()
     {
         var results = Validate(RenderedJson(Some.BaselineReport()));
@@ -99,7 +148,7 @@ public sealed class ReportJsonTests
             node.Remove(name);
         }
 
-        foreach (var name in new[] { "mgrs", "outline", "status", "review" })
+        foreach (var name in new[] { "mgrs", "outline", "status", "review", "objects" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
         }

@@ -14,6 +14,38 @@ public sealed class SiteClustererTests
         new SiteClusterer(_geo).Cluster(Some.Grid(), AtOrigin, null, null, tiles);
 
     [Fact]
+    public void Cluster_EveryTileCounted_SiteSumsBeforeAndAfter()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0, objects: new ObjectCounts(2, 9)),
+            Some.Tile(0, 1, objects: new ObjectCounts(1, 14))));
+
+        Assert.Equal(new ObjectCounts(3, 23), site.Objects);
+    }
+
+    [Fact]
+    public void Cluster_OneTileOfTheSiteNotCounted_SiteObjectsAreNotMeasured()
+    {
+        var sites = Cluster(
+            Some.Tile(0, 0, objects: new ObjectCounts(2, 9)),
+            Some.Tile(0, 1),
+            Some.Tile(3, 3, objects: new ObjectCounts(0, 0)));
+
+        Assert.Null(sites.Single(s => s.Tiles.Contains("0_0")).Objects);
+        Assert.Equal(new ObjectCounts(0, 0), sites.Single(s => s.Tiles.Contains("3_3")).Objects);
+    }
+
+    [Fact]
+    public void Cluster_UnflaggedTileWithCounts_DoesNotAddToTheSite()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0, objects: new ObjectCounts(4, 10)),
+            Some.Tile(0, 1, flagged: false, objects: new ObjectCounts(50, 50))));
+
+        Assert.Equal(new ObjectCounts(4, 10), site.Objects);
+    }
+
+    [Fact]
     public void Cluster_EdgeAdjacentTiles_MergeIntoOneSite()
     {
         var sites = Cluster(

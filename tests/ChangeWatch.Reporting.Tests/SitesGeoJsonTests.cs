@@ -53,6 +53,21 @@ public sealed class SitesGeoJsonTests
     }
 
     [Fact]
+    public void Render_SitesWithAndWithoutCounts_PropertiesGiveCountsOrNull()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(10, 20, 30, 40)) with { Objects = new Core.Domain.ObjectCounts(5, 17) },
+            Some.Site("S2", new PixelWindow(90, 20, 30, 40)));
+
+        var features = Parse(report).GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
+
+        Assert.Equal(5, features[0].GetProperty("objectsBefore").GetInt32());
+        Assert.Equal(17, features[0].GetProperty("objectsAfter").GetInt32());
+        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("objectsBefore").ValueKind);
+        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("objectsAfter").ValueKind);
+    }
+
+    [Fact]
     public void Render_SiteWithoutGeoreference_HasNullGeometry()
     {
         var root = Parse(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4), lat: null, lon: null)));

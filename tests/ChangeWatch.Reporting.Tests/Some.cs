@@ -21,7 +21,7 @@ internal static class Some
 
     public static TileResult Tile(int row, int col, double probability = 0.9, PixelWindow? bounds = null, int changedPixels = 0,
         string changeType = "object-build-up", bool flagged = true, bool assessable = true, double masked = 0,
-        double shiftX = 0, double shiftY = 0) => new()
+        double shiftX = 0, double shiftY = 0, ObjectCounts? objects = null) => new()
         {
             SceneId = SceneId,
             Tile = new TileId(row, col),
@@ -36,6 +36,7 @@ internal static class Some
             ChangeType = changeType,
             ShiftX = shiftX,
             ShiftY = shiftY,
+            Objects = objects,
             ModelVersion = "v1",
             ModelSha256 = new string('c', 64),
         };

@@ -53,4 +53,7 @@ public sealed record SiteReview
 
     /// <summary>SHA-256 of that model's file.</summary>
     public string? ModelSha256 { get; init; }
+
+    /// <summary>Objects counted on the site before and after, or null when not measured.</summary>
+    public ObjectCounts? Objects { get; init; }
 }

@@ -156,7 +156,7 @@ public sealed class BuildReportHandler(
             CodeVersion = CodeVersion,
             Tiles = new TileCounts(scene.TileCount, results.Count(r => r.Assessable), results.Count(r => !r.Assessable), flagged.Count),
             Sites = sites,
-            Caveats = Caveats(scene, baseline, results),
+            Caveats = Caveats(scene, baseline, results, sites),
             ReceivedAt = scene.ReceivedAt,
             ReportedAt = reportedAt,
             Custody = [.. custody.Select(c => new CustodyEntry(c.Step, c.Actor, c.At, c.Detail))],
@@ -180,7 +180,7 @@ public sealed class BuildReportHandler(
         s.Id.Value, s.Sha256, s.BlobName, s.Metadata.AcquiredAt, s.AcquisitionTimeAssumed, s.Metadata.Provider, s.Metadata.Sensor,
         s.Metadata.GroundSampleDistance, s.Width, s.Height, s.BandCount, s.GeoReference?.Epsg);
 
-    private static List<string> Caveats(SceneRecord scene, SceneRecord? baseline, IReadOnlyList<TileResult> results)
+    private static List<string> Caveats(SceneRecord scene, SceneRecord? baseline, IReadOnlyList<TileResult> results, IReadOnlyList<SiteModel> sites)
     {
         var caveats = new List<string>();
         if (scene.AcquisitionTimeAssumed)
@@ -221,11 +221,30 @@ public sealed class BuildReportHandler(
 
         if (baseline is not null)
         {
-            caveats.Add("Object counts before/after are not measured by this model version; sites give changed area instead.");
+            if (ObjectCountsCaveat(results, sites) is { } counts)
+            {
+                caveats.Add(counts);
+            }
+
             caveats.Add("Sites are candidates found by an automated model; each needs an analyst's review before it is reported as fact.");
         }
 
         return caveats;
+    }
+
+    // Says where counts are missing: not measured at all, or only for some sites (a site needs counts in all its tiles).
+    private static string? ObjectCountsCaveat(IReadOnlyList<TileResult> results, IReadOnlyList<SiteModel> sites)
+    {
+        if (results.Count > 0 && results.All(r => r.Objects is null))
+        {
+            return "Object counts before/after were not measured by this model; sites give changed area instead.";
+        }
+
+        var unmeasured = sites.Count(s => s.Objects is null);
+        return unmeasured == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"Object counts were not measured in every tile of {unmeasured} of {sites.Count} sites; those sites give changed area only (a count over part of a site is not reported).");
     }
 
     private static QualitySummary? Quality(IReadOnlyList<TileResult> results)

@@ -10,9 +10,10 @@ public sealed record ReportModel
 {
     /// <summary>
     /// Current report schema version. 1.1 added MGRS, site outlines, site status and review, processing times and the
-    /// quality summary; a 1.0 report still reads (the new fields are null or empty).
+    /// quality summary; 1.2 added site object counts. Reports of earlier versions still read (the new fields are null or
+    /// empty).
     /// </summary>
-    public const string CurrentSchemaVersion = "1.1";
+    public const string CurrentSchemaVersion = "1.2";
 
     /// <summary>Schema version of this report.</summary>
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -152,6 +153,12 @@ public sealed record SiteModel
 
     /// <summary>The latest analyst verdict, or null.</summary>
     public SiteReviewEntry? Review { get; init; }
+
+    /// <summary>
+    /// Objects counted before and after, summed over the site's tiles (each tile counts its core only, so no object is
+    /// counted twice), or null ("not measured") when any of its tiles has no counts: a partial sum is never reported.
+    /// </summary>
+    public Domain.ObjectCounts? Objects { get; init; }
 }
 
 /// <summary>Image evidence handed to the renderer: an overview of the scene and a before/after chip pair per site.</summary>

@@ -43,8 +43,8 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
     /// pixels, the highest probability, the most frequent change type (ties: the type of the most probable tile, then
     /// ordinal order), the largest shift length, the mean masked fraction, tile ids sorted by row then column, the
     /// centroid (changed-pixel-weighted mean of the tiles' box centres) in WGS84 with its MGRS reference, the scene
-    /// bounds' corners in WGS84 as <see cref="SiteModel.Outline"/>, and chip names from
-    /// <see cref="ReportPaths"/>.
+    /// bounds' corners in WGS84 as <see cref="SiteModel.Outline"/>, object counts summed over the tiles when every tile
+    /// of the site has them (else null: not measured), and chip names from <see cref="ReportPaths"/>.
     /// </returns>
     /// <exception cref="ArgumentException">The same tile appears twice, or a tile's probability is not 0-1.</exception>
     public IReadOnlyList<SiteModel> Cluster(
@@ -234,7 +234,26 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
             MaskedFraction = masked / group.Count,
             Mgrs = mgrs,
             Outline = outline,
+            Objects = SumObjects(group),
         };
+    }
+
+    // Counts are summed only when every tile of the site measured them: a sum over some tiles would understate the site.
+    private static ObjectCounts? SumObjects(List<TileResult> group)
+    {
+        long before = 0, after = 0;
+        foreach (var tile in group)
+        {
+            if (tile.Objects is not { } counts)
+            {
+                return null;
+            }
+
+            before += counts.Before;
+            after += counts.After;
+        }
+
+        return new ObjectCounts((int)Math.Min(before, int.MaxValue), (int)Math.Min(after, int.MaxValue));
     }
 
     // Corners of the box's outer pixel edges, anticlockwise on a north-up image, ring closed; null if any corner fails.

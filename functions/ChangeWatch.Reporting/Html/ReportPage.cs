@@ -159,7 +159,7 @@ internal static class ReportPage
         }
 
         h.Append("<table>\n<tr><th>Site</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
-            .Append("<th>Area m²</th><th>Changed px</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Masked</th></tr>\n");
+            .Append("<th>Area m²</th><th>Changed px</th><th>Objects before → after</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Masked</th></tr>\n");
         foreach (var s in r.Sites)
         {
             var b = s.SceneBounds;
@@ -174,6 +174,9 @@ internal static class ReportPage
                 .Append("</td><td class=\"mono nw\">").Append(s.Mgrs is null ? "-" : E(s.Mgrs))
                 .Append("</td><td class=\"num\">").Append(s.AreaSquareMetres is { } area ? E(area.ToString("N0", Inv)) : "unknown")
                 .Append("</td><td class=\"num\">").Append(E(s.ChangedPixels.ToString("N0", Inv)))
+                .Append("</td><td class=\"num nw\">").Append(s.Objects is { } objects
+                    ? E(string.Create(Inv, $"{objects.Before:N0} → {objects.After:N0}"))
+                    : "not measured")
                 .Append("</td><td>").Append(E(string.Create(Inv, $"x {b.X}, y {b.Y}, {b.Width} × {b.Height}")))
                 .Append("</td><td>").Append(E(string.Join(", ", s.Tiles)))
                 .Append("</td><td class=\"num\">").Append(E(s.MaxShift.ToString("F2", Inv)))

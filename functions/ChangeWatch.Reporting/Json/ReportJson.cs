@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Reporting;
 
@@ -12,7 +13,8 @@ namespace ChangeWatch.Reporting.Json;
 /// The JSON form of a <see cref="ReportModel"/> (<c>report.json</c>), described by <c>docs/report.schema.json</c>:
 /// camelCase names, enums as strings, nulls written out, indented, properties in declaration order with
 /// <c>schemaVersion</c> first. Pixel windows are written as <c>{x, y, width, height}</c> only. Characters that matter to
-/// HTML (<c>&lt; &gt; &amp; ' "</c>) are escaped as <c>\uXXXX</c>; other non-ASCII text is written as is.
+/// HTML (<c>&lt; &gt; &amp; ' "</c>) are escaped as <c>\uXXXX</c>; other non-ASCII text is written as is. Object counts
+/// are written as <c>{before, after}</c> only.
 /// </summary>
 public static class ReportJson
 {
@@ -52,9 +54,9 @@ public static class ReportJson
             return;
         }
 
-        if (info.Type == typeof(PixelWindow))
+        if (info.Type == typeof(PixelWindow) || info.Type == typeof(ObjectCounts))
         {
-            // Derived values (area, isEmpty) are not part of the schema.
+            // Derived values (area, isEmpty, change) are not part of the schema.
             for (var i = info.Properties.Count - 1; i >= 0; i--)
             {
                 if (info.Properties[i].Set is null)

@@ -10,7 +10,8 @@ namespace ChangeWatch.Reporting.Json;
 /// open it as is) with one Feature per site, in report order. A site's geometry is its
 /// <see cref="SiteModel.Outline"/> as a Polygon (exterior ring anticlockwise), or null when the scene is not
 /// georeferenced. Properties: the site's id, status, verdict, analyst, change type, probability, assessment, MGRS,
-/// centroid, area, changed pixels, tiles, scene bounds, max shift, masked fraction; and the report's AOI, scene,
+/// centroid, area, changed pixels, object counts before and after (null when not measured), tiles, scene bounds, max
+/// shift, masked fraction; and the report's AOI, scene,
 /// baseline, acquisition times, model version and report status. The same model gives the same bytes.
 /// </summary>
 public static class SitesGeoJson
@@ -84,6 +85,8 @@ public static class SitesGeoJson
         WriteNumberOrNull(w, "longitude", site.Longitude);
         WriteNumberOrNull(w, "areaSquareMetres", site.AreaSquareMetres);
         w.WriteNumber("changedPixels", site.ChangedPixels);
+        WriteNumberOrNull(w, "objectsBefore", site.Objects?.Before);
+        WriteNumberOrNull(w, "objectsAfter", site.Objects?.After);
         w.WriteString("tiles", string.Join(' ', site.Tiles));
         w.WriteString("sceneBounds", $"{site.SceneBounds.X} {site.SceneBounds.Y} {site.SceneBounds.Width} {site.SceneBounds.Height}");
         w.WriteNumber("maxShift", site.MaxShift);

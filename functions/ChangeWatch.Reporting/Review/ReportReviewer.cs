@@ -61,6 +61,7 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
             ChangeType = site.ChangeType,
             ModelVersion = report.ModelVersion,
             ModelSha256 = report.ModelSha256,
+            Objects = site.Objects,
         };
         await catalog.SaveReviewAsync(review, cancellationToken).ConfigureAwait(false);
         await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, CustodyKeys.Reviewed, $"analyst:{review.Analyst}", at,

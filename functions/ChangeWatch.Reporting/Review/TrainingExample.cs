@@ -11,7 +11,8 @@ namespace ChangeWatch.Reporting.Review;
 /// <summary>
 /// One analyst verdict as a labelled training example for <c>ml-models/</c>: a line of JSON (<see cref="ToJsonLine"/>)
 /// with the scene and its baseline, the site, its tiles and bounds, the verdict and its label (1 confirmed, 0 rejected,
-/// null uncertain), who gave it and when, and the model that flagged the site.
+/// null uncertain), who gave it and when, the model that flagged the site, and the site's object counts (null when not
+/// measured; lines written before counts existed read back with null).
 /// </summary>
 /// <param name="Scene">Scene id.</param>
 /// <param name="Baseline">Baseline scene id, or null.</param>
@@ -29,10 +30,12 @@ namespace ChangeWatch.Reporting.Review;
 /// <param name="ChangeType">The model's change type.</param>
 /// <param name="ModelVersion">Model version that flagged the site.</param>
 /// <param name="ModelSha256">Its SHA-256.</param>
+/// <param name="ObjectsBefore">Objects counted on the site in the baseline, or null when not measured.</param>
+/// <param name="ObjectsAfter">Objects counted on the site in the scene, or null when not measured.</param>
 public sealed record TrainingExample(
     string Scene, string? Baseline, string Aoi, string Site, IReadOnlyList<string> Tiles, PixelWindow SceneBounds, PixelWindow GridBounds,
     string Verdict, int? Label, string Analyst, string? Note, DateTimeOffset Time, double Probability, string? ChangeType,
-    string? ModelVersion, string? ModelSha256)
+    string? ModelVersion, string? ModelSha256, int? ObjectsBefore = null, int? ObjectsAfter = null)
 {
     private static readonly JsonSerializerOptions Options = CreateOptions();
 
@@ -44,7 +47,8 @@ public sealed record TrainingExample(
             review.SceneId.Value, review.BaselineId?.Value, review.Aoi, review.SiteId, review.Tiles, review.SceneBounds, review.GridBounds,
             ReportReviewer.VerdictWord(review.Verdict),
             review.Verdict switch { ReviewVerdict.Confirmed => 1, ReviewVerdict.Rejected => 0, _ => null },
-            review.Analyst, review.Note, review.At, review.Probability, review.ChangeType, review.ModelVersion, review.ModelSha256);
+            review.Analyst, review.Note, review.At, review.Probability, review.ChangeType, review.ModelVersion, review.ModelSha256,
+            review.Objects?.Before, review.Objects?.After);
     }
 
     /// <summary>One line of JSON (camelCase, no line breaks), without the newline.</summary>

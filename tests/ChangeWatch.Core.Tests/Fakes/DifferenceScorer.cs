@@ -11,6 +11,9 @@ public sealed class DifferenceScorer : IChangeScorer
 
     public int Calls;
 
+    /// <summary>When set, every tile reports these object counts; when null, counts are not measured.</summary>
+    public ObjectCounts? Objects { get; set; }
+
     public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
@@ -34,6 +37,9 @@ public sealed class DifferenceScorer : IChangeScorer
         var maskedFraction = (double)masked / mask.Length;
         var assessable = maskedFraction <= 0.5;
         var flagged = changed > 0 && assessable;
-        return new TileAssessment(flagged ? 0.9 : 0.05, flagged, assessable, maskedFraction, 0, 0, "unclassified", flagged ? mask : null);
+        return new TileAssessment(flagged ? 0.9 : 0.05, flagged, assessable, maskedFraction, 0, 0, "unclassified", flagged ? mask : null)
+        {
+            Objects = Objects,
+        };
     }
 }
