@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Scoring throughput of the change model on pipeline tiles (256 px cores + 16 px context) of the SZTAKI pairs in
-# ../shared/data, on every core: pixel model on every tile (per-step breakdown), cascade (tile model gate, then the
-# pixel model), and the CVA + Otsu peer in the same run. Last line: one JSON object.
-#   bash bench/scoring.sh [--model v2] [--gate 0.5] [--repeat 2]
+# ../shared/data, on every core: the chain the pipeline runs (CascadeChangeScorer: preparation, gate, features, ensemble,
+# smoothing, mask, type) with the time of each step, the pixel model at stride 1, and the CVA + Otsu peer in the same
+# run (best of --repeat rounds each). Last line: one JSON object.
+#   bash bench/scoring.sh [--model v2] [--stride 1-4] [--repeat 3]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$root/../shared/data/sztaki"

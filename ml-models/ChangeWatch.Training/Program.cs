@@ -15,7 +15,8 @@ internal static class Program
         "usage: ChangeWatch.Training train --out <dir> [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir [--mode shipped|loso|cross] [--model v2] [--json true]\n" +
-        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256]";
+        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4]\n" +
+        "       ChangeWatch.Training bench-scoring --data <sztaki dir> [--model v2] [--stride 1-4] [--repeat 3]";
 
     public static int Main(string[] args)
     {
@@ -58,15 +59,16 @@ internal static class Program
                             PixelSettings(options),
                             int.Parse(options.GetValueOrDefault("samples") ?? "40000", CultureInfo.InvariantCulture),
                             ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
-                            options.GetValueOrDefault("pool") is not "own"),
+                            options.GetValueOrDefault("pool") is not "own",
+                            int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture)),
                         Console.Out);
                 case "bench-scoring":
                     return ScoringBenchmark.Run(
                         Require(options, "data"),
                         options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
                         options.GetValueOrDefault("model") ?? "v2",
-                        double.Parse(options.GetValueOrDefault("gate") ?? "0.5", CultureInfo.InvariantCulture),
-                        int.Parse(options.GetValueOrDefault("repeat") ?? "2", CultureInfo.InvariantCulture),
+                        options.GetValueOrDefault("stride") is { } benchStride ? int.Parse(benchStride, CultureInfo.InvariantCulture) : null,
+                        int.Parse(options.GetValueOrDefault("repeat") ?? "3", CultureInfo.InvariantCulture),
                         Console.Out);
                 case "train-pixel":
                     var pixelOut = Require(options, "out");

@@ -92,6 +92,52 @@ public sealed class PixelModelTests
         Assert.True(correlation.Average() > 0.95, $"mean correlation {correlation.Average():F3}");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Compute_OnAGrid_GivesEachGridPointTheValuesOfItsPixel(int stride)
+    {
+        var pair = SquarePair(seed: 4);
+        var before = new TileRaster(pair.Width, pair.Height, pair.Bands, (float[])pair.Before.Clone());
+        var after = new TileRaster(pair.Width, pair.Height, pair.Bands, pair.After);
+        before.Data[5 * pair.Width + 7] = float.NaN;
+        var n = pair.PixelCount;
+        var full = new float[PixelFeatures.Count * n];
+        PixelFeatures.Compute(before, after, full, new byte[n]);
+        var (gw, gh) = (PixelFeatures.GridSize(pair.Width, stride), PixelFeatures.GridSize(pair.Height, stride));
+        var grid = new float[PixelFeatures.Count * gw * gh];
+
+        PixelFeatures.Compute(before, after, grid, new byte[n], stride);
+
+        for (var f = 0; f < PixelFeatures.Count; f++)
+        {
+            for (var gy = 0; gy < gh; gy++)
+            {
+                for (var gx = 0; gx < gw; gx++)
+                {
+                    Assert.Equal(full[f * n + gy * stride * pair.Width + gx * stride], grid[f * gw * gh + gy * gw + gx]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Score_StrideTwo_FindsTheSquareAsEveryPixelDoes()
+    {
+        var trainer = new PixelModelTrainer(new PixelTreeSettings(Trees: 20, Leaves: 7, MinExamplesPerLeaf: 5), seed: 1);
+        var trees = PixelTreeModel.FromTransformer(trainer.Train([PixelSamples.Draw(SquarePair(seed: 11), 800, 800, 1)]));
+        var test = SquarePair(seed: 12);
+
+        var every = PixelImageScorer.Score(new PixelChangeModel(trees, 0.5), test);
+        var grid = PixelImageScorer.Score(new PixelChangeModel(trees, 0.5, stride: 2), test);
+
+        var difference = every.Zip(grid, (a, b) => Math.Abs(a - b)).Average();
+        var inside = Enumerable.Range(0, test.PixelCount).Where(i => test.Truth[i] != 0).Average(i => grid[i]);
+        var outside = Enumerable.Range(0, test.PixelCount).Where(i => test.Truth[i] == 0).Average(i => grid[i]);
+        Assert.True(difference < 0.05, $"mean |difference| {difference:F3}");
+        Assert.True(inside > 0.7 && outside < 0.3, $"mean probability inside {inside:F2}, outside {outside:F2}");
+    }
+
     /// <summary>A 96 × 96 RGB pair of noisy texture where a 20 × 20 bright square appears at a seed-dependent place.</summary>
     private static ChangePair SquarePair(int seed)
     {

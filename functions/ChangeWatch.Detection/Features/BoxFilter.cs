@@ -49,24 +49,86 @@ internal static class BoxFilter
     }
 
     /// <summary>Local mean over the (2r+1)² window around each pixel, from a summed-area table.</summary>
-    public static void Mean(ReadOnlySpan<double> integral, int width, int height, int radius, Span<float> destination)
+    public static void Mean(ReadOnlySpan<double> integral, int width, int height, int radius, Span<float> destination) =>
+        Mean(integral, width, height, radius, destination, 1);
+
+    /// <summary>
+    /// Local mean over the (2r+1)² window around every <paramref name="stride"/>-th pixel of every <paramref name="stride"/>-th
+    /// row (x, y multiples of the stride), written row-major into <paramref name="destination"/> (grid width × grid height).
+    /// </summary>
+    public static void Mean(ReadOnlySpan<double> integral, int width, int height, int radius, Span<float> destination, int stride)
     {
-        var stride = width + 1;
-        for (var y = 0; y < height; y++)
+        var tableStride = width + 1;
+        var gridWidth = (width + stride - 1) / stride;
+        for (int y = 0, gy = 0; y < height; y += stride, gy++)
         {
             var y0 = Math.Max(0, y - radius);
             var y1 = Math.Min(height, y + radius + 1);
-            var top = integral.Slice(y0 * stride, stride);
-            var bottom = integral.Slice(y1 * stride, stride);
-            var dst = destination.Slice(y * width, width);
-            for (var x = 0; x < width; x++)
+            var top = integral.Slice(y0 * tableStride, tableStride);
+            var bottom = integral.Slice(y1 * tableStride, tableStride);
+            var dst = destination.Slice(gy * gridWidth, gridWidth);
+            var rows = y1 - y0;
+
+            // Columns whose window lies inside the raster share one area: no clamping there.
+            var innerStart = Math.Min(width, radius);
+            var innerEnd = Math.Max(innerStart, width - radius);
+            var x = 0;
+            var g = 0;
+            for (; x < innerStart && x < width; x += stride, g++)
             {
-                var x0 = Math.Max(0, x - radius);
-                var x1 = Math.Min(width, x + radius + 1);
-                var sum = bottom[x1] - bottom[x0] - top[x1] + top[x0];
-                dst[x] = (float)(sum / ((x1 - x0) * (y1 - y0)));
+                dst[g] = Edge(top, bottom, width, radius, rows, x);
+            }
+
+            double area = (2 * radius + 1) * rows;
+            for (; x < innerEnd; x += stride, g++)
+            {
+                var sum = bottom[x + radius + 1] - bottom[x - radius] - top[x + radius + 1] + top[x - radius];
+                dst[g] = (float)(sum / area);
+            }
+
+            for (; x < width; x += stride, g++)
+            {
+                dst[g] = Edge(top, bottom, width, radius, rows, x);
             }
         }
+    }
+
+    /// <summary>The local mean at one pixel, as <see cref="Mean(ReadOnlySpan{double}, int, int, int, Span{float})"/> writes it.</summary>
+    public static float MeanAt(ReadOnlySpan<double> integral, int width, int height, int radius, int x, int y)
+    {
+        var tableStride = width + 1;
+        var y0 = Math.Max(0, y - radius);
+        var y1 = Math.Min(height, y + radius + 1);
+        return Edge(integral.Slice(y0 * tableStride, tableStride), integral.Slice(y1 * tableStride, tableStride), width, radius, y1 - y0, x);
+    }
+
+    /// <summary>Copies every <paramref name="stride"/>-th value of every <paramref name="stride"/>-th row of a plane into a grid.</summary>
+    public static void Sample(ReadOnlySpan<float> plane, int width, int height, int stride, Span<float> destination)
+    {
+        if (stride == 1)
+        {
+            plane[..(width * height)].CopyTo(destination);
+            return;
+        }
+
+        var gridWidth = (width + stride - 1) / stride;
+        for (int y = 0, gy = 0; y < height; y += stride, gy++)
+        {
+            var row = plane.Slice(y * width, width);
+            var dst = destination.Slice(gy * gridWidth, gridWidth);
+            for (int x = 0, g = 0; x < width; x += stride, g++)
+            {
+                dst[g] = row[x];
+            }
+        }
+    }
+
+    private static float Edge(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, int width, int radius, int rows, int x)
+    {
+        var x0 = Math.Max(0, x - radius);
+        var x1 = Math.Min(width, x + radius + 1);
+        var sum = bottom[x1] - bottom[x0] - top[x1] + top[x0];
+        return (float)(sum / ((x1 - x0) * rows));
     }
 
     /// <summary>Local mean in one step (builds the table in <paramref name="integral"/>).</summary>

@@ -4,13 +4,15 @@ using ChangeWatch.Core.Imaging;
 namespace ChangeWatch.Detection;
 
 /// <summary>
-/// Per-pixel features of a pair of co-registered rasters (<see cref="PixelFeature"/>, <see cref="Count"/> planes of
-/// width × height floats, plane f at <c>f * width * height</c>). Each date is normalised per band by its own median
-/// and IQR over the valid pixels of the raster given (a tile with its context, or a whole small image), so units and
-/// a gain or offset between dates do not matter. Bands 1-3 are read as the visible bands (fewer are repeated), a 4th as
-/// NIR; further bands are ignored. Context comes from local means over summed-area tables (O(1) per pixel whatever the
-/// window, at most 31×31, so 16 px of context around a tile is enough). NaN in either date marks a pixel invalid: its
-/// samples count as the band median. Scratch memory (about 130 bytes a pixel) is rented and returned. Thread-safe.
+/// Per-pixel features of a pair of co-registered rasters (<see cref="PixelFeature"/>, <see cref="Count"/> planes,
+/// plane f at <c>f * gridLength</c>), computed at every pixel or on a grid of every <c>stride</c>-th pixel of every
+/// <c>stride</c>-th row (a grid point holds exactly the values the pixel would have at stride 1). Each date is normalised
+/// per band by its own median and IQR over the valid pixels of the raster given (a tile with its context, or a whole
+/// small image), so units and a gain or offset between dates do not matter. Bands 1-3 are read as the visible bands
+/// (fewer are repeated), a 4th as NIR; further bands are ignored. Context comes from local means over summed-area tables
+/// (O(1) per pixel whatever the window, at most 31×31, so 16 px of context around a tile is enough). NaN in either date
+/// marks a pixel invalid: its samples count as the band median. Scratch memory (about 150 bytes a pixel) is rented and
+/// returned. Thread-safe.
 /// </summary>
 public static class PixelFeatures
 {
@@ -20,20 +22,39 @@ public static class PixelFeatures
     /// <summary>The widest window radius used: context a tile needs around it, in pixels.</summary>
     public const int ContextRadius = 15;
 
-    private const int ScratchPlanes = 16;
+    // Full-resolution scratch planes: z of both dates (8), luminance of both (2), magnitude, a difference; then 4 grid planes.
+    private const int FullScratchPlanes = 12;
+    private const int GridScratchPlanes = 4;
+    private const int Tables = 5;
 
     /// <summary>Feature names in plane order.</summary>
     public static IReadOnlyList<string> Names { get; } = Enum.GetNames<PixelFeature>();
+
+    /// <summary>Grid points per plane for a <paramref name="width"/> × <paramref name="height"/> raster sampled every <paramref name="stride"/> pixels (the first row and column included).</summary>
+    public static int GridLength(int width, int height, int stride) => GridSize(width, stride) * GridSize(height, stride);
+
+    /// <summary>Grid points along an axis of <paramref name="length"/> pixels sampled every <paramref name="stride"/> pixels.</summary>
+    public static int GridSize(int length, int stride) => (length + stride - 1) / stride;
 
     /// <summary>
     /// Fills <paramref name="planes"/> (at least <see cref="Count"/> × width × height) and <paramref name="valid"/>
     /// (width × height, 1 = both dates have data) and returns the number of valid pixels.
     /// </summary>
     /// <exception cref="ArgumentException">The rasters differ in size or band count, or a span is too short.</exception>
-    public static int Compute(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid)
+    public static int Compute(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid) => Compute(before, after, planes, valid, 1);
+
+    /// <summary>
+    /// Fills <paramref name="planes"/> (at least <see cref="Count"/> × <see cref="GridLength"/>) with the features of the
+    /// grid points (x, y multiples of <paramref name="stride"/>, row-major) and <paramref name="valid"/> (width × height,
+    /// every pixel, 1 = both dates have data) and returns the number of valid pixels.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rasters differ in size or band count, or a span is too short.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stride"/> is below 1.</exception>
+    public static int Compute(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid, int stride)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         if (before.Width != after.Width || before.Height != after.Height || before.BandCount != after.BandCount)
         {
             throw new ArgumentException("Before and after must have the same size and band count.", nameof(after));
@@ -42,17 +63,18 @@ public static class PixelFeatures
         var w = before.Width;
         var h = before.Height;
         var n = w * h;
-        if (planes.Length < Count * n || valid.Length < n)
+        var gn = GridLength(w, h, stride);
+        if (planes.Length < Count * gn || valid.Length < n)
         {
-            throw new ArgumentException($"The spans must hold {Count} planes and one mask of width × height.", nameof(planes));
+            throw new ArgumentException($"The spans must hold {Count} grid planes and one mask of width × height.", nameof(planes));
         }
 
-        var floats = ArrayPool<float>.Shared.Rent(ScratchPlanes * n + RobustStats.MaxSample);
+        var floats = ArrayPool<float>.Shared.Rent(FullScratchPlanes * n + GridScratchPlanes * gn + RobustStats.MaxSample);
         var integralLength = BoxFilter.IntegralLength(w, h);
-        var doubles = ArrayPool<double>.Shared.Rent(3 * integralLength);
+        var doubles = ArrayPool<double>.Shared.Rent(Tables * integralLength);
         try
         {
-            return ComputeCore(before, after, planes, valid[..n], floats, doubles, w, h);
+            return ComputeCore(before, after, planes, valid[..n], floats, doubles, w, h, stride);
         }
         finally
         {
@@ -61,15 +83,17 @@ public static class PixelFeatures
         }
     }
 
-    private static int ComputeCore(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid, float[] floats, double[] doubles, int w, int h)
+    private static int ComputeCore(TileRaster before, TileRaster after, Span<float> planeSpan, Span<byte> valid, float[] floats, double[] doubles, int w, int h, int s)
     {
         var n = w * h;
+        var gn = GridLength(w, h, s);
         var il = BoxFilter.IntegralLength(w, h);
-        var i1 = doubles.AsSpan(0, il);
-        var i2 = doubles.AsSpan(il, il);
-        var i3 = doubles.AsSpan(2 * il, il);
+        Span<double> Table(int k) => doubles.AsSpan(k * il, il);
         Span<float> Scratch(int k) => floats.AsSpan(k * n, n);
-        var sample = floats.AsSpan(ScratchPlanes * n, RobustStats.MaxSample);
+        Span<float> GridScratch(int k) => floats.AsSpan(FullScratchPlanes * n + k * gn, gn);
+        var sample = floats.AsSpan(FullScratchPlanes * n + GridScratchPlanes * gn, RobustStats.MaxSample);
+        var i1 = Table(0);
+        var planes = new FeaturePlanes(planeSpan, gn);
 
         var validCount = DateNormalisation.MarkValid(before, after, valid);
         var bands = Math.Min(before.BandCount, 4);
@@ -90,8 +114,8 @@ public static class PixelFeatures
 
         for (var b = 0; b < 3; b++)
         {
-            Scratch(b).CopyTo(planes.Slice((int)(PixelFeature.BeforeBand1 + b) * n, n));
-            Scratch(4 + b).CopyTo(planes.Slice((int)(PixelFeature.AfterBand1 + b) * n, n));
+            BoxFilter.Sample(Scratch(b), w, h, s, planes.Of(PixelFeature.BeforeBand1 + b));
+            BoxFilter.Sample(Scratch(4 + b), w, h, s, planes.Of(PixelFeature.AfterBand1 + b));
         }
 
         // Luminance of each date (scratch 8, 9), magnitude (scratch 10).
@@ -115,14 +139,14 @@ public static class PixelFeatures
         }
 
         BoxFilter.Integrate(magnitude, w, h, i1);
-        BoxFilter.Mean(i1, w, h, 1, planes.Slice((int)(PixelFeature.MagnitudeMean1) * n, n));
-        BoxFilter.Mean(i1, w, h, 3, planes.Slice((int)(PixelFeature.MagnitudeMean3) * n, n));
-        BoxFilter.Mean(i1, w, h, 7, planes.Slice((int)(PixelFeature.MagnitudeMean7) * n, n));
-        BoxFilter.Mean(i1, w, h, 15, planes.Slice((int)(PixelFeature.MagnitudeMean15) * n, n));
-        Subtract(planes.Slice((int)(PixelFeature.MagnitudeMean1) * n, n), planes.Slice((int)(PixelFeature.MagnitudeMean15) * n, n), planes.Slice((int)(PixelFeature.MagnitudeContrast) * n, n));
+        BoxFilter.Mean(i1, w, h, 1, planes.Of(PixelFeature.MagnitudeMean1), s);
+        BoxFilter.Mean(i1, w, h, 3, planes.Of(PixelFeature.MagnitudeMean3), s);
+        BoxFilter.Mean(i1, w, h, 7, planes.Of(PixelFeature.MagnitudeMean7), s);
+        BoxFilter.Mean(i1, w, h, 15, planes.Of(PixelFeature.MagnitudeMean15), s);
+        Subtract(planes.Of(PixelFeature.MagnitudeMean1), planes.Of(PixelFeature.MagnitudeMean15), planes.Of(PixelFeature.MagnitudeContrast));
         var len = RobustStats.SortedSample(magnitude, valid, validCount, sample);
-        planes.Slice((int)(PixelFeature.MagnitudeRasterMedian) * n, n).Fill(RobustStats.Quantile(sample[..len], 0.5));
-        planes.Slice((int)(PixelFeature.MagnitudeRasterP90) * n, n).Fill(RobustStats.Quantile(sample[..len], 0.9));
+        planes.Of(PixelFeature.MagnitudeRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
+        planes.Of(PixelFeature.MagnitudeRasterP90).Fill(RobustStats.Quantile(sample[..len], 0.9));
 
         // Per-band differences (scratch 11).
         var diff = Scratch(11);
@@ -130,89 +154,83 @@ public static class PixelFeatures
         {
             Subtract(Scratch(4 + b), Scratch(b), diff);
             BoxFilter.Integrate(diff, w, h, i1);
-            BoxFilter.Mean(i1, w, h, 2, planes.Slice((int)(PixelFeature.Band1DifferenceMean2 + b) * n, n));
-            BoxFilter.Mean(i1, w, h, 7, planes.Slice((int)(PixelFeature.Band1DifferenceMean7 + b) * n, n));
+            BoxFilter.Mean(i1, w, h, 2, planes.Of(PixelFeature.Band1DifferenceMean2 + b), s);
+            BoxFilter.Mean(i1, w, h, 7, planes.Of(PixelFeature.Band1DifferenceMean7 + b), s);
         }
 
         Subtract(lumA, lumB, diff);
         BoxFilter.Integrate(diff, w, h, i1);
-        BoxFilter.Mean(i1, w, h, 15, planes.Slice((int)(PixelFeature.LuminanceDifferenceMean15) * n, n));
+        BoxFilter.Mean(i1, w, h, 15, planes.Of(PixelFeature.LuminanceDifferenceMean15), s);
 
-        // Texture and correlation: means of lum, lum² and the product (scratch 12-15 hold window means).
-        var meanB = Scratch(12);
-        var meanA = Scratch(13);
-        var meanBB = Scratch(14);
-        var meanAA = Scratch(15);
-        BoxFilter.Integrate(lumB, w, h, i1);
-        BoxFilter.Integrate(lumA, w, h, i2);
-        BoxFilter.Mean(i1, w, h, 7, planes.Slice((int)(PixelFeature.BeforeLuminanceMean7) * n, n));
-        BoxFilter.Mean(i2, w, h, 7, planes.Slice((int)(PixelFeature.AfterLuminanceMean7) * n, n));
-        foreach (var (radius, textureB, textureA) in new[] { (2, PixelFeature.BeforeTexture2, PixelFeature.AfterTexture2), (7, PixelFeature.BeforeTexture7, PixelFeature.AfterTexture7) })
+        // Texture and correlation from the tables of lum, lum² and the product of the dates (each built once).
+        var sumB = Table(0);
+        var sumA = Table(1);
+        var sumBB = Table(2);
+        var sumAA = Table(3);
+        var sumAB = Table(4);
+        BoxFilter.Integrate(lumB, w, h, sumB);
+        BoxFilter.Integrate(lumA, w, h, sumA);
+        BoxFilter.Integrate(lumB, w, h, sumBB, squared: true);
+        BoxFilter.Integrate(lumA, w, h, sumAA, squared: true);
+        BoxFilter.IntegrateProduct(lumA, lumB, w, h, sumAB);
+        BoxFilter.Mean(sumB, w, h, 7, planes.Of(PixelFeature.BeforeLuminanceMean7), s);
+        BoxFilter.Mean(sumA, w, h, 7, planes.Of(PixelFeature.AfterLuminanceMean7), s);
+        var meanB = GridScratch(0);
+        var meanA = GridScratch(1);
+        var meanBB = GridScratch(2);
+        var meanAA = GridScratch(3);
+        foreach (var radius in (ReadOnlySpan<int>)[2, 3, 7])
         {
-            BoxFilter.Mean(i1, w, h, radius, meanB);
-            BoxFilter.Mean(i2, w, h, radius, meanA);
-            BoxFilter.Integrate(lumB, w, h, i3, squared: true);
-            BoxFilter.Mean(i3, w, h, radius, meanBB);
-            BoxFilter.Integrate(lumA, w, h, i3, squared: true);
-            BoxFilter.Mean(i3, w, h, radius, meanAA);
-            StandardDeviation(meanB, meanBB, planes.Slice((int)(textureB) * n, n));
-            StandardDeviation(meanA, meanAA, planes.Slice((int)(textureA) * n, n));
-        }
-
-        foreach (var (radius, feature) in new[] { (3, PixelFeature.Correlation3), (7, PixelFeature.Correlation7) })
-        {
-            BoxFilter.Mean(i1, w, h, radius, meanB);
-            BoxFilter.Mean(i2, w, h, radius, meanA);
-            BoxFilter.Integrate(lumB, w, h, i3, squared: true);
-            BoxFilter.Mean(i3, w, h, radius, meanBB);
-            BoxFilter.Integrate(lumA, w, h, i3, squared: true);
-            BoxFilter.Mean(i3, w, h, radius, meanAA);
-            BoxFilter.IntegrateProduct(lumA, lumB, w, h, i3);
-            var product = planes.Slice((int)(feature) * n, n);
-            BoxFilter.Mean(i3, w, h, radius, product);
-            for (var i = 0; i < n; i++)
+            BoxFilter.Mean(sumB, w, h, radius, meanB, s);
+            BoxFilter.Mean(sumA, w, h, radius, meanA, s);
+            BoxFilter.Mean(sumBB, w, h, radius, meanBB, s);
+            BoxFilter.Mean(sumAA, w, h, radius, meanAA, s);
+            if (radius != 3)
             {
-                var cov = product[i] - meanA[i] * meanB[i];
-                var varA = Math.Max(0f, meanAA[i] - meanA[i] * meanA[i]);
-                var varB = Math.Max(0f, meanBB[i] - meanB[i] * meanB[i]);
-                product[i] = cov / MathF.Sqrt(varA * varB + 1e-4f);
+                StandardDeviation(meanB, meanBB, planes.Of(radius == 2 ? PixelFeature.BeforeTexture2 : PixelFeature.BeforeTexture7));
+                StandardDeviation(meanA, meanAA, planes.Of(radius == 2 ? PixelFeature.AfterTexture2 : PixelFeature.AfterTexture7));
+            }
+
+            if (radius != 2)
+            {
+                var product = planes.Of(radius == 3 ? PixelFeature.Correlation3 : PixelFeature.Correlation7);
+                BoxFilter.Mean(sumAB, w, h, radius, product, s);
+                for (var i = 0; i < product.Length; i++)
+                {
+                    var cov = product[i] - meanA[i] * meanB[i];
+                    var varA = Math.Max(0f, meanAA[i] - meanA[i] * meanA[i]);
+                    var varB = Math.Max(0f, meanBB[i] - meanB[i] * meanB[i]);
+                    product[i] = cov / MathF.Sqrt(varA * varB + 1e-4f);
+                }
             }
         }
 
-        var textureMean = Scratch(12);
-        var tb = planes.Slice((int)PixelFeature.BeforeTexture2 * n, n);
-        var ta = planes.Slice((int)PixelFeature.AfterTexture2 * n, n);
-        for (var i = 0; i < n; i++)
-        {
-            textureMean[i] = 0.5f * (tb[i] + ta[i]);
-        }
+        len = TextureSample(sumB, sumA, sumBB, sumAA, valid, validCount, w, h, sample);
+        planes.Of(PixelFeature.TextureRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
+        planes.Of(PixelFeature.HasNir).Fill(bands >= 4 ? 1f : 0f);
 
-        len = RobustStats.SortedSample(textureMean, valid, validCount, sample);
-        planes.Slice((int)PixelFeature.TextureRasterMedian * n, n).Fill(RobustStats.Quantile(sample[..len], 0.5));
-        planes.Slice((int)PixelFeature.HasNir * n, n).Fill(bands >= 4 ? 1f : 0f);
-
-        // Gradient magnitude change (scratch 12, 13 reused).
-        var gradB = Scratch(12);
-        var gradA = Scratch(13);
+        // Gradient magnitude change (scratch 0 and 1 reused: the z planes are no longer read).
+        var gradB = Scratch(0);
+        var gradA = Scratch(1);
         Gradient(lumB, w, h, gradB);
         Gradient(lumA, w, h, gradA);
         Subtract(gradA, gradB, diff);
         BoxFilter.Integrate(diff, w, h, i1);
-        BoxFilter.Mean(i1, w, h, 2, planes.Slice((int)(PixelFeature.GradientChangeMean2) * n, n));
+        BoxFilter.Mean(i1, w, h, 2, planes.Of(PixelFeature.GradientChangeMean2), s);
         for (var i = 0; i < n; i++)
         {
             diff[i] = MathF.Abs(diff[i]);
         }
 
         BoxFilter.Integrate(diff, w, h, i1);
-        BoxFilter.Mean(i1, w, h, 2, planes.Slice((int)(PixelFeature.AbsoluteGradientChangeMean2) * n, n));
+        BoxFilter.Mean(i1, w, h, 2, planes.Of(PixelFeature.AbsoluteGradientChangeMean2), s);
 
-        var ndvi = planes.Slice((int)(PixelFeature.NdviChangeMean2) * n, n);
+        var ndvi = planes.Of(PixelFeature.NdviChangeMean2);
         if (bands >= 4)
         {
             NdviChange(before, after, valid, diff);
             BoxFilter.Integrate(diff, w, h, i1);
-            BoxFilter.Mean(i1, w, h, 2, ndvi);
+            BoxFilter.Mean(i1, w, h, 2, ndvi, s);
         }
         else
         {
@@ -221,6 +239,39 @@ public static class PixelFeatures
 
         return validCount;
     }
+
+    /// <summary>
+    /// The sorted sample <see cref="RobustStats.SortedSample"/> would draw from the full-resolution plane of the mean 5×5
+    /// texture of both dates, computed only at the sampled pixels (so the raster statistic does not depend on the stride).
+    /// </summary>
+    private static int TextureSample(ReadOnlySpan<double> sumB, ReadOnlySpan<double> sumA, ReadOnlySpan<double> sumBB, ReadOnlySpan<double> sumAA, ReadOnlySpan<byte> valid, int validCount, int w, int h, Span<float> sample)
+    {
+        if (validCount == 0)
+        {
+            return 0;
+        }
+
+        var stride = Math.Max(1, (validCount + RobustStats.MaxSample - 1) / RobustStats.MaxSample);
+        var count = 0;
+        var seen = 0;
+        for (var i = 0; i < valid.Length && count < sample.Length; i++)
+        {
+            if (valid[i] == 0 || seen++ % stride != 0)
+            {
+                continue;
+            }
+
+            var (x, y) = (i % w, i / w);
+            var tb = Deviation(BoxFilter.MeanAt(sumB, w, h, 2, x, y), BoxFilter.MeanAt(sumBB, w, h, 2, x, y));
+            var ta = Deviation(BoxFilter.MeanAt(sumA, w, h, 2, x, y), BoxFilter.MeanAt(sumAA, w, h, 2, x, y));
+            sample[count++] = 0.5f * (tb + ta);
+        }
+
+        sample[..count].Sort();
+        return count;
+    }
+
+    private static float Deviation(float mean, float meanOfSquares) => MathF.Sqrt(Math.Max(0f, meanOfSquares - mean * mean));
 
     private static void Subtract(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
     {
@@ -234,7 +285,7 @@ public static class PixelFeatures
     {
         for (var i = 0; i < destination.Length; i++)
         {
-            destination[i] = MathF.Sqrt(Math.Max(0f, meanOfSquares[i] - mean[i] * mean[i]));
+            destination[i] = Deviation(mean[i], meanOfSquares[i]);
         }
     }
 
@@ -271,5 +322,13 @@ public static class PixelFeatures
     {
         var sum = red + nir;
         return MathF.Abs(sum) > 1e-6f ? Math.Clamp((nir - red) / sum, -1f, 1f) : 0f;
+    }
+
+    /// <summary>Feature planes of one grid length in one span.</summary>
+    private readonly ref struct FeaturePlanes(Span<float> planes, int length)
+    {
+        private readonly Span<float> _planes = planes;
+
+        public Span<float> Of(PixelFeature feature) => _planes.Slice((int)feature * length, length);
     }
 }

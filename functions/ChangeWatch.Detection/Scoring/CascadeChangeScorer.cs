@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Ports;
@@ -6,14 +7,17 @@ using ChangeWatch.Core.Ports;
 namespace ChangeWatch.Detection;
 
 /// <summary>
-/// <see cref="IChangeScorer"/> for a pixel model (<see cref="ModelManifest.Kind"/> "pixel"), run as a cascade: the
-/// tile-level model named in the manifest (<see cref="ModelManifest.CascadeTileModel"/>) scores every tile cheaply; the
-/// pixel model runs only on tiles whose tile probability reaches <see cref="ModelManifest.CascadeTileThreshold"/>
-/// (0 = every assessable tile). The tile's mask is the pixel model's (smoothed probability ≥ the pixel threshold,
-/// regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px dropped); the tile is flagged when the mask holds at
-/// least <see cref="MinFlaggedPixels"/> pixels; its probability is the 99th percentile of the smoothed pixel probability.
-/// The pixel model normalises each tile (with its context) on its own. Records the pixel model's version and SHA-256.
-/// Thread-safe.
+/// <see cref="IChangeScorer"/> for a pixel model (<see cref="ModelManifest.Kind"/> "pixel"), run as a cascade of steps
+/// (<see cref="ScoringStep"/>): <b>preparation</b> (which pixels hold data in both dates; a tile whose masked fraction
+/// exceeds the maximum is not assessable); the <b>gate</b> (the tile-level model named in the manifest,
+/// <see cref="ModelManifest.CascadeTileModel"/>, decides whether the pixel model looks at the tile when
+/// <see cref="ModelManifest.CascadeTileThreshold"/> is above 0; at 0 every assessable tile passes and the tile model
+/// is not run); the <b>pixel model</b> (<see cref="PixelChangeModel"/>: features, ensemble, smoothing); the <b>mask</b>
+/// (smoothed probability ≥ the pixel threshold, regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
+/// dropped; the tile is flagged when the mask holds at least <see cref="MinFlaggedPixels"/> pixels; its probability is
+/// the 99th percentile of the smoothed pixel probability); and the change <b>type</b> of flagged tiles only (the tile
+/// model's <see cref="ChangeTypeRule"/>). The pixel model normalises each tile (with its context) on its own. Records
+/// the pixel model's version and SHA-256. Thread-safe.
 /// </summary>
 public sealed class CascadeChangeScorer : IChangeScorer
 {
@@ -23,21 +27,28 @@ public sealed class CascadeChangeScorer : IChangeScorer
     private readonly MlNetChangeScorer _tileScorer;
     private readonly PixelChangeModel _pixels;
     private readonly double _gate;
+    private readonly double _maxMaskedFraction;
 
     /// <summary>Loads pixel model <paramref name="version"/> and its gating tile model from <paramref name="modelDirectory"/>.</summary>
     /// <param name="modelDirectory">Folder holding one sub-folder per model version.</param>
     /// <param name="version">The pixel model's version folder, e.g. "v2".</param>
     /// <param name="thresholdOverride">Pixel threshold (0-1) instead of the model's own; null keeps the model's.</param>
     /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
+    /// <param name="strideOverride">Grid step of the pixel model (1-4) instead of the model's own; null keeps the model's.</param>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="InvalidDataException">The folder is not a pixel model or its feature list differs from the code's.</exception>
-    public CascadeChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5)
+    public CascadeChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int? strideOverride = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMaskedFraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMaskedFraction, 1.0);
         var loaded = PixelModelFile.Load(Path.Combine(modelDirectory, version), out var manifest, out var sha);
-        _pixels = thresholdOverride is { } t ? new PixelChangeModel(loaded.Trees, t) : loaded;
+        _pixels = thresholdOverride is null && strideOverride is null
+            ? loaded
+            : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride);
         _gate = manifest.CascadeTileThreshold ?? 0.0;
+        _maxMaskedFraction = maxMaskedFraction;
         _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction);
         Manifest = manifest;
         Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold);
@@ -49,22 +60,48 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// <summary>The pixel model's manifest.</summary>
     public ModelManifest Manifest { get; }
 
+    /// <summary>The pixel model the cascade runs on tiles that pass the gate.</summary>
+    public PixelChangeModel PixelModel => _pixels;
+
+    /// <summary>When set, receives the time each step takes (for benchmarks); null records nothing.</summary>
+    public ScoringStepTimes? Times { get; init; }
+
     /// <inheritdoc />
     public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
     {
-        var tile = _tileScorer.Assess(before, after, cancellationToken);
-        if (!tile.Assessable || tile.Probability < _gate)
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.GetTimestamp();
+        var n = before.Width * before.Height;
+
+        // Preparation.
+        var masked = MaskedFraction(before, after);
+        clock = Times?.Record(ScoringStep.Preparation, clock) ?? clock;
+        if (masked > _maxMaskedFraction)
         {
-            return tile with { Flagged = false, ChangeMask = null, ChangeType = ChangeTypeRule.Unclassified };
+            return new TileAssessment(0, false, false, masked, 0, 0, ChangeTypeRule.Unclassified, null);
         }
 
+        // Gate.
+        if (_gate > 0)
+        {
+            var tile = _tileScorer.Assess(before, after, cancellationToken);
+            clock = Times?.Record(ScoringStep.Gate, clock) ?? clock;
+            if (tile.Probability < _gate)
+            {
+                return tile with { Flagged = false, ChangeMask = null, ChangeType = ChangeTypeRule.Unclassified };
+            }
+        }
+
+        // Pixel model, then the mask.
         cancellationToken.ThrowIfCancellationRequested();
-        var n = before.Width * before.Height;
         var probability = ArrayPool<float>.Shared.Rent(n);
         var ints = ArrayPool<int>.Shared.Rent(2 * n);
         try
         {
-            _pixels.Score(before, after, probability);
+            _pixels.Score(before, after, probability, Times);
+            clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
             var threshold = (float)_pixels.Threshold;
             for (var i = 0; i < n; i++)
@@ -78,14 +115,35 @@ public sealed class CascadeChangeScorer : IChangeScorer
             span.Sort();
             var p99 = span[Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1)];
             var flagged = changed >= MinFlaggedPixels;
-            return new TileAssessment(
-                p99, flagged, true, tile.MaskedFraction, tile.ShiftX, tile.ShiftY,
-                flagged && tile.Flagged ? tile.ChangeType : ChangeTypeRule.Unclassified, flagged ? mask : null);
+            clock = Times?.Record(ScoringStep.Mask, clock) ?? clock;
+            if (!flagged)
+            {
+                return new TileAssessment(p99, false, true, masked, 0, 0, ChangeTypeRule.Unclassified, null);
+            }
+
+            // Type, for flagged tiles only.
+            var typed = _tileScorer.Assess(before, after, cancellationToken);
+            Times?.Record(ScoringStep.Type, clock);
+            return new TileAssessment(p99, true, true, masked, 0, 0, typed.Flagged ? typed.ChangeType : ChangeTypeRule.Unclassified, mask);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(ints);
             ArrayPool<float>.Shared.Return(probability);
+        }
+    }
+
+    private static double MaskedFraction(TileRaster before, TileRaster after)
+    {
+        var n = before.Width * before.Height;
+        var valid = ArrayPool<byte>.Shared.Rent(n);
+        try
+        {
+            return 1.0 - (double)DateNormalisation.MarkValid(before, after, valid) / n;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(valid);
         }
     }
 }

@@ -37,6 +37,12 @@ public sealed record ModelManifest
     /// <summary>Tile probability at or above which the pixel model runs on a tile (see <see cref="CascadeTileModel"/>).</summary>
     public double? CascadeTileThreshold { get; init; }
 
+    /// <summary>
+    /// For a pixel model: the grid step at which features and ensemble are evaluated, the probability being interpolated
+    /// in between (<see cref="PixelChangeModel.Stride"/>); null means 1, every pixel.
+    /// </summary>
+    public int? PixelStride { get; init; }
+
     /// <summary>Model version, e.g. "v1" (also the folder name).</summary>
     public required string Version { get; init; }
 
