@@ -136,6 +136,7 @@ module imageryStorage 'core/storage/storage-account.bicep' = {
       'rejections'
       'custody'
       'reviews'
+      'sites'
     ]
   }
 }

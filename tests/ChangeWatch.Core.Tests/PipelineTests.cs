@@ -81,6 +81,35 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Pipeline_SiteFlaggedAgainInTheNextScene_KeepsItsTrackWithTwoHistoryEntries_AlsoWhenEveryMessageComesTwice()
+    {
+        var reports = new List<ReportModel>();
+        foreach (var redeliver in new[] { false, true })
+        {
+            var h = new PipelineHarness();
+            await h.UploadAsync(Aoi, "first.tif", SyntheticTiffDecoder.Create(150, 130));
+            await h.DrainAsync(redeliver);
+            await h.UploadAsync(Aoi, "second.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+            await h.DrainAsync(redeliver);
+            await h.UploadAsync(Aoi, "third.tif", SyntheticTiffDecoder.Create(150, 130, change: (60, 30, 40)));
+            await h.DrainAsync(redeliver);
+
+            var changes = h.Renderer.Rendered.Where(r => r.Model.Kind == ReportKinds.Change).Select(r => r.Model).DistinctBy(m => m.Scene.SceneId).ToList();
+            Assert.Equal(2, changes.Count);
+            var second = Assert.Single(changes[0].Sites);
+            var third = Assert.Single(changes[1].Sites);
+            Assert.Equal($"{changes[0].Scene.SceneId}-S1", second.TrackId);
+            Assert.Equal(second.TrackId, third.TrackId);
+            Assert.Equal(new SceneReference(changes[0].Scene.SceneId, changes[0].Scene.AcquiredAt), third.FirstSeen);
+            Assert.Equal([changes[0].Scene.SceneId, changes[1].Scene.SceneId], third.History.Select(e => e.SceneId));
+            Assert.Single(await h.Catalog.GetSiteTracksAsync(Aoi, CancellationToken.None));
+            reports.Add(changes[1]);
+        }
+
+        Assert.Equal(PipelineJson.Serialize(reports[0].Sites), PipelineJson.Serialize(reports[1].Sites));
+    }
+
+    [Fact]
     public async Task Pipeline_EveryMessageDeliveredTwice_EndsInTheSameStateWithOneReportPerScene()
     {
         var once = new PipelineHarness();

@@ -155,6 +155,7 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
         Assert.NotNull(stream);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer);
+        ReportSchema.AssertValid(buffer.ToArray());
         return ReportJson.Deserialize(buffer.ToArray())!;
     }
 

@@ -26,6 +26,7 @@ public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
         var receipt = await UploadAndWaitAsync(after, aoi);
         var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, TimeProvider.System);
         var scene = (await fixture.Storage.Catalog.GetSceneAsync(receipt.SceneId, ct))!;
+        ReportSchema.AssertValid(await ReadReportFileAsync(scene, ReportPaths.Json));
         var original = (await reviewer.ReadAsync(scene, ct))!;
         Assert.Equal(ReportStatus.Candidate, original.Status);
         Assert.True(original.Sites.Count >= 2, $"The demo pair should give at least two sites; it gave {original.Sites.Count}.");
@@ -34,6 +35,7 @@ public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
         await reviewer.ReviewAsync(receipt.SceneId, "S1", ReviewVerdict.Confirmed, "IT analyst", "vehicles \"parked\" <here>", ct);
 
         var json = await ReadReportFileAsync(scene, ReportPaths.Json);
+        ReportSchema.AssertValid(json);
         var html = Encoding.UTF8.GetString(await ReadReportFileAsync(scene, ReportPaths.Html));
         var geojson = Encoding.UTF8.GetString(await ReadReportFileAsync(scene, ReportPaths.GeoJson));
         var report = ReportJson.Deserialize(json)!;

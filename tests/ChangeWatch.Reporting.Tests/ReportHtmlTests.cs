@@ -114,6 +114,22 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
+    public void Render_TrackedSite_ShowsTrackIdFirstSightingAndAnEscapedHistoryTable()
+    {
+        var site = Some.Tracked(Some.Site("S1", new PixelWindow(8, 8, 40, 40)), note: "split from <b>\"x\"</b>");
+
+        var html = Html(new ReportRenderer().Render(Some.ChangeReport(null, site), Imagery("S1")));
+
+        Assert.Contains($"<td class=\"mono nw\">{Some.BaselineId.Value}-S2</td>", html, StringComparison.Ordinal);
+        Assert.Contains($"<h3>S1 (track {Some.BaselineId.Value}-S2):", html, StringComparison.Ordinal);
+        Assert.Contains($"First flagged 2026-04-01 09:30:00 UTC in scene <span class=\"mono\">{Some.BaselineId.Value}</span>; flagged again in 1 later scene(s).", html, StringComparison.Ordinal);
+        Assert.Contains("<td>not assessable</td><td>-</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num nw\">0 → 6</td><td>confirmed</td>", html, StringComparison.Ordinal);
+        Assert.Contains("split from &lt;b&gt;&quot;x&quot;&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>\"x\"</b>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_BaselineRegisteredReport_SaysSoAndShowsTheOverview()
     {
         var files = new ReportRenderer().Render(Some.BaselineReport(), Imagery());

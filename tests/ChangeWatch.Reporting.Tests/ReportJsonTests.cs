@@ -65,6 +65,60 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Render_TrackedSiteWithHistory_ValidatesAndReadsBack()
+    {
+        var site = Some.Tracked(Some.Site("S1", new PixelWindow(10, 20, 30, 40)), note: "merged with 0123456789abcdef-S4");
+        var json = RenderedJson(Some.ChangeReport(null, site, Some.Site("S2", new PixelWindow(100, 120, 8, 8))));
+
+        var results = Validate(json);
+        var read = ReportJson.Deserialize(json)!;
+
+        Assert.True(results.IsValid, Errors(results));
+        Assert.Equal(site.TrackId, read.Sites[0].TrackId);
+        Assert.Equal(site.FirstSeen, read.Sites[0].FirstSeen);
+        Assert.Equal(site.History, read.Sites[0].History);
+        Assert.Null(read.Sites[1].TrackId);
+        Assert.Empty(read.Sites[1].History);
+    }
+
+    [Fact]
+    public void Schema_UnknownHistoryOutcomeOrMalformedTrackId_IsRejected()
+    {
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Tracked(Some.Site("S1", new PixelWindow(1, 2, 3, 4))))))!;
+        node["sites"]![0]!["history"]![1]!["outcome"] = "seen";
+
+        Assert.False(Validate(Encoding.UTF8.GetBytes(node.ToJsonString())).IsValid);
+        node["sites"]![0]!["history"]![1]!["outcome"] = "not-flagged";
+        Assert.True(Validate(Encoding.UTF8.GetBytes(node.ToJsonString())).IsValid);
+        node["sites"]![0]!["trackId"] = "S1";
+        Assert.False(Validate(Encoding.UTF8.GetBytes(node.ToJsonString())).IsValid);
+    }
+
+    [Fact]
+    public void Deserialize_Schema12Report_ReadsWithoutTrack_AndValidatesAgainstTheKeptSchema12()
+    {
+        // A 1.2 report: the current JSON without the fields 1.3 added.
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
+        node["schemaVersion"] = "1.2";
+        foreach (var name in new[] { "trackId", "firstSeen", "history" })
+        {
+            node["sites"]![0]!.AsObject().Remove(name);
+        }
+
+        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var schema12 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.2.json")));
+        using var document = JsonDocument.Parse(json);
+
+        var old = schema12.Evaluate(document.RootElement, Evaluation);
+        var report = ReportJson.Deserialize(json)!;
+
+        Assert.True(old.IsValid, Errors(old));
+        Assert.False(Validate(json).IsValid);
+        Assert.Null(report.Sites[0].TrackId);
+        Assert.Empty(report.Sites[0].History);
+    }
+
+    [Fact]
     public void Schema_NegativeObjectCount_IsRejected()
     {
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null,
@@ -80,7 +134,11 @@ public sealed class ReportJsonTests
         // A 1.1 report: the current JSON without the fields 1.2 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.1";
-        node["sites"]![0]!.AsObject().Remove("objects");
+        foreach (var name in new[] { "objects", "trackId", "firstSeen", "history" })
+        {
+            node["sites"]![0]!.AsObject().Remove(name);
+        }
+
         var json = Encoding.UTF8.GetBytes(node.ToJsonString());
         var schema11 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.1.json")));
         using var document = JsonDocument.Parse(json);
@@ -148,7 +206,7 @@ public sealed class ReportJsonTests
             node.Remove(name);
         }
 
-        foreach (var name in new[] { "mgrs", "outline", "status", "review", "objects" })
+        foreach (var name in new[] { "mgrs", "outline", "status", "review", "objects", "trackId", "firstSeen", "history" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
         }

@@ -68,6 +68,24 @@ public sealed class SitesGeoJsonTests
     }
 
     [Fact]
+    public void Render_TrackedAndUntrackedSites_PropertiesGiveTrackAndFirstSightingOrNull()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Tracked(Some.Site("S1", new PixelWindow(10, 20, 30, 40))),
+            Some.Site("S2", new PixelWindow(90, 20, 30, 40)));
+
+        var features = Parse(report).GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
+
+        Assert.Equal(Some.BaselineId.Value + "-S2", features[0].GetProperty("trackId").GetString());
+        Assert.Equal(Some.BaselineId.Value, features[0].GetProperty("firstSeenSceneId").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 4, 1, 9, 30, 0, TimeSpan.Zero), features[0].GetProperty("firstSeenAt").GetDateTimeOffset());
+        Assert.Equal(3, features[0].GetProperty("historyEntries").GetInt32());
+        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("trackId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("firstSeenAt").ValueKind);
+        Assert.Equal(0, features[1].GetProperty("historyEntries").GetInt32());
+    }
+
+    [Fact]
     public void Render_SiteWithoutGeoreference_HasNullGeometry()
     {
         var root = Parse(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4), lat: null, lon: null)));

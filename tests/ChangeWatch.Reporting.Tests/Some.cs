@@ -73,6 +73,25 @@ internal static class Some
                 : null,
         };
 
+    /// <summary>The site as tracked: first flagged in the baseline's date as S2, not assessable once, flagged again now.</summary>
+    public static SiteModel Tracked(SiteModel site, string? note = null)
+    {
+        var trackId = BaselineId.Value + "-S2";
+        var first = new DateTimeOffset(2026, 4, 1, 9, 30, 0, TimeSpan.Zero);
+        return site with
+        {
+            TrackId = trackId,
+            FirstSeen = new SceneReference(BaselineId.Value, first),
+            History =
+            [
+                new SiteHistoryEntry(BaselineId.Value, first, "flagged", "S2", 0.7, "object-build-up", 400, 100, new ObjectCounts(0, 6), "confirmed", null),
+                new SiteHistoryEntry("0123456789abcdef", first.AddDays(10), "not-assessable", null, null, null, null, null, null, null, "1 of 2 tiles over it were masked or outside the scene"),
+                new SiteHistoryEntry(SceneId.Value, Scene().AcquiredAt, "flagged", site.Id, site.Probability, site.ChangeType, site.ChangedPixels,
+                    site.AreaSquareMetres, site.Objects, site.Status, note),
+            ],
+        };
+    }
+
     public static ReportModel ChangeReport(SceneSummary? scene = null, params SiteModel[] sites) => new()
     {
         Kind = Core.Pipeline.ReportKinds.Change,

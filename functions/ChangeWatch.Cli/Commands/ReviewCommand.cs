@@ -11,7 +11,7 @@ public static class ReviewCommand
     public static Command Create()
     {
         var scene = new Argument<string>("sceneId") { Description = "Scene id (16 hex characters), as in the report." };
-        var site = new Argument<string>("siteId") { Description = "Site id within the report, e.g. S1." };
+        var site = new Argument<string>("siteId") { Description = "Site id within the report (e.g. S1) or the site's track id (e.g. 9c41d2e07a55b310-S2)." };
         var verdict = new Option<ReviewVerdict>("--verdict") { Description = "confirmed, rejected or uncertain.", Required = true };
         var analyst = new Option<string>("--analyst") { Description = "Who reviewed the site.", Required = true };
         var note = new Option<string?>("--note") { Description = "Free-text note kept with the verdict." };
@@ -38,8 +38,10 @@ public static class ReviewCommand
             {
                 var report = await new ReportReviewer(storage.Blobs, storage.Catalog, TimeProvider.System).ReviewAsync(
                     sceneId, parse.GetRequiredValue(site), parse.GetValue(verdict), parse.GetRequiredValue(analyst), parse.GetValue(note), cancellationToken);
-                var reviewed = report.Sites.Single(s => string.Equals(s.Id, parse.GetRequiredValue(site), StringComparison.OrdinalIgnoreCase));
-                Console.WriteLine($"site      {reviewed.Id} {reviewed.Status} by {reviewed.Review!.Analyst}");
+                var named = parse.GetRequiredValue(site);
+                var reviewed = report.Sites.First(s =>
+                    string.Equals(s.Id, named, StringComparison.OrdinalIgnoreCase) || string.Equals(s.TrackId, named, StringComparison.OrdinalIgnoreCase));
+                Console.WriteLine($"site      {reviewed.Id}{(reviewed.TrackId is null ? string.Empty : $" (track {reviewed.TrackId})")} {reviewed.Status} by {reviewed.Review!.Analyst}");
                 Console.WriteLine($"report    reports/{report.Aoi}/{report.Scene.SceneId}/report.html ({report.Status})");
                 return 0;
             }

@@ -5,14 +5,19 @@ using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Ports;
 using ChangeWatch.Core.Reporting;
+using ChangeWatch.Core.Tracking;
 using Microsoft.Extensions.Logging;
 
 namespace ChangeWatch.Core.Pipeline;
 
 /// <summary>
 /// Last stage, on <c>change-flags</c>: records each scored batch; when every batch of a scene is in, builds the scene's
-/// report exactly once — sites from the flagged tiles, before/after chips, overview — writes
-/// <c>reports/{aoi}/{sceneId}/</c> and announces it on <c>reports-ready</c>.
+/// report exactly once — sites from the flagged tiles, followed across the AOI's scenes (<see cref="SiteTracker"/>),
+/// before/after chips, overview — writes <c>reports/{aoi}/{sceneId}/</c> and announces it on <c>reports-ready</c>.
+/// <para>
+/// Site tracks are extended in acquisition order: a scene whose baseline has no report yet (so its sites are not yet
+/// tracked) fails and its message is retried later.
+/// </para>
 /// <para>
 /// Exactly once: batch arrivals are idempotent rows; of the deliveries that see the last batch arrive, one wins the report
 /// claim (an insert-if-absent). The winner writes the report files and the message, then marks the claim announced;
@@ -124,6 +129,16 @@ public sealed class BuildReportHandler(
             : new SiteClusterer(geoLocator).Cluster(grid, placement,
                 placement.Resampled ? grid.GeoReferenceAt(placement.OffsetX, placement.OffsetY) : scene.GeoReference, // tiles are in grid pixels
                 placement.Resampled ? null : scene.Metadata.GroundSampleDistance, flagged);
+        if (baseline is not null)
+        {
+            if (baseline.Status != SceneStatus.Reported)
+            {
+                throw new InvalidOperationException(
+                    $"Scene {scene.Id} waits for the report of its baseline {baseline.Id}: site tracks are extended in acquisition order. The message will be retried.");
+            }
+
+            sites = await new SiteTracker(catalog, logger).TrackAsync(scene, grid, sites, results, cancellationToken).ConfigureAwait(false);
+        }
 
         var after = new TileMosaic(tiles, grid, scene.Aoi, scene.Id);
         var (overview, scale) = await after.ReadOverviewAsync(placement, scene.BandCount, OverviewMaxSide, cancellationToken).ConfigureAwait(false);

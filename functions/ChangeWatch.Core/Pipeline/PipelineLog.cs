@@ -37,4 +37,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1011, LogLevel.Information, "Upload {BlobName} duplicates scene {SceneId} (first seen as {FirstBlobName})")]
     public static partial void DuplicateUpload(this ILogger logger, string blobName, string sceneId, string firstBlobName);
+
+    [LoggerMessage(1012, LogLevel.Information, "Scene {SceneId} ({Aoi}) sites tracked: {Continued} seen again, {Started} new, {Merged} tracks merged, {Unflagged} tracks not flagged or not assessable")]
+    public static partial void SitesTracked(this ILogger logger, string sceneId, string aoi, int continued, int started, int merged, int unflagged);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Track {TrackId} of {Aoi} changed while scene {SceneId} was updating it; reading it again (attempt {Attempt})")]
+    public static partial void TrackConflict(this ILogger logger, string trackId, string aoi, string sceneId, int attempt);
 }

@@ -55,6 +55,9 @@ public static class StorageNames
     /// <summary>Analyst verdicts.</summary>
     public const string ReviewsTable = "reviews";
 
+    /// <summary>Site tracks of each AOI, their history and each scene's matching.</summary>
+    public const string SitesTable = "sites";
+
     /// <summary>Every container.</summary>
     public static IReadOnlyList<string> Containers { get; } =
         [IncomingContainer, TilesContainer, ReportsContainer, QuarantineContainer, ModelsContainer];
@@ -65,7 +68,7 @@ public static class StorageNames
 
     /// <summary>Every table.</summary>
     public static IReadOnlyList<string> Tables { get; } =
-        [ScenesTable, TilesTable, RejectionsTable, CustodyTable, ReviewsTable];
+        [ScenesTable, TilesTable, RejectionsTable, CustodyTable, ReviewsTable, SitesTable];
 
     /// <summary>The poison queue the runtime moves a queue's failing messages to.</summary>
     public static string PoisonQueue(string queue) => queue + "-poison";

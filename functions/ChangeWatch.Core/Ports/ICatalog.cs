@@ -4,7 +4,8 @@ namespace ChangeWatch.Core.Ports;
 
 /// <summary>
 /// The pipeline's tables: scenes and AOI grids (<c>scenes</c>), tile results and batch arrivals (<c>tiles</c>),
-/// <c>rejections</c>, <c>custody</c> and analysts' <c>reviews</c>. Every write is idempotent: repeating it leaves the same state.
+/// <c>rejections</c>, <c>custody</c>, analysts' <c>reviews</c> and site tracks (<c>sites</c>). Every write is idempotent:
+/// repeating it leaves the same state.
 /// </summary>
 public interface ICatalog
 {
@@ -77,6 +78,28 @@ public interface ICatalog
 
     /// <summary>Every verdict, oldest first.</summary>
     Task<IReadOnlyList<SiteReview>> ListReviewsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The site tracks of an AOI (Table <c>sites</c>), open and merged, each with its stored version.</summary>
+    Task<IReadOnlyList<StoredSiteTrack>> GetSiteTracksAsync(string aoi, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a track if nobody changed it since it was read: with <paramref name="version"/> null, inserts it when absent;
+    /// otherwise replaces it when the stored version is still <paramref name="version"/>. Returns false, writing nothing,
+    /// when another writer came first (read again and retry).
+    /// </summary>
+    Task<bool> TrySaveSiteTrackAsync(SiteTrack track, string? version, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces a track's history entry for one scene (one row per track and scene).</summary>
+    Task SaveSightingAsync(string aoi, string trackId, SiteSighting sighting, CancellationToken cancellationToken);
+
+    /// <summary>A track's history, in acquisition order.</summary>
+    Task<IReadOnlyList<SiteSighting>> GetSightingsAsync(string aoi, string trackId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts a scene's tracking if none is stored and returns the stored one (the existing one when another writer won),
+    /// so that a scene's sites are matched to tracks exactly once.
+    /// </summary>
+    Task<SceneTracking> GetOrAddSceneTrackingAsync(SceneTracking proposed, CancellationToken cancellationToken);
 }
 
 /// <summary>Who may announce a scene's report, and whether they have.</summary>

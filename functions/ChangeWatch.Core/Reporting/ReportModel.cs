@@ -10,10 +10,10 @@ public sealed record ReportModel
 {
     /// <summary>
     /// Current report schema version. 1.1 added MGRS, site outlines, site status and review, processing times and the
-    /// quality summary; 1.2 added site object counts. Reports of earlier versions still read (the new fields are null or
-    /// empty).
+    /// quality summary; 1.2 added site object counts; 1.3 site tracks (track id, first seen, history). Reports of earlier
+    /// versions still read (the new fields are null or empty).
     /// </summary>
-    public const string CurrentSchemaVersion = "1.2";
+    public const string CurrentSchemaVersion = "1.3";
 
     /// <summary>Schema version of this report.</summary>
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -159,6 +159,18 @@ public sealed record SiteModel
     /// counted twice), or null ("not measured") when any of its tiles has no counts: a partial sum is never reported.
     /// </summary>
     public Domain.ObjectCounts? Objects { get; init; }
+
+    /// <summary>
+    /// The site's stable id across the scenes of its AOI (e.g. <c>9c41d2e07a55b310-S2</c>: the scene that first flagged it
+    /// and its id there), or null in reports written before tracks existed. <see cref="Id"/> stays the report-local id.
+    /// </summary>
+    public string? TrackId { get; init; }
+
+    /// <summary>The scene in which the site was first flagged, or null without a track.</summary>
+    public SceneReference? FirstSeen { get; init; }
+
+    /// <summary>The track's history up to and including this scene, oldest first; empty without a track.</summary>
+    public IReadOnlyList<SiteHistoryEntry> History { get; init; } = [];
 }
 
 /// <summary>Image evidence handed to the renderer: an overview of the scene and a before/after chip pair per site.</summary>

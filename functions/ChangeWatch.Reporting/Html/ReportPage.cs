@@ -158,12 +158,13 @@ internal static class ReportPage
             return;
         }
 
-        h.Append("<table>\n<tr><th>Site</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
+        h.Append("<table>\n<tr><th>Site</th><th>Track (stable id)</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
             .Append("<th>Area m²</th><th>Changed px</th><th>Objects before → after</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Masked</th></tr>\n");
         foreach (var s in r.Sites)
         {
             var b = s.SceneBounds;
             h.Append("<tr><td>").Append(E(s.Id))
+                .Append("</td><td class=\"mono nw\">").Append(s.TrackId is null ? "-" : E(s.TrackId))
                 .Append("</td><td>").Append(E(s.Status))
                 .Append("</td><td>").Append(E(s.Assessment))
                 .Append("</td><td class=\"num\">").Append(E(Percent(s.Probability)))
@@ -197,8 +198,10 @@ internal static class ReportPage
         h.Append("<h2>Before and after</h2>\n");
         foreach (var s in r.Sites)
         {
-            h.Append("<h3>").Append(E(s.Id)).Append(": ").Append(E(s.Assessment)).Append("</h3>\n");
+            h.Append("<h3>").Append(E(s.Id)).Append(s.TrackId is null ? string.Empty : " (track " + E(s.TrackId) + ")")
+                .Append(": ").Append(E(s.Assessment)).Append("</h3>\n");
             h.Append("<p class=\"verdict\">").Append(E(VerdictText(s))).Append("</p>\n");
+            WriteHistory(h, s);
             if (!images.Chips.TryGetValue(s.Id, out var chips))
             {
                 h.Append("<p>No chips are available for this site.</p>\n");
@@ -212,6 +215,46 @@ internal static class ReportPage
                 .Append("; change outlined in magenta</figcaption></figure></div>\n");
         }
     }
+
+    private static void WriteHistory(StringBuilder h, SiteModel s)
+    {
+        if (s.FirstSeen is not { } first || s.History.Count == 0)
+        {
+            return;
+        }
+
+        var again = s.History.Count(e => e.Outcome == "flagged") - 1;
+        h.Append("<p>First flagged ").Append(E(Time(first.AcquiredAt))).Append(" in scene <span class=\"mono\">").Append(E(first.SceneId))
+            .Append("</span>").Append(again > 0 ? E(string.Create(Inv, $"; flagged again in {again} later scene(s)")) : string.Empty)
+            .Append(".</p>\n<table class=\"history\">\n<tr><th>Acquired</th><th>Scene</th><th>Outcome</th><th>Site</th><th>Probability</th>")
+            .Append("<th>Change type</th><th>Area m²</th><th>Objects before → after</th><th>Status</th><th>Note</th></tr>\n");
+        foreach (var e in s.History)
+        {
+            h.Append("<tr><td class=\"nw\">").Append(E(Time(e.AcquiredAt)))
+                .Append("</td><td class=\"mono\">").Append(E(e.SceneId))
+                .Append("</td><td>").Append(E(OutcomeText(e.Outcome)))
+                .Append("</td><td>").Append(E(e.SiteId ?? "-"))
+                .Append("</td><td class=\"num\">").Append(e.Probability is { } p ? E(Percent(p)) : "-")
+                .Append("</td><td>").Append(e.ChangeType is null ? "-" : E(ConfidenceWording.ChangeTypeWords(e.ChangeType)))
+                .Append("</td><td class=\"num\">").Append(e.AreaSquareMetres is { } area ? E(area.ToString("N0", Inv)) : "-")
+                .Append("</td><td class=\"num nw\">").Append(e.Objects is { } o
+                    ? E(string.Create(Inv, $"{o.Before:N0} → {o.After:N0}"))
+                    : e.Outcome == "flagged" ? "not measured" : "-")
+                .Append("</td><td>").Append(E(e.Status ?? "-"))
+                .Append("</td><td>").Append(E(e.Note ?? string.Empty))
+                .Append("</td></tr>\n");
+        }
+
+        h.Append("</table>\n");
+    }
+
+    private static string OutcomeText(string outcome) => outcome switch
+    {
+        "flagged" => "change flagged",
+        "not-flagged" => "no change flagged",
+        "not-assessable" => "not assessable",
+        _ => outcome,
+    };
 
     private static void WriteCaveats(StringBuilder h, ReportModel r)
     {

@@ -9,7 +9,8 @@ namespace ChangeWatch.Reporting.Json;
 /// <c>sites.geojson</c>: an RFC 7946 FeatureCollection (WGS84 longitude/latitude, the default CRS, so QGIS and other GIS
 /// open it as is) with one Feature per site, in report order. A site's geometry is its
 /// <see cref="SiteModel.Outline"/> as a Polygon (exterior ring anticlockwise), or null when the scene is not
-/// georeferenced. Properties: the site's id, status, verdict, analyst, change type, probability, assessment, MGRS,
+/// georeferenced. Properties: the site's id, track id, first sighting (scene and time) and number of history entries,
+/// status, verdict, analyst, change type, probability, assessment, MGRS,
 /// centroid, area, changed pixels, object counts before and after (null when not measured), tiles, scene bounds, max
 /// shift, masked fraction; and the report's AOI, scene,
 /// baseline, acquisition times, model version and report status. The same model gives the same bytes.
@@ -74,6 +75,18 @@ public static class SitesGeoJson
 
         w.WriteStartObject("properties");
         w.WriteString("siteId", site.Id);
+        WriteStringOrNull(w, "trackId", site.TrackId);
+        WriteStringOrNull(w, "firstSeenSceneId", site.FirstSeen?.SceneId);
+        if (site.FirstSeen is { } first)
+        {
+            w.WriteString("firstSeenAt", first.AcquiredAt);
+        }
+        else
+        {
+            w.WriteNull("firstSeenAt");
+        }
+
+        w.WriteNumber("historyEntries", site.History.Count);
         w.WriteString("status", site.Status);
         WriteStringOrNull(w, "verdict", site.Review?.Verdict);
         WriteStringOrNull(w, "analyst", site.Review?.Analyst);

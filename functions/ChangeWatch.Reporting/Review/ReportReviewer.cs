@@ -10,7 +10,9 @@ namespace ChangeWatch.Reporting.Review;
 /// The analyst's side of a report: records a verdict on a site (Table <c>reviews</c>), appends <c>reviewed</c> to the
 /// scene's custody, and re-renders <c>report.json</c>, <c>report.html</c> and <c>sites.geojson</c> in place with every
 /// verdict recorded so far (the images are reused as written). Site status becomes the verdict; report status follows
-/// <see cref="ReportStatus.FromSites"/>. A report of schema 1.0 is read and rewritten as the current schema.
+/// <see cref="ReportStatus.FromSites"/>. A site is named by its report id ("S1") or its track id; a tracked site's history
+/// entry for the scene (Table <c>sites</c>) takes the verdict as its status too, so later reports show it. A report of an
+/// earlier schema is read and rewritten as the current schema.
 /// Re-rendering depends only on the stored report, the reviews and the custody table, so running it twice gives the
 /// same files.
 /// </summary>
@@ -38,10 +40,12 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
             ?? throw new ReviewException($"Scene {sceneId} is not in the catalog.");
         var report = await ReadAsync(scene, cancellationToken).ConfigureAwait(false)
             ?? throw new ReviewException($"Scene {sceneId} has no report yet.");
-        var site = report.Sites.FirstOrDefault(s => string.Equals(s.Id, siteId, StringComparison.OrdinalIgnoreCase))
+        var site = report.Sites.FirstOrDefault(s =>
+                string.Equals(s.Id, siteId, StringComparison.OrdinalIgnoreCase) || string.Equals(s.TrackId, siteId, StringComparison.OrdinalIgnoreCase))
             ?? throw new ReviewException(report.Sites.Count == 0
                 ? $"The report of scene {sceneId} has no sites."
-                : $"The report of scene {sceneId} has no site {siteId}; its sites are {string.Join(", ", report.Sites.Select(s => s.Id))}.");
+                : $"The report of scene {sceneId} has no site {siteId}; its sites are "
+                  + string.Join(", ", report.Sites.Select(s => s.TrackId is null ? s.Id : $"{s.Id} (track {s.TrackId})")) + ".");
 
         var at = time.GetUtcNow();
         var review = new SiteReview
@@ -64,6 +68,13 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
             Objects = site.Objects,
         };
         await catalog.SaveReviewAsync(review, cancellationToken).ConfigureAwait(false);
+        if (site.TrackId is { } trackId
+            && (await catalog.GetSightingsAsync(scene.Aoi, trackId, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(s => s.SceneId == sceneId) is { } sighting)
+        {
+            await catalog.SaveSightingAsync(scene.Aoi, trackId, sighting with { Status = VerdictWord(verdict) }, cancellationToken).ConfigureAwait(false);
+        }
+
         await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, CustodyKeys.Reviewed, $"analyst:{review.Analyst}", at,
             $"site {site.Id} {VerdictWord(verdict)}" + (review.Note is null ? string.Empty : $"; note: {review.Note}")), cancellationToken).ConfigureAwait(false);
         return await RerenderAsync(scene, report, cancellationToken).ConfigureAwait(false);
@@ -91,8 +102,8 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
         var reviews = (await catalog.GetReviewsAsync(scene.Id, cancellationToken).ConfigureAwait(false))
             .ToDictionary(r => r.SiteId, StringComparer.Ordinal);
         var sites = stored.Sites.Select(site => reviews.TryGetValue(site.Id, out var r)
-                ? site with { Status = VerdictWord(r.Verdict), Review = new SiteReviewEntry(VerdictWord(r.Verdict), r.Analyst, r.At, r.Note) }
-                : site with { Status = ReportStatus.Candidate, Review = null })
+                ? WithStatus(site, scene, VerdictWord(r.Verdict)) with { Review = new SiteReviewEntry(VerdictWord(r.Verdict), r.Analyst, r.At, r.Note) }
+                : WithStatus(site, scene, ReportStatus.Candidate) with { Review = null })
             .ToList();
         var custody = await catalog.GetCustodyAsync(scene.Id, cancellationToken).ConfigureAwait(false);
         var report = stored with
@@ -127,6 +138,13 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
     }
 
     private static string Folder(SceneRecord scene) => $"{scene.Aoi}/{scene.Id}/";
+
+    // The site's status, and its history entry for this scene, which is the same fact.
+    private static SiteModel WithStatus(SiteModel site, SceneRecord scene, string status) => site with
+    {
+        Status = status,
+        History = [.. site.History.Select(e => e.SceneId == scene.Id.Value && e.SiteId == site.Id ? e with { Status = status } : e)],
+    };
 
     private Task<byte[]?> ReadBytesAsync(string name, CancellationToken cancellationToken) =>
         blobs.ReadAllBytesAsync(StorageNames.ReportsContainer, name, cancellationToken);

@@ -20,6 +20,10 @@ namespace ChangeWatch.Runtime.Storage;
 /// <item><c>custody</c>: partition = scene id, row = <see cref="CustodyKeys.Key"/> (the step; reviews add their time);
 /// columns Step, Actor, At, Detail.</item>
 /// <item><c>reviews</c>: partition = scene id, row = site id (columns Verdict, Analyst, At, Json).</item>
+/// <item><c>sites</c>: partition = AOI, row = track id (the track; replaced under its ETag); partition
+/// <c>{aoi}~{trackId}</c>, row = <c>{acquisition ticks}~{sceneId}</c> (the track's history, one row per scene); partition
+/// <c>{aoi}~scenes</c>, row = scene id (each scene's matching, inserted once; its JSON is split over columns Json, Json1,
+/// ... of at most 30 000 characters each, since one string column holds 64 KiB).</item>
 /// </list>
 /// Inserts that must happen once use Add (HTTP 409 when present); everything else is an upsert of the same content.
 /// </summary>
@@ -31,6 +35,7 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
     private const string ReportPartition = "report";
     private const string RejectionPartition = "rejection";
     private const string Json = "Json";
+    private const int JsonChunk = 30_000;
 
     private readonly CreatedOnce<TableClient> _tables = new(async n =>
     {
@@ -321,6 +326,108 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
         return [.. list.OrderBy(r => r.At)];
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredSiteTrack>> GetSiteTracksAsync(string aoi, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.SitesTable).ConfigureAwait(false);
+        var list = new List<StoredSiteTrack>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {aoi}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new StoredSiteTrack(FromJson<SiteTrack>(entity), entity.ETag.ToString()));
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TrySaveSiteTrackAsync(SiteTrack track, string? version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        var table = await TableAsync(StorageNames.SitesTable).ConfigureAwait(false);
+        var entity = new TableEntity(track.Aoi, track.Id)
+        {
+            ["FirstSceneId"] = track.FirstSceneId.Value,
+            [Json] = PipelineJson.Serialize(track),
+        };
+        try
+        {
+            if (version is null)
+            {
+                await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(entity, new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveSightingAsync(string aoi, string trackId, SiteSighting sighting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sighting);
+        var table = await TableAsync(StorageNames.SitesTable).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(HistoryPartition(aoi, trackId),
+            string.Create(CultureInfo.InvariantCulture, $"{sighting.AcquiredAt.UtcTicks:D19}~{sighting.SceneId.Value}"))
+        {
+            ["Outcome"] = sighting.Outcome.ToString(),
+            [Json] = PipelineJson.Serialize(sighting),
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SiteSighting>> GetSightingsAsync(string aoi, string trackId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(StorageNames.SitesTable).ConfigureAwait(false);
+        var list = new List<SiteSighting>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {HistoryPartition(aoi, trackId)}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(FromJson<SiteSighting>(entity));
+        }
+
+        return [.. list.OrderBy(s => s.AcquiredAt)];
+    }
+
+    /// <inheritdoc />
+    public async Task<SceneTracking> GetOrAddSceneTrackingAsync(SceneTracking proposed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(proposed);
+        var table = await TableAsync(StorageNames.SitesTable).ConfigureAwait(false);
+        var entity = new TableEntity(ScenesPartition(proposed.Aoi), proposed.SceneId.Value);
+        var json = PipelineJson.Serialize(proposed);
+        for (int i = 0, chunk = 0; i < json.Length; i += JsonChunk, chunk++)
+        {
+            entity[chunk == 0 ? Json : Json + chunk.ToString(CultureInfo.InvariantCulture)] = json.Substring(i, Math.Min(JsonChunk, json.Length - i));
+        }
+
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return proposed;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var stored = await GetAsync(StorageNames.SitesTable, ScenesPartition(proposed.Aoi), proposed.SceneId.Value, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Tracking of scene {proposed.SceneId} conflicted on insert but cannot be read.", ex);
+            var text = new StringBuilder(stored.GetString(Json));
+            for (var chunk = 1; stored.GetString(Json + chunk.ToString(CultureInfo.InvariantCulture)) is { } part; chunk++)
+            {
+                text.Append(part);
+            }
+
+            return JsonSerializer.Deserialize<SceneTracking>(text.ToString(), PipelineJson.Options)
+                ?? throw new InvalidOperationException($"Tracking of scene {proposed.SceneId} is empty.", ex);
+        }
+    }
+
     /// <summary>Creates every table the pipeline uses (idempotent).</summary>
     public async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
@@ -331,6 +438,11 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
     }
 
     private static string BatchPartition(SceneId sceneId) => sceneId.Value + "-batches";
+
+    // AOI names are [A-Za-z0-9_-], so '~' cannot make two partitions collide.
+    private static string HistoryPartition(string aoi, string trackId) => $"{aoi}~{trackId}";
+
+    private static string ScenesPartition(string aoi) => $"{aoi}~scenes";
 
     private static string NameKey(string blobName) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(blobName));
 

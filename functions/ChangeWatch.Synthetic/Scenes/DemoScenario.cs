@@ -29,10 +29,29 @@ public static class DemoScenario
     /// <summary>Where site B is placed.</summary>
     public static PixelWindow SiteBArea { get; } = new(600, 600, 300, 300);
 
+    /// <summary>Site tag of the vehicles that join site A's park in the later scene (<see cref="RenderLater"/>).</summary>
+    public const string SiteAGrowth = "site-a-growth";
+
     /// <summary>Renders the demo pair (about 0.5-1 s).</summary>
-    public static SyntheticPair Render()
+    public static SyntheticPair Render() => Build().Render();
+
+    /// <summary>
+    /// The demo area some days after <see cref="Render"/>'s after image: site A's park has grown by about 30 vehicles
+    /// placed within its ground-truth box (tag <see cref="SiteAGrowth"/>), nothing else changed. Everything else is drawn
+    /// by the same calls with the same seed, so the returned pair's <see cref="SyntheticPair.After"/> equals
+    /// <paramref name="earlier"/>'s after image except for the new vehicles: it is the demo's third scene.
+    /// </summary>
+    /// <param name="earlier">The pair from <see cref="Render"/>.</param>
+    public static SyntheticPair RenderLater(SyntheticPair earlier)
     {
-        var scene = new SyntheticScene(Size, Size, Seed, includeNir: true)
+        ArgumentNullException.ThrowIfNull(earlier);
+        return Build()
+            .AddVehicles(Formation.Park, 30, ChangeKind.ObjectBuildUp, SiteBounds(earlier)[SiteA], SiteAGrowth)
+            .Render();
+    }
+
+    private static SyntheticScene Build() =>
+        new SyntheticScene(Size, Size, Seed, includeNir: true)
             .AddVehicles(Formation.Park, 60, ChangeKind.ObjectBuildUp, SiteAArea, SiteA)
             .AddVehicles(Formation.Convoy, 8, ChangeKind.ObjectBuildUp, SiteAArea, SiteA)
             .AddVehicles(Formation.Dispersed, 20, ChangeKind.ObjectBuildUp, SiteBArea, SiteB)
@@ -43,8 +62,6 @@ public static class DemoScenario
                 Gain = 1.08, BandGainSpread = 0.02, Offset = 3, Season = 0.15, Haze = 0.08,
                 NoiseSigma = 1.5, ShiftX = 0.4, ShiftY = -0.3,
             });
-        return scene.Render();
-    }
 
     /// <summary>The ground-truth bounding box of each build-up site (union of its changes), keyed by site tag.</summary>
     public static IReadOnlyDictionary<string, PixelWindow> SiteBounds(SyntheticPair pair)

@@ -20,6 +20,16 @@ public sealed class InMemoryCatalog : ICatalog
     private readonly ConcurrentDictionary<string, Rejection> _rejections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(SceneId, string), CustodyEvent> _custody = new();
     private readonly ConcurrentDictionary<(SceneId, string), SiteReview> _reviews = new();
+    private readonly Dictionary<(string Aoi, string Id), StoredSiteTrack> _tracks = [];
+    private readonly ConcurrentDictionary<(string Aoi, string TrackId, SceneId Scene), SiteSighting> _sightings = new();
+    private readonly Dictionary<(string Aoi, SceneId Scene), SceneTracking> _trackings = [];
+    private long _trackVersion;
+
+    /// <summary>Successful track inserts and replacements.</summary>
+    public int TrackWrites { get; private set; }
+
+    /// <summary>Called inside <see cref="TrySaveSiteTrackAsync"/> before the version check (to simulate a competing writer).</summary>
+    public Action<SiteTrack>? BeforeTrackSave { get; set; }
 
     public int SceneWrites { get; private set; }
 
@@ -167,6 +177,51 @@ public sealed class InMemoryCatalog : ICatalog
 
     public Task<IReadOnlyList<SiteReview>> ListReviewsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SiteReview>>([.. _reviews.Values.OrderBy(r => r.At)]);
+
+    public Task<IReadOnlyList<StoredSiteTrack>> GetSiteTracksAsync(string aoi, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<StoredSiteTrack>>([.. _tracks.Where(kv => kv.Key.Aoi == aoi).Select(kv => kv.Value)]);
+        }
+    }
+
+    public Task<bool> TrySaveSiteTrackAsync(SiteTrack track, string? version, CancellationToken cancellationToken)
+    {
+        BeforeTrackSave?.Invoke(track);
+        lock (_gate)
+        {
+            var key = (track.Aoi, track.Id);
+            var exists = _tracks.TryGetValue(key, out var stored);
+            if (version is null ? exists : !exists || stored!.Version != version)
+            {
+                return Task.FromResult(false);
+            }
+
+            _tracks[key] = new StoredSiteTrack(RoundTrip(track), (++_trackVersion).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            TrackWrites++;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task SaveSightingAsync(string aoi, string trackId, SiteSighting sighting, CancellationToken cancellationToken)
+    {
+        _sightings[(aoi, trackId, sighting.SceneId)] = RoundTrip(sighting);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SiteSighting>> GetSightingsAsync(string aoi, string trackId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SiteSighting>>(
+            [.. _sightings.Where(kv => kv.Key.Aoi == aoi && kv.Key.TrackId == trackId).Select(kv => kv.Value).OrderBy(s => s.AcquiredAt)]);
+
+    public Task<SceneTracking> GetOrAddSceneTrackingAsync(SceneTracking proposed, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _trackings.TryAdd((proposed.Aoi, proposed.SceneId), RoundTrip(proposed));
+            return Task.FromResult(_trackings[(proposed.Aoi, proposed.SceneId)]);
+        }
+    }
 
     private static T RoundTrip<T>(T value) =>
         System.Text.Json.JsonSerializer.Deserialize<T>(Pipeline.PipelineJson.Serialize(value), Pipeline.PipelineJson.Options)!;
