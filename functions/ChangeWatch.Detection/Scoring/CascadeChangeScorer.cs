@@ -35,9 +35,10 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// <param name="thresholdOverride">Pixel threshold (0-1) instead of the model's own; null keeps the model's.</param>
     /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
     /// <param name="strideOverride">Grid step of the pixel model (1-4) instead of the model's own; null keeps the model's.</param>
+    /// <param name="coreMargin">Context on each side of a tile's core, pixels (half the grid overlap): objects are counted in the core of flagged tiles.</param>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="InvalidDataException">The folder is not a pixel model or its feature list differs from the code's.</exception>
-    public CascadeChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int? strideOverride = null)
+    public CascadeChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int? strideOverride = null, int coreMargin = MlNetChangeScorer.DefaultCoreMargin)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
@@ -49,7 +50,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
             : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride);
         _gate = manifest.CascadeTileThreshold ?? 0.0;
         _maxMaskedFraction = maxMaskedFraction;
-        _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction);
+        _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);
         Manifest = manifest;
         Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold);
     }
@@ -124,7 +125,10 @@ public sealed class CascadeChangeScorer : IChangeScorer
             // Type, for flagged tiles only.
             var typed = _tileScorer.Assess(before, after, cancellationToken);
             Times?.Record(ScoringStep.Type, clock);
-            return new TileAssessment(p99, true, true, masked, 0, 0, typed.Flagged ? typed.ChangeType : ChangeTypeRule.Unclassified, mask);
+            return new TileAssessment(p99, true, true, masked, 0, 0, typed.Flagged ? typed.ChangeType : ChangeTypeRule.Unclassified, mask)
+            {
+                Objects = _tileScorer.CountObjects(before, after),
+            };
         }
         finally
         {

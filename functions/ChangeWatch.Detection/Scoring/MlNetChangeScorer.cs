@@ -15,23 +15,41 @@ namespace ChangeWatch.Detection;
 /// code's, and identifies the model by the SHA-256 of <c>model.zip</c>. Per tile: computes
 /// <see cref="TilePairFeatures"/>, the calibrated probability, flags when probability ≥ threshold and the tile is
 /// assessable (masked fraction ≤ the maximum), derives the change mask only for flagged tiles, and types the change
-/// with <see cref="ChangeTypeRule"/>. No co-registration yet: shifts are reported as 0 (the features tolerate ±1 px).
+/// with <see cref="ChangeTypeRule"/>. On flagged tiles it also counts vehicles and equipment in the tile's core on both
+/// dates (<see cref="ObjectCounter"/>, at the GSD of the tiles' georeferencing; <see cref="TileAssessment.Objects"/> stays
+/// null, "not measured", on unflagged tiles, without georeferencing, or coarser than
+/// <see cref="ObjectCounter.MaxGroundSampleDistance"/>). No co-registration yet: shifts are reported as 0 (the features tolerate ±1 px).
 /// Thread-safe: prediction engines are pooled, one per concurrent caller.
 /// </summary>
 public sealed class MlNetChangeScorer : IChangeScorer
 {
+    /// <summary>Default context on each side of a tile's core, pixels: half the pipeline's default tile overlap (32).</summary>
+    public const int DefaultCoreMargin = 16;
+
     private readonly ObjectPool<Engine> _engines;
     private readonly double _maxMaskedFraction;
+    private readonly int _coreMargin;
+    private readonly bool _countObjects;
 
     /// <summary>Loads model <paramref name="version"/> from <paramref name="modelDirectory"/>.</summary>
     /// <param name="modelDirectory">Folder holding one sub-folder per model version.</param>
     /// <param name="version">Model version folder, e.g. "v1".</param>
     /// <param name="thresholdOverride">Flag threshold (0-1) to use instead of the model's own; null keeps the model's.</param>
     /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
+    /// <param name="coreMargin">Context on each side of a tile's core, pixels (half the grid overlap): objects are counted in the core only.</param>
     /// <exception cref="FileNotFoundException">model.zip or model.json is missing.</exception>
     /// <exception cref="InvalidDataException">The manifest's feature list differs from the code's, or the model's input is not the expected vector.</exception>
-    public MlNetChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5)
+    public MlNetChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int coreMargin = DefaultCoreMargin)
+        : this(modelDirectory, version, thresholdOverride, maxMaskedFraction, coreMargin, countObjects: true)
     {
+    }
+
+    /// <summary>As the public constructor; <paramref name="countObjects"/> false leaves object counting to the caller (a cascade that flags on its own).</summary>
+    internal MlNetChangeScorer(string modelDirectory, string version, double? thresholdOverride, double maxMaskedFraction, int coreMargin, bool countObjects)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(coreMargin);
+        _coreMargin = coreMargin;
+        _countObjects = countObjects;
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         if (thresholdOverride is < 0 or > 1)
@@ -100,13 +118,28 @@ public sealed class MlNetChangeScorer : IChangeScorer
             var flagged = assessable && probability >= Model.Threshold;
             var mask = flagged ? ChangeMask.Derive(scoreMap.AsSpan(0, n), before.Width, before.Height) : null;
             var type = flagged ? ChangeTypeRule.Classify(features) : ChangeTypeRule.Unclassified;
-            return new TileAssessment(probability, flagged, assessable, masked, 0, 0, type, mask);
+            return new TileAssessment(probability, flagged, assessable, masked, 0, 0, type, mask)
+            {
+                Objects = flagged && _countObjects ? CountObjects(before, after) : null,
+            };
         }
         finally
         {
             _engines.Return(engine);
             ArrayPool<float>.Shared.Return(scoreMap);
         }
+    }
+
+    /// <summary>
+    /// Vehicles and equipment in the tile's core on both dates (<see cref="ObjectCounter"/>), at the GSD of
+    /// <paramref name="before"/>'s georeferencing; null when it is unknown or too coarse.
+    /// </summary>
+    public ObjectCounts? CountObjects(TileRaster before, TileRaster after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var gsd = GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, before.Height);
+        return ObjectCounter.Count(before, after, gsd, _coreMargin);
     }
 
     /// <summary>The calibrated probability for an already computed feature vector (for evaluation tools).</summary>

@@ -10,8 +10,9 @@ namespace ChangeWatch.Synthetic;
 /// </summary>
 public sealed class SyntheticPair
 {
-    internal SyntheticPair(TileRaster before, TileRaster after, byte[] label, IReadOnlyList<PlacedChange> changes, Nuisance nuisance, ulong seed)
+    internal SyntheticPair(TileRaster before, TileRaster after, byte[] label, IReadOnlyList<PlacedChange> changes, IReadOnlyList<PlacedObject> objects, Nuisance nuisance, ulong seed)
     {
+        Objects = objects;
         Before = before;
         After = after;
         Label = label;
@@ -32,6 +33,13 @@ public sealed class SyntheticPair
 
     /// <summary>The changes of interest placed, in the order they were added.</summary>
     public IReadOnlyList<PlacedChange> Changes { get; }
+
+    /// <summary>
+    /// Every vehicle and piece of equipment rendered (arriving, departing and static), in placement order: the ground
+    /// truth for object counts. Count the ones present on a date (<see cref="PlacedObject.Before"/>,
+    /// <see cref="PlacedObject.After"/>) whose centre lies in a window.
+    /// </summary>
+    public IReadOnlyList<PlacedObject> Objects { get; }
 
     /// <summary>The nuisances applied.</summary>
     public Nuisance Nuisance { get; }

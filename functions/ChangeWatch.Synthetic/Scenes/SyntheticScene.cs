@@ -210,8 +210,15 @@ public sealed class SyntheticScene
 
         var label = new byte[Width * Height];
         var placed = new List<PlacedChange>();
+        var objects = new List<PlacedObject>();
         foreach (var ev in _events)
         {
+            foreach (var v in ev.Vehicles)
+            {
+                objects.Add(new PlacedObject(
+                    v.X, v.Y, 2 * v.HalfLength, 2 * v.HalfWidth, ev.Static || ev.Kind == ChangeKind.ObjectDeparture, ev.Static || ev.Kind == ChangeKind.ObjectBuildUp));
+            }
+
             var bounds = new List<PixelWindow>();
             var evRng = new ScenarioRandom(ev.Seed);
             if (ev.Static)
@@ -249,7 +256,7 @@ public sealed class SyntheticScene
         return new SyntheticPair(
             new TileRaster(Width, Height, BandCount, before.Data),
             new TileRaster(Width, Height, BandCount, after.Data),
-            label, placed, _nuisance, Seed);
+            label, placed, objects, _nuisance, Seed);
     }
 
     private PixelWindow Region(PixelWindow? area)
