@@ -41,6 +41,12 @@ public sealed record TileResult
     /// <summary>Co-registration shift applied (after relative to before), in pixels.</summary>
     public double ShiftY { get; init; }
 
+    /// <summary>
+    /// Misregistration left between the dates after co-registration, pixels (<see cref="CoRegistration.Residual"/>), or
+    /// null when not measured. A large residual lowers trust in the tile's change mask.
+    /// </summary>
+    public double? CoRegistrationResidual { get; init; }
+
     /// <summary>Change type label from the model (e.g. "object-build-up"), or "unclassified".</summary>
     public string ChangeType { get; init; } = "unclassified";
 

@@ -91,6 +91,7 @@ public sealed class ScoreTilesHandler(
                 ChangeBounds = core.Bounds is { } b ? b with { X = b.X + window.X, Y = b.Y + window.Y } : null,
                 ShiftX = assessment.ShiftX,
                 ShiftY = assessment.ShiftY,
+                CoRegistrationResidual = assessment.Registration?.Residual,
                 ChangeType = assessment.ChangeType,
                 Objects = assessment.Objects,
                 ModelVersion = model.Version,

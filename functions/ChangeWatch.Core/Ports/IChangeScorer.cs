@@ -21,8 +21,8 @@ public interface IChangeScorer
 /// <param name="Flagged">Probability reached the model threshold and the tile is assessable.</param>
 /// <param name="Assessable">False when too much is masked to judge.</param>
 /// <param name="MaskedFraction">Masked pixel fraction, 0-1.</param>
-/// <param name="ShiftX">Co-registration shift applied, pixels.</param>
-/// <param name="ShiftY">Co-registration shift applied, pixels.</param>
+/// <param name="ShiftX">Co-registration shift applied to the after tile, pixels (0 when none was applied).</param>
+/// <param name="ShiftY">Co-registration shift applied to the after tile, pixels (0 when none was applied).</param>
 /// <param name="ChangeType">Change type label, or "unclassified".</param>
 /// <param name="ChangeMask">Per-pixel change mask (tile size, row-major, 1 = change), or null when not flagged.</param>
 public sealed record TileAssessment(
@@ -31,4 +31,13 @@ public sealed record TileAssessment(
 {
     /// <summary>Objects counted in the tile's core before and after, or null when the scorer does not measure them.</summary>
     public ObjectCounts? Objects { get; init; }
+
+    /// <summary>
+    /// Co-registration of the pair (estimated shift, peak, residual, applied or refused), or null when the scorer does not
+    /// co-register. <see cref="ShiftX"/> and <see cref="ShiftY"/> hold the shift actually applied (0 when refused).
+    /// </summary>
+    public CoRegistration? Registration { get; init; }
+
+    /// <summary>What the scorer masked (no data, clouds, cloud shadow) and haze caveats, or null when it does not detect them.</summary>
+    public MaskSummary? Masks { get; init; }
 }

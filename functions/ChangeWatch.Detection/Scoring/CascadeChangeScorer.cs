@@ -8,8 +8,9 @@ namespace ChangeWatch.Detection;
 
 /// <summary>
 /// <see cref="IChangeScorer"/> for a pixel model (<see cref="ModelManifest.Kind"/> "pixel"), run as a cascade of steps
-/// (<see cref="ScoringStep"/>): <b>preparation</b> (which pixels hold data in both dates; a tile whose masked fraction
-/// exceeds the maximum is not assessable); the <b>gate</b> (the tile-level model named in the manifest,
+/// (<see cref="ScoringStep"/>): <b>preparation</b> (<see cref="TilePairPreparation"/>: the after tile co-registered to
+/// the before tile, clouds and cloud shadows masked; which pixels hold data in both dates; a tile whose masked fraction
+/// exceeds the maximum is not assessable); every later step sees the prepared pair; the <b>gate</b> (the tile-level model named in the manifest,
 /// <see cref="ModelManifest.CascadeTileModel"/>, decides whether the pixel model looks at the tile when
 /// <see cref="ModelManifest.CascadeTileThreshold"/> is above 0; at 0 every assessable tile passes and the tile model
 /// is not run); the <b>pixel model</b> (<see cref="PixelChangeModel"/>: features, ensemble, smoothing); the <b>mask</b>
@@ -77,17 +78,23 @@ public sealed class CascadeChangeScorer : IChangeScorer
         var n = before.Width * before.Height;
 
         // Preparation.
+        var pair = TilePairPreparation.Prepare(before, after);
+        (before, after) = (pair.Before, pair.After);
         var masked = MaskedFraction(before, after);
         clock = Times?.Record(ScoringStep.Preparation, clock) ?? clock;
         if (masked > _maxMaskedFraction)
         {
-            return new TileAssessment(0, false, false, masked, 0, 0, ChangeTypeRule.Unclassified, null);
+            return new TileAssessment(0, false, false, masked, pair.AppliedShiftX, pair.AppliedShiftY, ChangeTypeRule.Unclassified, null)
+            {
+                Registration = pair.Registration,
+                Masks = pair.Masks,
+            };
         }
 
         // Gate.
         if (_gate > 0)
         {
-            var tile = _tileScorer.Assess(before, after, cancellationToken);
+            var tile = _tileScorer.Assess(pair, cancellationToken);
             clock = Times?.Record(ScoringStep.Gate, clock) ?? clock;
             if (tile.Probability < _gate)
             {
@@ -119,13 +126,13 @@ public sealed class CascadeChangeScorer : IChangeScorer
             clock = Times?.Record(ScoringStep.Mask, clock) ?? clock;
             if (!flagged)
             {
-                return new TileAssessment(p99, false, true, masked, 0, 0, ChangeTypeRule.Unclassified, null);
+                return Assessment(p99, false, masked, ChangeTypeRule.Unclassified, null, pair);
             }
 
             // Type, for flagged tiles only.
-            var typed = _tileScorer.Assess(before, after, cancellationToken);
+            var typed = _tileScorer.Assess(pair, cancellationToken);
             Times?.Record(ScoringStep.Type, clock);
-            return new TileAssessment(p99, true, true, masked, 0, 0, typed.Flagged ? typed.ChangeType : ChangeTypeRule.Unclassified, mask)
+            return Assessment(p99, true, masked, typed.Flagged ? typed.ChangeType : ChangeTypeRule.Unclassified, mask, pair) with
             {
                 Objects = _tileScorer.CountObjects(before, after),
             };
@@ -136,6 +143,13 @@ public sealed class CascadeChangeScorer : IChangeScorer
             ArrayPool<float>.Shared.Return(probability);
         }
     }
+
+    private static TileAssessment Assessment(double probability, bool flagged, double masked, string type, byte[]? mask, PreparedTilePair pair) =>
+        new(probability, flagged, true, masked, pair.AppliedShiftX, pair.AppliedShiftY, type, mask)
+        {
+            Registration = pair.Registration,
+            Masks = pair.Masks,
+        };
 
     private static double MaskedFraction(TileRaster before, TileRaster after)
     {

@@ -18,7 +18,9 @@ namespace ChangeWatch.Detection;
 /// with <see cref="ChangeTypeRule"/>. On flagged tiles it also counts vehicles and equipment in the tile's core on both
 /// dates (<see cref="ObjectCounter"/>, at the GSD of the tiles' georeferencing; <see cref="TileAssessment.Objects"/> stays
 /// null, "not measured", on unflagged tiles, without georeferencing, or coarser than
-/// <see cref="ObjectCounter.MaxGroundSampleDistance"/>). No co-registration yet: shifts are reported as 0 (the features tolerate ±1 px).
+/// <see cref="ObjectCounter.MaxGroundSampleDistance"/>).
+/// The pair is first prepared by <see cref="TilePairPreparation"/> (the after tile co-registered to the before tile,
+/// clouds and cloud shadows masked); the shift applied, the co-registration record and the mask summary are reported.
 /// Thread-safe: prediction engines are pooled, one per concurrent caller.
 /// </summary>
 public sealed class MlNetChangeScorer : IChangeScorer
@@ -105,6 +107,14 @@ public sealed class MlNetChangeScorer : IChangeScorer
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         cancellationToken.ThrowIfCancellationRequested();
+        return Assess(TilePairPreparation.Prepare(before, after), cancellationToken);
+    }
+
+    /// <summary>Assesses an already prepared pair (what <see cref="Assess(TileRaster, TileRaster, CancellationToken)"/> does after preparing it).</summary>
+    internal TileAssessment Assess(PreparedTilePair pair, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var (before, after) = (pair.Before, pair.After);
         var n = before.Width * before.Height;
         var scoreMap = ArrayPool<float>.Shared.Rent(n);
         var engine = _engines.Get();
@@ -118,9 +128,11 @@ public sealed class MlNetChangeScorer : IChangeScorer
             var flagged = assessable && probability >= Model.Threshold;
             var mask = flagged ? ChangeMask.Derive(scoreMap.AsSpan(0, n), before.Width, before.Height) : null;
             var type = flagged ? ChangeTypeRule.Classify(features) : ChangeTypeRule.Unclassified;
-            return new TileAssessment(probability, flagged, assessable, masked, 0, 0, type, mask)
+            return new TileAssessment(probability, flagged, assessable, masked, pair.AppliedShiftX, pair.AppliedShiftY, type, mask)
             {
                 Objects = flagged && _countObjects ? CountObjects(before, after) : null,
+                Registration = pair.Registration,
+                Masks = pair.Masks,
             };
         }
         finally

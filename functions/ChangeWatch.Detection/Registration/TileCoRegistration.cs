@@ -1,0 +1,125 @@
+using System.Buffers;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+
+namespace ChangeWatch.Detection;
+
+/// <summary>
+/// Aligns the after tile of a pair to the before tile: estimates the shift by <see cref="PhaseCorrelation"/> on the
+/// luminance (mean of the first three bands) of the central <see cref="WindowSize"/>-pixel square of both tiles (a
+/// 128-px correlation window with 32 px of room for the estimator's second look), applies it with
+/// <see cref="SubPixelShift"/> (pixels shifted in from outside the tile become NaN), and measures the residual with a
+/// second phase correlation on the aligned pair. A shift longer than the maximum or with a correlation peak below the
+/// minimum is refused (the pair is compared unshifted and the refusal recorded); a shift shorter than
+/// <see cref="MinAppliedShift"/> is not applied (resampling would only blur). Tiles smaller than 32 px, or whose window
+/// is less than half valid in either date, are not measured. Scratch memory (two windows of floats plus the phase
+/// correlation's) is rented and returned. Thread-safe.
+/// </summary>
+public static class TileCoRegistration
+{
+    /// <summary>Side of the central square the shift is estimated on, pixels (smaller tiles use their shorter side).</summary>
+    public const int WindowSize = 192;
+
+    /// <summary>Longest shift applied, pixels: beyond it the estimate is more likely a mismatch than misregistration.</summary>
+    public const double DefaultMaxShift = 4.0;
+
+    /// <summary>Weakest phase-correlation peak trusted (0-1); real 256-px tile pairs measured 0.1-0.25 (LEVIR, p05-p90) to 0.2-0.86 (OSCD).</summary>
+    public const double DefaultMinPeak = 0.1;
+
+    /// <summary>Shortest shift applied, pixels.</summary>
+    public const double MinAppliedShift = 0.05;
+
+    /// <summary>
+    /// Returns the after tile aligned to the before tile (a new raster when a shift was applied, <paramref name="after"/>
+    /// itself otherwise) and the co-registration record.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rasters differ in size or band count.</exception>
+    public static (TileRaster After, CoRegistration Registration) Align(
+        TileRaster before, TileRaster after, double maxShift = DefaultMaxShift, double minPeak = DefaultMinPeak)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (before.Width != after.Width || before.Height != after.Height || before.BandCount != after.BandCount)
+        {
+            throw new ArgumentException("Before and after must have the same size and band count.", nameof(after));
+        }
+
+        var side = Math.Min(WindowSize, Math.Min(before.Width, before.Height));
+        if (side < 32)
+        {
+            return (after, CoRegistration.NotMeasured);
+        }
+
+        var n = side * side;
+        var buffer = ArrayPool<float>.Shared.Rent(2 * n);
+        try
+        {
+            var lumB = buffer.AsSpan(0, n);
+            var lumA = buffer.AsSpan(n, n);
+            if (Luminance(before, side, lumB) < n / 2 || Luminance(after, side, lumA) < n / 2)
+            {
+                return (after, CoRegistration.NotMeasured);
+            }
+
+            var (sx, sy, peak) = PhaseCorrelation.Estimate(lumB, lumA, side, side);
+            var length = Math.Sqrt(sx * sx + sy * sy);
+            if (peak < minPeak)
+            {
+                return (after, new CoRegistration(sx, sy, peak, null, CoRegistrationOutcome.RefusedWeakPeak));
+            }
+
+            if (length > maxShift)
+            {
+                return (after, new CoRegistration(sx, sy, peak, length, CoRegistrationOutcome.RefusedLargeShift));
+            }
+
+            if (length < MinAppliedShift)
+            {
+                return (after, new CoRegistration(sx, sy, peak, length, CoRegistrationOutcome.NotNeeded));
+            }
+
+            var aligned = SubPixelShift.Apply(after, sx, sy);
+            Luminance(aligned, side, lumA);
+            var (rx, ry, _) = PhaseCorrelation.Estimate(lumB, lumA, side, side);
+            return (aligned, new CoRegistration(sx, sy, peak, Math.Sqrt(rx * rx + ry * ry), CoRegistrationOutcome.Applied));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Mean of the first three bands over the central side × side square (NaN where any is NaN); returns the finite count.</summary>
+    private static int Luminance(TileRaster raster, int side, Span<float> destination)
+    {
+        var bands = Math.Min(3, raster.BandCount);
+        var x0 = (raster.Width - side) / 2;
+        var y0 = (raster.Height - side) / 2;
+        var scale = 1f / bands;
+        var finite = 0;
+        for (var y = 0; y < side; y++)
+        {
+            var dst = destination.Slice(y * side, side);
+            raster.Row(0, y0 + y).Slice(x0, side).CopyTo(dst);
+            for (var b = 1; b < bands; b++)
+            {
+                var row = raster.Row(b, y0 + y).Slice(x0, side);
+                for (var x = 0; x < side; x++)
+                {
+                    dst[x] += row[x];
+                }
+            }
+
+            for (var x = 0; x < side; x++)
+            {
+                dst[x] *= scale;
+                if (float.IsFinite(dst[x]))
+                {
+                    finite++;
+                }
+            }
+        }
+
+        return finite;
+    }
+}
