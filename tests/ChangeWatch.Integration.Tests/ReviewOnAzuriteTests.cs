@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json;
 using ChangeWatch.Cli;
 using ChangeWatch.Cli.Commands;
 using ChangeWatch.Cli.Demo;
 using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.Reporting.Json;
@@ -24,7 +26,7 @@ public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
         var (before, after) = DemoImagery.Write(DemoScenario.Render(), _temp);
         await UploadAndWaitAsync(before, aoi);
         var receipt = await UploadAndWaitAsync(after, aoi);
-        var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, TimeProvider.System);
+        var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, fixture.Storage.Queues, TimeProvider.System);
         var scene = (await fixture.Storage.Catalog.GetSceneAsync(receipt.SceneId, ct))!;
         ReportSchema.AssertValid(await ReadReportFileAsync(scene, ReportPaths.Json));
         var original = (await reviewer.ReadAsync(scene, ct))!;
@@ -60,13 +62,28 @@ public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
         Assert.Equal(original.Sites[0].Tiles, label.Tiles);
         Assert.Equal(original.Sites[0].SceneBounds, label.SceneBounds);
         Assert.Equal(original.ModelVersion, label.ModelVersion);
+
+        // reports-ready is sent again with the new status, in the same versioned shape.
+        var ready = await ReportsReadyAsync(receipt.SceneId);
+        Assert.Equal([ReportStatus.Candidate, ReportStatus.PartiallyReviewed], ready.Select(m => m.Status));
+        Assert.Equal(ReportReadyMessage.CurrentVersion, ready[1].Version);
+        Assert.Equal(ready[0] with { Status = ReportStatus.PartiallyReviewed }, ready[1]);
+
+        // The same review again records nothing new and rewrites the same bytes; the same message goes out again.
+        await reviewer.ReviewAsync(receipt.SceneId, "S1", ReviewVerdict.Confirmed, "IT analyst", "vehicles \"parked\" <here>", ct);
+
+        Assert.Equal(json, await ReadReportFileAsync(scene, ReportPaths.Json));
+        Assert.Equal(custody.Count, (await fixture.Storage.Catalog.GetCustodyAsync(receipt.SceneId, ct)).Count);
+        var again = await ReportsReadyAsync(receipt.SceneId);
+        Assert.Equal(3, again.Count);
+        Assert.Equal(again[1], again[2]);
     }
 
     [Fact]
     public async Task ReviewOfAnUnknownSite_SaysWhichSitesExist()
     {
         var ct = TestContext.Current.CancellationToken;
-        var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, TimeProvider.System);
+        var reviewer = new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, fixture.Storage.Queues, TimeProvider.System);
 
         var ex = await Assert.ThrowsAsync<ReviewException>(() =>
             reviewer.ReviewAsync(SceneId.Parse("0123456789abcdef"), "S1", ReviewVerdict.Rejected, "someone", null, ct));
@@ -75,6 +92,17 @@ public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    // Nothing consumes reports-ready in these tests, so a peek sees every message sent (the tests send far fewer than 32).
+    private async Task<List<ReportReadyMessage>> ReportsReadyAsync(SceneId sceneId)
+    {
+        var queue = fixture.Storage.Clients.Queues.GetQueueClient(StorageNames.ReportsReadyQueue);
+        var peeked = await queue.PeekMessagesAsync(maxMessages: 32, TestContext.Current.CancellationToken);
+        Assert.True(peeked.Value.Length < 32, "reports-ready holds 32 messages or more: a peek may miss some.");
+        return [.. peeked.Value
+            .Select(m => JsonSerializer.Deserialize<ReportReadyMessage>(m.Body.ToString(), PipelineJson.Options)!)
+            .Where(m => m.SceneId == sceneId.Value)];
+    }
 
     private async Task<UploadReceipt> UploadAndWaitAsync(DemoImagery.SceneFiles files, string aoi)
     {

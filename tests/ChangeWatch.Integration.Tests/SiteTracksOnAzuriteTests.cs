@@ -50,7 +50,7 @@ public sealed class SiteTracksOnAzuriteTests(PipelineFixture fixture) : IDisposa
             secondReport.Sites.Select(s => s.TrackId).Concat(thirdReport.Sites.Where(s => s.History.Count == 1).Select(s => s.TrackId)).Order(),
             tracks.Select(t => t.Track.Id).Order());
 
-        var reviewed = await new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, TimeProvider.System)
+        var reviewed = await new ReportReviewer(fixture.Storage.Blobs, fixture.Storage.Catalog, fixture.Storage.Queues, TimeProvider.System)
             .ReviewAsync(third.SceneId, site.TrackId!, ReviewVerdict.Confirmed, "IT analyst", null, ct);
 
         Assert.Equal("confirmed", reviewed.Sites.Single(s => s.Id == site.Id).Status);

@@ -20,7 +20,7 @@ public static class ReportsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = new StorageSession(CliConfiguration.Build());
-            var reviewer = new ReportReviewer(storage.Blobs, storage.Catalog, TimeProvider.System);
+            var reviewer = new ReportReviewer(storage.Blobs, storage.Catalog, storage.Queues, TimeProvider.System);
             var scenes = await storage.Catalog.ListScenesAsync(parse.GetValue(aoi), cancellationToken);
             var wanted = parse.GetValue(status);
             Console.WriteLine($"{"aoi",-20} {"scene",-16} {"acquired (UTC)",-17} {"kind",-19} {"status",-18} {"sites",5} {"max p",6}  report");

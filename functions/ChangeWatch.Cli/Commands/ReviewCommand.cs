@@ -16,7 +16,7 @@ public static class ReviewCommand
         var analyst = new Option<string>("--analyst") { Description = "Who reviewed the site.", Required = true };
         var note = new Option<string?>("--note") { Description = "Free-text note kept with the verdict." };
         var command = new Command("review",
-            "Record an analyst's verdict on a site: Table reviews, custody 'reviewed', and the report re-rendered with the site's status.")
+            "Record an analyst's verdict on a site: Table reviews, custody 'reviewed', the report re-rendered with the site's status and announced again on reports-ready.")
         {
             scene, site, verdict, analyst, note,
         };
@@ -36,13 +36,14 @@ public static class ReviewCommand
             var storage = new StorageSession(CliConfiguration.Build());
             try
             {
-                var report = await new ReportReviewer(storage.Blobs, storage.Catalog, TimeProvider.System).ReviewAsync(
+                var report = await new ReportReviewer(storage.Blobs, storage.Catalog, storage.Queues, TimeProvider.System).ReviewAsync(
                     sceneId, parse.GetRequiredValue(site), parse.GetValue(verdict), parse.GetRequiredValue(analyst), parse.GetValue(note), cancellationToken);
                 var named = parse.GetRequiredValue(site);
                 var reviewed = report.Sites.First(s =>
                     string.Equals(s.Id, named, StringComparison.OrdinalIgnoreCase) || string.Equals(s.TrackId, named, StringComparison.OrdinalIgnoreCase));
                 Console.WriteLine($"site      {reviewed.Id}{(reviewed.TrackId is null ? string.Empty : $" (track {reviewed.TrackId})")} {reviewed.Status} by {reviewed.Review!.Analyst}");
                 Console.WriteLine($"report    reports/{report.Aoi}/{report.Scene.SceneId}/report.html ({report.Status})");
+                Console.WriteLine($"announced reports-ready ({report.Status})");
                 return 0;
             }
             catch (ReviewException ex)

@@ -40,7 +40,10 @@ public sealed record ChangeFlagsMessage(
     public const int CurrentVersion = 1;
 }
 
-/// <summary>On <c>reports-ready</c>: a report is written.</summary>
+/// <summary>
+/// On <c>reports-ready</c>: a report is written, or re-rendered after an analyst's review changed its status (the same
+/// message shape; consumers take the latest status of a scene, and may see the same message twice).
+/// </summary>
 /// <param name="Version">Message schema version (1).</param>
 /// <param name="SceneId">Scene.</param>
 /// <param name="Aoi">AOI.</param>
@@ -55,4 +58,14 @@ public sealed record ReportReadyMessage(
 {
     /// <summary>Current version.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>The message announcing <paramref name="report"/>, stored under <c>reports/{aoi}/{sceneId}/</c>.</summary>
+    public static ReportReadyMessage For(Reporting.ReportModel report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var folder = $"{report.Aoi}/{report.Scene.SceneId}";
+        return new ReportReadyMessage(CurrentVersion, report.Scene.SceneId, report.Aoi, report.Kind,
+            $"{folder}/{Reporting.ReportPaths.Json}", $"{folder}/{Reporting.ReportPaths.Html}", report.Sites.Count,
+            report.Sites.Count == 0 ? 0 : report.Sites.Max(s => s.Probability), report.Status);
+    }
 }

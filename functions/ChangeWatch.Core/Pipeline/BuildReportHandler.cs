@@ -99,10 +99,7 @@ public sealed class BuildReportHandler(
         await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, "reported", Actor, time.GetUtcNow(),
             $"reports/{folder}/report.json, {report.Model.Sites.Count} sites"), cancellationToken).ConfigureAwait(false);
         await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Reported }, cancellationToken).ConfigureAwait(false);
-        await queue.SendAsync(StorageNames.ReportsReadyQueue, new ReportReadyMessage(
-            ReportReadyMessage.CurrentVersion, sceneId.Value, scene.Aoi, report.Model.Kind,
-            $"{folder}/report.json", $"{folder}/report.html", report.Model.Sites.Count,
-            report.Model.Sites.Count == 0 ? 0 : report.Model.Sites.Max(s => s.Probability), report.Model.Status), cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(StorageNames.ReportsReadyQueue, ReportReadyMessage.For(report.Model), cancellationToken).ConfigureAwait(false);
         await catalog.MarkReportAnnouncedAsync(sceneId, cancellationToken).ConfigureAwait(false);
         logger.ReportWritten(sceneId.Value, scene.Aoi, report.Model.Kind, report.Model.Sites.Count);
     }

@@ -1,4 +1,5 @@
 using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Ports;
 using ChangeWatch.Core.Reporting;
@@ -14,18 +15,27 @@ namespace ChangeWatch.Reporting.Review;
 /// entry for the scene (Table <c>sites</c>) takes the verdict as its status too, so later reports show it. A report of an
 /// earlier schema is read and rewritten as the current schema.
 /// Re-rendering depends only on the stored report, the reviews and the custody table, so running it twice gives the
-/// same files.
+/// same files. After re-rendering it sends <c>reports-ready</c> again (<see cref="ReportReadyMessage"/>, same version,
+/// the new status) so that downstream consumers learn of the verdict.
+/// <para>
+/// A repeated identical review (same verdict, analyst and note as the site's stored verdict) records nothing new: the
+/// stored verdict keeps its time, custody gains no entry, the files are rewritten with the same bytes, and the same
+/// message is sent again. So repeating a review that stopped halfway (say after the files, before the message) finishes
+/// it; consumers of <c>reports-ready</c> see at-least-once delivery anyway.
+/// </para>
 /// </summary>
 /// <param name="blobs">Storage holding <c>reports/</c>.</param>
 /// <param name="catalog">Scenes, reviews and custody.</param>
+/// <param name="queue">Where <c>reports-ready</c> is sent.</param>
 /// <param name="time">Clock for the verdict's time.</param>
-public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvider time)
+public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, IMessageQueue queue, TimeProvider time)
 {
     private readonly ReportRenderer _renderer = new();
 
     /// <summary>
-    /// Records <paramref name="verdict"/> on site <paramref name="siteId"/> of scene <paramref name="sceneId"/>'s report
-    /// and re-renders it. Returns the re-rendered report.
+    /// Records <paramref name="verdict"/> on site <paramref name="siteId"/> (report id or track id) of scene
+    /// <paramref name="sceneId"/>'s report, re-renders it and announces it on <c>reports-ready</c>. Returns the
+    /// re-rendered report.
     /// </summary>
     /// <exception cref="ReviewException">No such scene, report or site, or an empty analyst name.</exception>
     public async Task<ReportModel> ReviewAsync(
@@ -47,16 +57,20 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
                 : $"The report of scene {sceneId} has no site {siteId}; its sites are "
                   + string.Join(", ", report.Sites.Select(s => s.TrackId is null ? s.Id : $"{s.Id} (track {s.TrackId})")) + ".");
 
-        var at = time.GetUtcNow();
-        var review = new SiteReview
+        analyst = analyst.Trim();
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        var stored = (await catalog.GetReviewsAsync(sceneId, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(r => string.Equals(r.SiteId, site.Id, StringComparison.Ordinal));
+        var repeated = stored is not null && stored.Verdict == verdict && stored.Analyst == analyst && stored.Note == note;
+        var review = repeated ? stored! : new SiteReview
         {
             SceneId = sceneId,
             Aoi = scene.Aoi,
             SiteId = site.Id,
             Verdict = verdict,
-            Analyst = analyst.Trim(),
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-            At = at,
+            Analyst = analyst,
+            Note = note,
+            At = time.GetUtcNow(),
             BaselineId = scene.BaselineId,
             Tiles = site.Tiles,
             SceneBounds = site.SceneBounds,
@@ -67,7 +81,11 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
             ModelSha256 = report.ModelSha256,
             Objects = site.Objects,
         };
-        await catalog.SaveReviewAsync(review, cancellationToken).ConfigureAwait(false);
+        if (!repeated)
+        {
+            await catalog.SaveReviewAsync(review, cancellationToken).ConfigureAwait(false);
+        }
+
         if (site.TrackId is { } trackId
             && (await catalog.GetSightingsAsync(scene.Aoi, trackId, cancellationToken).ConfigureAwait(false))
                 .FirstOrDefault(s => s.SceneId == sceneId) is { } sighting)
@@ -75,9 +93,12 @@ public sealed class ReportReviewer(IBlobStore blobs, ICatalog catalog, TimeProvi
             await catalog.SaveSightingAsync(scene.Aoi, trackId, sighting with { Status = VerdictWord(verdict) }, cancellationToken).ConfigureAwait(false);
         }
 
-        await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, CustodyKeys.Reviewed, $"analyst:{review.Analyst}", at,
+        // Keyed by the verdict's time: a repeated review appends nothing, or restores the entry a halted one left out.
+        await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, CustodyKeys.Reviewed, $"analyst:{review.Analyst}", review.At,
             $"site {site.Id} {VerdictWord(verdict)}" + (review.Note is null ? string.Empty : $"; note: {review.Note}")), cancellationToken).ConfigureAwait(false);
-        return await RerenderAsync(scene, report, cancellationToken).ConfigureAwait(false);
+        var rendered = await RerenderAsync(scene, report, cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(StorageNames.ReportsReadyQueue, ReportReadyMessage.For(rendered), cancellationToken).ConfigureAwait(false);
+        return rendered;
     }
 
     /// <summary>The stored report of <paramref name="scene"/>, or null when none is written.</summary>
