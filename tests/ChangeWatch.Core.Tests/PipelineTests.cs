@@ -64,6 +64,21 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Pipeline_SceneWithoutSites_HasNoObjectCountCaveat()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "same-again.tif", SyntheticTiffDecoder.Create(150, 130, change: (0, 0, 0)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        Assert.Empty(model.Sites);
+        Assert.DoesNotContain(model.Caveats, c => c.Contains("Object counts", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pipeline_ScorerWithCounts_SiteSumsItsTilesAndNoCountCaveat()
     {
         var h = new PipelineHarness();

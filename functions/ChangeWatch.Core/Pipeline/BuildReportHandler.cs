@@ -244,10 +244,16 @@ public sealed class BuildReportHandler(
         return caveats;
     }
 
-    // Says where counts are missing: not measured at all, or only for some sites (a site needs counts in all its tiles).
+    // Says where sites lack counts: not measured by the model at all, or only in some of a site's tiles (a site needs
+    // counts in all its tiles). Counts matter only where there are sites, so a report without sites has no such caveat.
     private static string? ObjectCountsCaveat(IReadOnlyList<TileResult> results, IReadOnlyList<SiteModel> sites)
     {
-        if (results.Count > 0 && results.All(r => r.Objects is null))
+        if (sites.Count == 0)
+        {
+            return null;
+        }
+
+        if (results.Where(r => r.Flagged && r.Assessable).All(r => r.Objects is null))
         {
             return "Object counts before/after were not measured by this model; sites give changed area instead.";
         }
