@@ -13,10 +13,10 @@ internal static class Program
 {
     private const string Usage =
         "usage: ChangeWatch.Training train --out <dir> [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
-        "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1]\n" +
+        "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir [--mode shipped|loso|cross] [--model v2] [--json true]\n" +
-        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4]\n" +
-        "       ChangeWatch.Training bench-scoring --data <sztaki dir> [--model v2] [--stride 1-4] [--repeat 3]";
+        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1]\n" +
+        "       ChangeWatch.Training bench-scoring --data <sztaki dir> [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3]";
 
     public static int Main(string[] args)
     {
@@ -60,7 +60,8 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("samples") ?? "40000", CultureInfo.InvariantCulture),
                             ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
                             options.GetValueOrDefault("pool") is not "own",
-                            int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture),
+                            double.Parse(options.GetValueOrDefault("gate") ?? "0", CultureInfo.InvariantCulture)),
                         Console.Out);
                 case "bench-scoring":
                     return ScoringBenchmark.Run(
@@ -68,6 +69,7 @@ internal static class Program
                         options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
                         options.GetValueOrDefault("model") ?? "v2",
                         options.GetValueOrDefault("stride") is { } benchStride ? int.Parse(benchStride, CultureInfo.InvariantCulture) : null,
+                        options.GetValueOrDefault("gate") is { } benchGate ? double.Parse(benchGate, CultureInfo.InvariantCulture) : null,
                         int.Parse(options.GetValueOrDefault("repeat") ?? "3", CultureInfo.InvariantCulture),
                         Console.Out);
                 case "train-pixel":
@@ -79,7 +81,9 @@ internal static class Program
                             options.GetValueOrDefault("shared") ?? Path.Combine(RepoRoot(), "..", "shared", "data"),
                             PixelSettings(options),
                             int.Parse(options.GetValueOrDefault("samples") ?? "40000", CultureInfo.InvariantCulture),
-                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture)),
+                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture),
+                            double.Parse(options.GetValueOrDefault("gate") ?? "0", CultureInfo.InvariantCulture)),
                         Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");

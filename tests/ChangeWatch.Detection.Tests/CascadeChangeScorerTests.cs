@@ -55,6 +55,81 @@ public sealed class CascadeChangeScorerTests
         Assert.False(result.Flagged, $"p99 probability {result.Probability:F3}, {result.ChangeMask?.Count(v => v == 1)} px");
     }
 
+    [Fact]
+    public void Assess_CoarseToFineGateOnABuilding_MasksWhatEveryGridPointMasks()
+    {
+        var (before, after) = TexturedPair(building: true);
+        var times = new ScoringStepTimes();
+        var gated = new CascadeChangeScorer(Some.ModelDirectory(), "v2", strideOverride: 3, gateOverride: 0.3) { Times = times };
+        var every = new CascadeChangeScorer(Some.ModelDirectory(), "v2", strideOverride: 3);
+
+        var result = gated.Assess(before, after, TestContext.Current.CancellationToken);
+        var reference = every.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.True(result.Flagged, $"p99 probability {result.Probability:F3}");
+        var (kept, found) = (BuildingPixels(result.ChangeMask!), BuildingPixels(reference.ChangeMask!));
+        Assert.True(found >= 200 && kept >= 0.95 * found, $"{kept} building pixels masked with the gate, {found} without");
+        Assert.InRange(times.PointsEvaluated, 1, times.Points - 1);
+    }
+
+    [Fact]
+    public void Assess_CoarseToFineGateOnUnchangedGround_EvaluatesFewerPointsAndFlagsNothing()
+    {
+        var (before, after) = TexturedPair(building: false);
+        var gatedTimes = new ScoringStepTimes();
+        var everyTimes = new ScoringStepTimes();
+        var gated = new CascadeChangeScorer(Some.ModelDirectory(), "v2", strideOverride: 3, gateOverride: 0.3) { Times = gatedTimes };
+        var every = new CascadeChangeScorer(Some.ModelDirectory(), "v2", strideOverride: 3) { Times = everyTimes };
+
+        var result = gated.Assess(before, after, TestContext.Current.CancellationToken);
+        every.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.False(result.Flagged);
+        Assert.Equal(everyTimes.Points, everyTimes.PointsEvaluated);
+        Assert.True(gatedTimes.PointsEvaluated < 0.5 * gatedTimes.Points, $"{gatedTimes.PointsEvaluated} of {gatedTimes.Points} grid points evaluated");
+    }
+
+    [Fact]
+    public void ProbabilityQuantile_AnyRank_EqualsTheSortedValue()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 5000).Select(i => i % 7 == 0 ? 0f : i % 11 == 0 ? 1f : (float)random.NextDouble()).ToArray();
+        var sorted = values.Order().ToArray();
+
+        foreach (var rank in new[] { 0, 1, 714, 2500, 4949, 4950, 4999 })
+        {
+            Assert.Equal(sorted[rank], CascadeChangeScorer.ProbabilityQuantile(values, rank, new int[values.Length]));
+        }
+    }
+
+    [Fact]
+    public void Assess_WithoutChangeType_FlagsTheSameTileUnclassified()
+    {
+        var (before, after) = TexturedPair(building: true);
+        var untyped = new CascadeChangeScorer(Some.ModelDirectory(), "v2") { ClassifyChangeType = false };
+
+        var result = untyped.Assess(before, after, TestContext.Current.CancellationToken);
+        var typed = Shipped.Value.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.Equal((typed.Flagged, typed.Probability), (result.Flagged, result.Probability));
+        Assert.Equal(typed.ChangeMask, result.ChangeMask);
+        Assert.Equal(ChangeTypeRule.Unclassified, result.ChangeType);
+    }
+
+    private static int BuildingPixels(byte[] mask)
+    {
+        var count = 0;
+        for (var y = 120; y < 160; y++)
+        {
+            for (var x = 120; x < 160; x++)
+            {
+                count += mask[y * 288 + x];
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>A 288 px RGB tile (256 + 16 px context) of fields; the after date has 10 % more gain and new noise, and optionally a 40 × 40 bright roof.</summary>
     private static (TileRaster Before, TileRaster After) TexturedPair(bool building)
     {

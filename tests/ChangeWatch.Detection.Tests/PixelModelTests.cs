@@ -42,6 +42,29 @@ public sealed class PixelModelTests
     }
 
     [Fact]
+    public void Predict_ListedPixels_EqualsEveryPixelThereAndLeavesTheRest()
+    {
+        var pair = SquarePair(seed: 6);
+        var samples = PixelSamples.Draw(pair, 300, 300, seed: 2);
+        var trees = PixelTreeModel.FromTransformer(new PixelModelTrainer(new PixelTreeSettings(Trees: 6, Leaves: 7, MinExamplesPerLeaf: 5), 3).Train([samples]));
+        var n = pair.PixelCount;
+        var planes = new float[PixelFeatures.Count * n];
+        var valid = new byte[n];
+        PixelFeatures.Compute(new TileRaster(pair.Width, pair.Height, pair.Bands, pair.Before), new TileRaster(pair.Width, pair.Height, pair.Bands, pair.After), planes, valid);
+        var every = new float[n];
+        trees.Predict(planes, n, valid, every);
+        var listed = Enumerable.Range(0, n).Where(i => i % 5 == 2).ToArray();
+        var some = Enumerable.Repeat(-1f, n).ToArray();
+
+        trees.Predict(planes, n, listed, valid, some);
+
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(i % 5 == 2 ? every[i] : -1f, some[i]);
+        }
+    }
+
+    [Fact]
     public void Train_SameSamplesTwice_GivesIdenticalEnsembles()
     {
         var samples = PixelSamples.Draw(SquarePair(seed: 5), 300, 300, seed: 4);

@@ -15,7 +15,7 @@ internal static class RobustStats
 
         var stride = Math.Max(1, (validCount + MaxSample - 1) / MaxSample);
         var n = 0;
-        var seen = 0;
+        var skip = 0; // valid pixels to pass before the next sampled one (every stride-th, the first included)
         for (var i = 0; i < plane.Length && n < sample.Length; i++)
         {
             if (valid[i] == 0)
@@ -23,9 +23,10 @@ internal static class RobustStats
                 continue;
             }
 
-            if (seen++ % stride == 0)
+            if (skip-- == 0)
             {
                 sample[n++] = plane[i];
+                skip = stride - 1;
             }
         }
 

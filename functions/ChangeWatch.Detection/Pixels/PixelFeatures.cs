@@ -253,13 +253,15 @@ public static class PixelFeatures
 
         var stride = Math.Max(1, (validCount + RobustStats.MaxSample - 1) / RobustStats.MaxSample);
         var count = 0;
-        var seen = 0;
+        var skip = 0;
         for (var i = 0; i < valid.Length && count < sample.Length; i++)
         {
-            if (valid[i] == 0 || seen++ % stride != 0)
+            if (valid[i] == 0 || skip-- != 0)
             {
                 continue;
             }
+
+            skip = stride - 1;
 
             var (x, y) = (i % w, i / w);
             var tb = Deviation(BoxFilter.MeanAt(sumB, w, h, 2, x, y), BoxFilter.MeanAt(sumBB, w, h, 2, x, y));

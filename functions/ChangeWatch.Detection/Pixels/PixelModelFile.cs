@@ -6,7 +6,7 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// Loads a pixel model folder (<c>model.zip</c> written by ML.NET, <c>model.json</c> with <see cref="ModelManifest.Kind"/>
 /// = "pixel"), checks that the manifest's feature list is <see cref="PixelFeatures.Names"/>, and returns the
-/// <see cref="PixelChangeModel"/> with the manifest's threshold and stride.
+/// <see cref="PixelChangeModel"/> with the manifest's threshold, stride and coarse-pass gate.
 /// </summary>
 public static class PixelModelFile
 {
@@ -41,6 +41,6 @@ public static class PixelModelFile
         sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         using var stream = new MemoryStream(bytes, writable: false);
         var transformer = new MLContext(seed: 0).Model.Load(stream, out _);
-        return new PixelChangeModel(PixelTreeModel.FromTransformer(transformer), manifest.Threshold, manifest.PixelStride ?? 1);
+        return new PixelChangeModel(PixelTreeModel.FromTransformer(transformer), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0);
     }
 }

@@ -162,6 +162,47 @@ public sealed class PixelTreeModel
         }
     }
 
+    /// <summary>
+    /// Writes the calibrated probability of change of the pixels listed in <paramref name="indices"/> (positions in
+    /// feature planes of <paramref name="pixels"/> values each) into <paramref name="destination"/> at the same
+    /// positions; pixels with <paramref name="valid"/> 0 get 0; other positions are left as they are.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> planes, int pixels, ReadOnlySpan<int> indices, ReadOnlySpan<byte> valid, Span<float> destination)
+    {
+        if (planes.Length < (MaxFeatureIndex + 1) * pixels || destination.Length < pixels || valid.Length < pixels)
+        {
+            throw new ArgumentException("The spans are too short for the pixel count.", nameof(planes));
+        }
+
+        var features = Math.Max(1, MaxFeatureIndex + 1);
+        var rows = System.Buffers.ArrayPool<float>.Shared.Rent(Block * features);
+        try
+        {
+            for (var start = 0; start < indices.Length; start += Block)
+            {
+                var batch = indices.Slice(start, Math.Min(Block, indices.Length - start));
+                for (var k = 0; k < batch.Length; k++)
+                {
+                    var i = batch[k];
+                    for (var f = 0; f <= MaxFeatureIndex; f++)
+                    {
+                        rows[k * features + f] = planes[f * pixels + i];
+                    }
+                }
+
+                for (var k = 0; k < batch.Length; k++)
+                {
+                    var i = batch[k];
+                    destination[i] = valid[i] == 0 ? 0f : (float)Calibrate(RawScore(rows.AsSpan(k * features, features), 1, 0));
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rows);
+        }
+    }
+
     /// <summary>The uncalibrated ensemble score of pixel <paramref name="index"/>.</summary>
     public double RawScore(ReadOnlySpan<float> planes, int pixels, int index)
     {

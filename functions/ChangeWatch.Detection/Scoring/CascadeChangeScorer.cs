@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Ports;
@@ -16,8 +17,8 @@ namespace ChangeWatch.Detection;
 /// is not run); the <b>pixel model</b> (<see cref="PixelChangeModel"/>: features, ensemble, smoothing); the <b>mask</b>
 /// (smoothed probability ≥ the pixel threshold, regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
 /// dropped; the tile is flagged when the mask holds at least <see cref="MinFlaggedPixels"/> pixels; its probability is
-/// the 99th percentile of the smoothed pixel probability); and the change <b>type</b> of flagged tiles only (the tile
-/// model's <see cref="ChangeTypeRule"/>). The pixel model normalises each tile (with its context) on its own. Records
+/// the 99th percentile of the smoothed pixel probability); the change <b>type</b> of flagged tiles only
+/// (<see cref="ChangeTypeRule"/> on the <see cref="TilePairFeatures"/>); and the <b>objects</b> counted in flagged tiles. The pixel model normalises each tile (with its context) on its own. Records
 /// the pixel model's version and SHA-256. Thread-safe.
 /// </summary>
 public sealed class CascadeChangeScorer : IChangeScorer
@@ -36,19 +37,20 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// <param name="thresholdOverride">Pixel threshold (0-1) instead of the model's own; null keeps the model's.</param>
     /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
     /// <param name="strideOverride">Grid step of the pixel model (1-4) instead of the model's own; null keeps the model's.</param>
+    /// <param name="gateOverride">Coarse-pass gate of the pixel model (0-1, 0 = none) instead of the model's own; null keeps the model's.</param>
     /// <param name="coreMargin">Context on each side of a tile's core, pixels (half the grid overlap): objects are counted in the core of flagged tiles.</param>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="InvalidDataException">The folder is not a pixel model or its feature list differs from the code's.</exception>
-    public CascadeChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int? strideOverride = null, int coreMargin = MlNetChangeScorer.DefaultCoreMargin)
+    public CascadeChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int? strideOverride = null, int coreMargin = MlNetChangeScorer.DefaultCoreMargin, double? gateOverride = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         ArgumentOutOfRangeException.ThrowIfNegative(maxMaskedFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMaskedFraction, 1.0);
         var loaded = PixelModelFile.Load(Path.Combine(modelDirectory, version), out var manifest, out var sha);
-        _pixels = thresholdOverride is null && strideOverride is null
+        _pixels = thresholdOverride is null && strideOverride is null && gateOverride is null
             ? loaded
-            : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride);
+            : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride, gateOverride ?? loaded.Gate);
         _gate = manifest.CascadeTileThreshold ?? 0.0;
         _maxMaskedFraction = maxMaskedFraction;
         _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);
@@ -67,6 +69,13 @@ public sealed class CascadeChangeScorer : IChangeScorer
 
     /// <summary>When set, receives the time each step takes (for benchmarks); null records nothing.</summary>
     public ScoringStepTimes? Times { get; init; }
+
+    /// <summary>
+    /// Whether flagged tiles get a change type (<see cref="ChangeTypeRule"/>, which needs the tile features: about as
+    /// costly as the pixel model at stride 2). False leaves them <see cref="ChangeTypeRule.Unclassified"/>,
+    /// for callers that type changes elsewhere. Default true.
+    /// </summary>
+    public bool ClassifyChangeType { get; init; } = true;
 
     /// <inheritdoc />
     public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
@@ -119,9 +128,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
 
             BlobCounter.RemoveSmall(mask, before.Width, before.Height, ChangeMask.DefaultMinRegionPixels, ints.AsSpan(0, n), ints.AsSpan(n, n));
             var changed = mask.AsSpan().Count((byte)1);
-            var span = probability.AsSpan(0, n);
-            span.Sort();
-            var p99 = span[Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1)];
+            var p99 = ProbabilityQuantile(probability.AsSpan(0, n), Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1), ints.AsSpan(0, n));
             var flagged = changed >= MinFlaggedPixels;
             clock = Times?.Record(ScoringStep.Mask, clock) ?? clock;
             if (!flagged)
@@ -129,19 +136,62 @@ public sealed class CascadeChangeScorer : IChangeScorer
                 return Assessment(p99, false, masked, ChangeTypeRule.Unclassified, null, pair);
             }
 
-            // Type, for flagged tiles only.
-            var typed = _tileScorer.Assess(pair, cancellationToken);
-            Times?.Record(ScoringStep.Type, clock);
-            return Assessment(p99, true, masked, typed.Flagged ? typed.ChangeType : ChangeTypeRule.Unclassified, mask, pair) with
+            // Type, for flagged tiles only: the tile features' rule (the gate, when there is one, has already passed the tile).
+            var type = ChangeTypeRule.Unclassified;
+            if (ClassifyChangeType)
             {
-                Objects = _tileScorer.CountObjects(before, after),
-            };
+                Span<float> tileFeatures = stackalloc float[TilePairFeatures.Count];
+                TilePairFeatures.Compute(before, after, tileFeatures);
+                type = ChangeTypeRule.Classify(tileFeatures);
+                clock = Times?.Record(ScoringStep.Type, clock) ?? clock;
+            }
+
+            // Objects in the core of flagged tiles.
+            var objects = _tileScorer.CountObjects(before, after);
+            Times?.Record(ScoringStep.Objects, clock);
+            return Assessment(p99, true, masked, type, mask, pair) with { Objects = objects };
         }
         finally
         {
             ArrayPool<int>.Shared.Return(ints);
             ArrayPool<float>.Shared.Return(probability);
         }
+    }
+
+    /// <summary>
+    /// The value of rank <paramref name="rank"/> (0-based, ascending) of probabilities in [0, 1], exactly as sorting would
+    /// give it, in two passes: a 1024-bin histogram finds the bin, then only that bin's values are sorted.
+    /// </summary>
+    internal static float ProbabilityQuantile(ReadOnlySpan<float> values, int rank, Span<int> scratch)
+    {
+        const int Bins = 1024;
+        Span<int> counts = stackalloc int[Bins + 1];
+        foreach (var v in values)
+        {
+            counts[Bin(v)]++;
+        }
+
+        var below = 0;
+        var bin = 0;
+        while (below + counts[bin] <= rank)
+        {
+            below += counts[bin++];
+        }
+
+        var inBin = MemoryMarshal.Cast<int, float>(scratch)[..counts[bin]];
+        var k = 0;
+        foreach (var v in values)
+        {
+            if (Bin(v) == bin)
+            {
+                inBin[k++] = v;
+            }
+        }
+
+        inBin.Sort();
+        return inBin[rank - below];
+
+        static int Bin(float v) => v >= 1f ? Bins : v > 0f ? (int)(v * Bins) : 0;
     }
 
     private static TileAssessment Assessment(double probability, bool flagged, double masked, string type, byte[]? mask, PreparedTilePair pair) =>

@@ -43,6 +43,12 @@ public sealed record ModelManifest
     /// </summary>
     public int? PixelStride { get; init; }
 
+    /// <summary>
+    /// For a pixel model: the coarse-pass probability from which the grid points around a coarse grid point are
+    /// evaluated too, the others being interpolated (<see cref="PixelChangeModel.Gate"/>); null or 0 evaluates every grid point.
+    /// </summary>
+    public double? PixelGate { get; init; }
+
     /// <summary>Model version, e.g. "v1" (also the folder name).</summary>
     public required string Version { get; init; }
 

@@ -3,7 +3,7 @@ namespace ChangeWatch.Detection;
 /// <summary>The steps of <see cref="CascadeChangeScorer"/>, in the order a tile goes through them (for <see cref="ScoringStepTimes"/>).</summary>
 public enum ScoringStep
 {
-    /// <summary>Which pixels hold data in both dates; the masked fraction and whether the tile is assessable.</summary>
+    /// <summary>Co-registration and masks of the pair; which pixels hold data in both dates; the masked fraction and whether the tile is assessable.</summary>
     Preparation,
 
     /// <summary>The tile gate: whether the pixel model looks at the tile at all.</summary>
@@ -23,4 +23,7 @@ public enum ScoringStep
 
     /// <summary>The change type of flagged tiles.</summary>
     Type,
+
+    /// <summary>Vehicles and equipment counted in flagged tiles.</summary>
+    Objects,
 }

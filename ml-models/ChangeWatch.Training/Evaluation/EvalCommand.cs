@@ -13,7 +13,7 @@ namespace ChangeWatch.Training.Evaluation;
 /// <summary>What the eval verb was asked to do.</summary>
 internal sealed record EvalOptions(
     string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
-    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1);
+    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -83,7 +83,7 @@ internal static class EvalCommand
         if (string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
         {
             var loaded = PixelModelFile.Load(folder);
-            var pixelModel = options.Stride > 1 ? new PixelChangeModel(loaded.Trees, loaded.Threshold, options.Stride) : loaded;
+            var pixelModel = options.Stride > 1 || options.Gate > 0 ? new PixelChangeModel(loaded.Trees, loaded.Threshold, options.Stride, options.Gate) : loaded;
             output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {pixelModel.Threshold:F3}");
             if (manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
             {
@@ -141,7 +141,7 @@ internal static class EvalCommand
             var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
             var training = all.Where(p => !(tested.Contains(p) && p.Site == site)).Select(p => samples[p]).ToList();
             var trees = PixelTreeModel.FromTransformer(trainer.Train(training));
-            var model = new PixelChangeModel(trees, 0.5, options.Stride);
+            var model = new PixelChangeModel(trees, 0.5, options.Stride, options.Gate);
             var histogram = new ThresholdHistogram();
             foreach (var pair in pairs.Where(p => p.Site == site))
             {
@@ -203,7 +203,7 @@ internal static class EvalCommand
             var held = groups.Where((_, i) => i % 3 == fold).ToHashSet();
             var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
             var model = new PixelChangeModel(PixelTreeModel.FromTransformer(
-                trainer.Train(others.Where(p => !held.Contains(p.Dataset + "/" + p.Site)).Select(p => samples[p]))), 0.5, options.Stride);
+                trainer.Train(others.Where(p => !held.Contains(p.Dataset + "/" + p.Site)).Select(p => samples[p]))), 0.5, options.Stride, options.Gate);
             foreach (var pair in others.Where(p => held.Contains(p.Dataset + "/" + p.Site)))
             {
                 validation.Add(PixelImageScorer.Score(model, pair), pair.Truth, []);
@@ -213,7 +213,7 @@ internal static class EvalCommand
         var (threshold, validationF1) = validation.Best();
         output.WriteLine($"  threshold {threshold:F3} chosen on 3-fold out-of-fold maps of the training datasets (validation pixel F1 {validationF1:F3})");
         var final = new PixelModelTrainer(options.Trees, (int)options.Seed);
-        var finalModel = new PixelChangeModel(PixelTreeModel.FromTransformer(final.Train(others.Select(p => samples[p]))), threshold, options.Stride);
+        var finalModel = new PixelChangeModel(PixelTreeModel.FromTransformer(final.Train(others.Select(p => samples[p]))), threshold, options.Stride, options.Gate);
         foreach (var pair in pairs)
         {
             var probability = PixelImageScorer.Score(finalModel, pair);
