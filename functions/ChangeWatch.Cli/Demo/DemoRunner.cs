@@ -108,7 +108,7 @@ public sealed class DemoRunner(TextWriter output)
                 ? string.Create(CultureInfo.InvariantCulture, $"{lat:F5}, {lon:F5}")
                 : "not georeferenced";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {site.Id,-4} {site.Probability,6:P0}  {site.Assessment}; at {where}; {site.AreaSquareMetres ?? 0:F0} m2 changed; tiles {string.Join(' ', site.Tiles)}"));
+                $"  {site.Id,-4} {site.Probability,6:P0}  {site.Assessment}; at {where}; {site.AreaSquareMetres ?? 0:F0} m2 changed; {Objects(site.Objects)}; track {site.TrackId}; tiles {string.Join(' ', site.Tiles)}"));
         }
 
         var buildUps = pair.Changes.Where(c => c.Kind is ChangeKind.ObjectBuildUp or ChangeKind.Earthworks).ToList();
@@ -125,6 +125,9 @@ public sealed class DemoRunner(TextWriter output)
         return 0;
     }
 
+    private static string Objects(ObjectCounts? counts) =>
+        counts is { } c ? string.Create(CultureInfo.InvariantCulture, $"objects {c.Before} -> {c.After}") : "objects not measured";
+
     // The later scene's sites that continue a track of the earlier report: "seen again", with the id the analyst knows.
     private int SummariseTracks(ReportModel earlier, ReportModel later, string laterFolder)
     {
@@ -138,7 +141,7 @@ public sealed class DemoRunner(TextWriter output)
             {
                 seenAgain++;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {site.Id,-4} seen again: track {trackId} (was {before.Id}, first flagged {site.FirstSeen?.AcquiredAt.UtcDateTime:yyyy-MM-dd}); history {string.Join(", ", site.History.Select(h => $"{h.AcquiredAt.UtcDateTime:MM-dd} {h.Outcome}"))}"));
+                    $"  {site.Id,-4} seen again: track {trackId} (was {before.Id}, first flagged {site.FirstSeen?.AcquiredAt.UtcDateTime:yyyy-MM-dd}); history {string.Join(", ", site.History.Select(h => $"{h.AcquiredAt.UtcDateTime:MM-dd} {h.Outcome} ({Objects(h.Objects)})"))}"));
             }
             else
             {
