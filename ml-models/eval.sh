@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Evaluates a change model on a labelled dataset (see README, "Model"):
 #   bash ml-models/eval.sh --data DIR --dataset oscd|sztaki|levir [--model VERSION] [--mode shipped|loso|cross] [--json]
+#   bash ml-models/eval.sh --dataset synthetic [--model VERSION] [--json]   (generated from seeds; --data is not read)
 # Builds the trainer (Release) if needed, then runs its eval verb. Other options of the verb pass through.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

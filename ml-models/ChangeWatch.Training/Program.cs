@@ -12,9 +12,9 @@ namespace ChangeWatch.Training;
 internal static class Program
 {
     private const string Usage =
-        "usage: ChangeWatch.Training train --out <dir> [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
+        "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1]\n" +
-        "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir [--mode shipped|loso|cross] [--model v2] [--json true]\n" +
+        "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1]\n" +
         "       ChangeWatch.Training bench-scoring --data <sztaki dir> [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3]";
 
@@ -35,24 +35,30 @@ internal static class Program
                 case "train":
                     var output = Require(options, "out");
                     var version = options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar));
-                    return TrainCommand.Run(
-                        new TrainOptions(
-                            output,
-                            ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("pairs") ?? "2400", CultureInfo.InvariantCulture),
-                            version,
-                            new TreeSettings(
-                                int.Parse(options.GetValueOrDefault("trees") ?? "100", CultureInfo.InvariantCulture),
-                                int.Parse(options.GetValueOrDefault("leaves") ?? "15", CultureInfo.InvariantCulture)),
-                            double.Parse(options.GetValueOrDefault("min-precision") ?? "0.9", CultureInfo.InvariantCulture)),
-                        Console.Out);
+                    var trainOptions = new TrainOptions(
+                        output,
+                        ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
+                        int.Parse(options.GetValueOrDefault("pairs") ?? "2400", CultureInfo.InvariantCulture),
+                        version,
+                        new TreeSettings(
+                            int.Parse(options.GetValueOrDefault("trees") ?? "100", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("leaves") ?? "15", CultureInfo.InvariantCulture)),
+                        double.Parse(options.GetValueOrDefault("min-precision") ?? "0.9", CultureInfo.InvariantCulture));
+                    return options.GetValueOrDefault("task") switch
+                    {
+                        null or "tile" => TrainCommand.Run(trainOptions, Console.Out),
+                        "types" => TrainTypesCommand.Run(trainOptions, Console.Out),
+                        var task => throw new FormatException($"unknown --task '{task}' (tile or types)"),
+                    };
                 case "eval":
+                    var dataset = Require(options, "dataset");
+                    var synthetic = dataset == SyntheticEvaluation.Dataset;
                     return EvalCommand.Run(
                         new EvalOptions(
-                            Require(options, "data"),
-                            Require(options, "dataset"),
+                            synthetic ? options.GetValueOrDefault("data") ?? string.Empty : Require(options, "data"),
+                            dataset,
                             options.GetValueOrDefault("mode") ?? "shipped",
-                            options.GetValueOrDefault("model") ?? "v2",
+                            options.GetValueOrDefault("model") ?? (synthetic ? "v1" : "v2"),
                             options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
                             options.GetValueOrDefault("shared") ?? Path.Combine(RepoRoot(), "..", "shared", "data"),
                             options.GetValueOrDefault("json") is "true" or "1",

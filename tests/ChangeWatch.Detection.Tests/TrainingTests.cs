@@ -23,6 +23,23 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void TrainTypes_SameDataTwice_GivesIdenticalModelPredictions()
+    {
+        var train = TypeDataset.Generate(15, 50, TestContext.Current.CancellationToken);
+        var check = TypeDataset.Generate(16, 25, TestContext.Current.CancellationToken);
+        var settings = new TreeSettings(Trees: 8, Leaves: 4, MinExamplesPerLeaf: 2);
+
+        var first = new TypeModelTrainer(3, settings);
+        var second = new TypeModelTrainer(3, settings);
+        var a = first.Predict(first.Train(train), check);
+        var b = second.Predict(second.Train(train), check);
+
+        Assert.Equal(a, b);
+        Assert.True(a.Distinct().Count() > 1, "the type model should not predict one class only");
+        Assert.Equal(ChangeTypes.All.Count, train.Select(p => p.TypeIndex).Distinct().Count());
+    }
+
+    [Fact]
     public void Generate_SameSeed_GivesSameExamples()
     {
         var a = SyntheticDataset.Generate(8, 12, TestContext.Current.CancellationToken);

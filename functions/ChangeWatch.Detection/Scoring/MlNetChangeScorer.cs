@@ -15,7 +15,8 @@ namespace ChangeWatch.Detection;
 /// code's, and identifies the model by the SHA-256 of <c>model.zip</c>. Per tile: computes
 /// <see cref="TilePairFeatures"/>, the calibrated probability, flags when probability ≥ threshold and the tile is
 /// assessable (masked fraction ≤ the maximum), derives the change mask only for flagged tiles, and types the change
-/// with <see cref="ChangeTypeRule"/>. On flagged tiles it also counts vehicles and equipment in the tile's core on both
+/// with the change-type model the manifest names (<see cref="ModelManifest.TypeModel"/>, a sibling folder; without one,
+/// <see cref="ChangeTypeRule"/>). On flagged tiles it also counts vehicles and equipment in the tile's core on both
 /// dates (<see cref="ObjectCounter"/>, at the GSD of the tiles' georeferencing; <see cref="TileAssessment.Objects"/> stays
 /// null, "not measured", on unflagged tiles, without georeferencing, or coarser than
 /// <see cref="ObjectCounter.MaxGroundSampleDistance"/>).
@@ -39,7 +40,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
     /// <param name="thresholdOverride">Flag threshold (0-1) to use instead of the model's own; null keeps the model's.</param>
     /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
     /// <param name="coreMargin">Context on each side of a tile's core, pixels (half the grid overlap): objects are counted in the core only.</param>
-    /// <exception cref="FileNotFoundException">model.zip or model.json is missing.</exception>
+    /// <exception cref="FileNotFoundException">model.zip or model.json (or those of the type model it names) is missing.</exception>
     /// <exception cref="InvalidDataException">The manifest's feature list differs from the code's, or the model's input is not the expected vector.</exception>
     public MlNetChangeScorer(string modelDirectory, string version, double? thresholdOverride = null, double maxMaskedFraction = 0.5, int coreMargin = DefaultCoreMargin)
         : this(modelDirectory, version, thresholdOverride, maxMaskedFraction, coreMargin, countObjects: true)
@@ -91,6 +92,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
         }
 
         _maxMaskedFraction = maxMaskedFraction;
+        TypeModel = Manifest.TypeModel is { Length: > 0 } typeVersion ? new ChangeTypeModel(modelDirectory, typeVersion) : null;
         Model = new ModelInfo(Manifest.Version, sha, thresholdOverride ?? Manifest.Threshold);
         _engines = new DefaultObjectPool<Engine>(new EnginePolicy(context, transformer), Math.Max(2, Environment.ProcessorCount * 2));
     }
@@ -100,6 +102,9 @@ public sealed class MlNetChangeScorer : IChangeScorer
 
     /// <summary>The loaded model's manifest.</summary>
     public ModelManifest Manifest { get; }
+
+    /// <summary>The change-type model named by the manifest, or null (types then come from <see cref="ChangeTypeRule"/>).</summary>
+    public ChangeTypeModel? TypeModel { get; }
 
     /// <inheritdoc />
     public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
@@ -127,7 +132,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
             var probability = assessable ? engine.Predict() : 0.0;
             var flagged = assessable && probability >= Model.Threshold;
             var mask = flagged ? ChangeMask.Derive(scoreMap.AsSpan(0, n), before.Width, before.Height) : null;
-            var type = flagged ? ChangeTypeRule.Classify(features) : ChangeTypeRule.Unclassified;
+            var type = !flagged ? ChangeTypeRule.Unclassified : TypeModel is { } typeModel ? typeModel.Classify(features) : ChangeTypeRule.Classify(features);
             return new TileAssessment(probability, flagged, assessable, masked, pair.AppliedShiftX, pair.AppliedShiftY, type, mask)
             {
                 Objects = flagged && _countObjects ? CountObjects(before, after) : null,

@@ -21,6 +21,18 @@ public sealed record ModelManifest
     /// <summary>The value of <see cref="Kind"/> for a pixel-level model (<see cref="PixelChangeModel"/>).</summary>
     public const string PixelKind = "pixel";
 
+    /// <summary>The value of <see cref="Kind"/> for a change-type model (<see cref="ChangeTypeModel"/>).</summary>
+    public const string TypeKind = "type";
+
+    /// <summary>
+    /// For a tile model: the change-type model version (a sibling folder, <see cref="TypeKind"/>) that types flagged tiles;
+    /// null types them with <see cref="ChangeTypeRule"/>.
+    /// </summary>
+    public string? TypeModel { get; init; }
+
+    /// <summary>For a change-type model: its class labels in class order (must equal <see cref="ChangeTypes.All"/>).</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
     /// <summary>
     /// What the model scores: null or "tile" for a tile-level model on <see cref="TilePairFeatures"/>,
     /// <see cref="PixelKind"/> for a per-pixel model on <see cref="PixelFeatures"/> (its <see cref="Threshold"/> then

@@ -24,6 +24,11 @@ internal static class EvalCommand
 {
     public static int Run(EvalOptions options, TextWriter output)
     {
+        if (string.Equals(options.Dataset, SyntheticEvaluation.Dataset, StringComparison.Ordinal))
+        {
+            return SyntheticEvaluation.Run(options, output);
+        }
+
         var clock = Stopwatch.StartNew();
         var pairs = ChangeDatasetReader.Read(options.Data, options.Dataset);
         output.WriteLine($"{options.Dataset}: {pairs.Count} pairs, {pairs.Select(p => p.Site).Distinct().Count()} sites, {pairs.Sum(p => (long)p.PixelCount) / 1e6:F2} MP from {options.Data}");
@@ -76,7 +81,7 @@ internal static class EvalCommand
         return 0;
     }
 
-    private static string Shipped(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output)
+    internal static string Shipped(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output)
     {
         var folder = Path.Combine(options.ModelsDirectory, options.ModelVersion);
         var manifest = ModelManifest.Read(Path.Combine(folder, "model.json"));
@@ -272,10 +277,10 @@ internal static class EvalCommand
         return mask;
     }
 
-    private static void Print(TextWriter output, string name, ChangeScoring s) =>
+    internal static void Print(TextWriter output, string name, ChangeScoring s) =>
         output.WriteLine($"{name,-15}  {s.Pixels.Precision,6:F3}    {s.Pixels.Recall,6:F3}    {s.Pixels.F1,6:F3}  | {s.Cells.Precision,6:F3}   {s.Cells.Recall,6:F3}   {s.Cells.F1,6:F3}   {(s.CellScores.Count > 0 ? s.CellAuc.ToString("F3", CultureInfo.InvariantCulture) : "-")}");
 
-    private static Dictionary<string, object> Figures(ChangeScoring s, bool includeAuc, IEnumerable<KeyValuePair<string, object>> extra)
+    internal static Dictionary<string, object> Figures(ChangeScoring s, bool includeAuc, IEnumerable<KeyValuePair<string, object>> extra)
     {
         var d = new Dictionary<string, object>
         {
@@ -299,5 +304,5 @@ internal static class EvalCommand
         return d;
     }
 
-    private static double Round(double v) => Math.Round(v, 4);
+    internal static double Round(double v) => Math.Round(v, 4);
 }

@@ -85,6 +85,56 @@ internal static class ModelCard
         return s.ToString();
     }
 
+    /// <summary>The card of a change-type model.</summary>
+    public static string RenderTypes(ModelManifest manifest, MulticlassMetrics test, long modelBytes, TimeSpan trainingTime)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var s = new StringBuilder();
+        s.AppendLine(c, $"# Change-type model {manifest.Version}");
+        s.AppendLine();
+        s.AppendLine("Multiclass model: reads a flagged tile pair (baseline \"before\", new scene \"after\") as one of");
+        s.AppendLine(c, $"{string.Join(", ", ChangeTypes.All.Select(t => $"`{t}`"))}. Loaded by the tile scorer when the tile model's");
+        s.AppendLine(c, $"`model.json` names it (`\"typeModel\": \"{manifest.Version}\"`); without it types come from `ChangeTypeRule`.");
+        s.AppendLine();
+        s.AppendLine("| item | value |");
+        s.AppendLine("|---|---|");
+        s.AppendLine(c, $"| version | {manifest.Version} |");
+        s.AppendLine(c, $"| created | {manifest.Created:yyyy-MM-dd} by `{manifest.CreatedBy}` |");
+        s.AppendLine(c, $"| algorithm | {manifest.Trainer?["name"]}: {manifest.Trainer?["trees"]} trees × {manifest.Trainer?["leaves"]} leaves per class, learning rate {manifest.Trainer?["learningRate"]}, one thread (deterministic) |");
+        s.AppendLine(c, $"| model file | model.zip, {modelBytes / 1024.0:F0} KiB |");
+        s.AppendLine(c, $"| training time | {trainingTime.TotalSeconds:F0} s on {Environment.ProcessorCount} cores (data generation and features included) |");
+        s.AppendLine();
+        s.AppendLine("## Data");
+        s.AppendLine();
+        s.AppendLine("Synthetic only (`functions/ChangeWatch.Synthetic`, written by the project: no licence restrictions); the types are exact.");
+        s.AppendLine(c, $"Train seed {manifest.Seeds?["train"]} ({manifest.Pairs?["train"]} pairs), test seed {manifest.Seeds?["test"]} ({manifest.Pairs?["test"]} pairs); the");
+        s.AppendLine("five types in equal shares (`TypeDataset`): build-up and departure (4-36 vehicles in a park, convoy or dispersed),");
+        s.AppendLine("earthworks/construction (half each), all with no, mild or strong nuisances; vegetation/seasonal (seasonal shift of");
+        s.AppendLine("0.3-1 and/or 20-70 % of fields changing crop state, mild illumination); other (strong illumination, per-band gain,");
+        s.AppendLine("haze, blur, noise, up to 2 px misregistration, no vegetation change). Static vehicles in 35 %.");
+        s.AppendLine();
+        s.AppendLine("## Features");
+        s.AppendLine();
+        s.AppendLine(c, $"The tile model's {manifest.FeatureNames.Count} `TilePairFeatures` (names in model.json, in order).");
+        s.AppendLine();
+        s.AppendLine("## Metrics (test seed family)");
+        s.AppendLine();
+        s.AppendLine(c, $"Macro-F1 **{test.MacroF1:F3}**, accuracy {test.Accuracy:F3} on {test.Count} pairs.");
+        s.AppendLine();
+        s.Append(test.ToMarkdown());
+        s.AppendLine();
+        s.AppendLine("The synthetic test set of `bash ml-models/eval.sh --dataset synthetic` (seed 5002, other pairs) gives the figure quoted in");
+        s.AppendLine("docs/model-evaluation.md.");
+        s.AppendLine();
+        s.AppendLine("## Known limits");
+        s.AppendLine();
+        s.AppendLine("- Trained and measured on synthetic pairs only; real scenes will read less well (no real type labels in ../shared/data).");
+        s.AppendLine("- `other` is the residual class (nuisance-only differences); a real change of a kind the generator does not draw");
+        s.AppendLine("  (flooding, burn scars, new roads) may be read as any type.");
+        s.AppendLine("- One type per tile: a tile holding both vehicles and earthworks gets one of the two.");
+        return s.ToString();
+    }
+
     private static void Row(StringBuilder s, string name, BinaryMetrics m) =>
         s.AppendLine(CultureInfo.InvariantCulture,
             $"| {name} | {m.Count} | {m.Positives} | {m.Precision:F3} | {m.Recall:F3} | {m.F1:F3} | {m.Auc:F4} | {m.FalseAlarmRate:F3} | {Figure(m.LogLoss)} | {Figure(m.Brier)} |");
