@@ -136,13 +136,13 @@ public sealed class CascadeChangeScorer : IChangeScorer
                 return Assessment(p99, false, masked, ChangeTypeRule.Unclassified, null, pair);
             }
 
-            // Type, for flagged tiles only: the tile features' rule (the gate, when there is one, has already passed the tile).
+            // Type, for flagged tiles only: the tile model's type model on the tile features, else the rule (the gate, when there is one, has already passed the tile).
             var type = ChangeTypeRule.Unclassified;
             if (ClassifyChangeType)
             {
                 Span<float> tileFeatures = stackalloc float[TilePairFeatures.Count];
                 TilePairFeatures.Compute(before, after, tileFeatures);
-                type = ChangeTypeRule.Classify(tileFeatures);
+                type = _tileScorer.TypeModel is { } typeModel ? typeModel.Classify(tileFeatures) : ChangeTypeRule.Classify(tileFeatures);
                 clock = Times?.Record(ScoringStep.Type, clock) ?? clock;
             }
 
