@@ -70,6 +70,12 @@ public sealed record SceneRecord
     /// <summary>When the upload was received (blob last-modified).</summary>
     public DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>
+    /// Per-band robust statistics of the scene on its grid (computed while its tiles were written), or null for a scene
+    /// ingested before they existed or without any pixel holding data in every band.
+    /// </summary>
+    public SceneStatistics? Statistics { get; init; }
+
     /// <summary>When ingest finished.</summary>
     public DateTimeOffset? IngestedAt { get; init; }
 }

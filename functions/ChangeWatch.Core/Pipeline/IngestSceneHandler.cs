@@ -23,7 +23,9 @@ namespace ChangeWatch.Core.Pipeline;
 /// delivery that crashed half-way is redone from the start (tiles are overwritten with the same content, batches may be
 /// sent twice, which scoring and reporting absorb). Memory: the upload (each band file) is streamed to a temporary file;
 /// tiles are read one window at a time into <see cref="TilesInFlight"/> + 1 reused sample buffers, with at most
-/// <see cref="TilesInFlight"/> tiles encoding and uploading at once.
+/// <see cref="TilesInFlight"/> tiles encoding and uploading at once; the scene's per-band statistics
+/// (<see cref="SceneRecord.Statistics"/>) are sampled from the tiles as they are read (<see cref="SceneStatisticsSampler"/>:
+/// at most about 65 536 pixels, 4 bytes a band each).
 /// </para>
 /// </summary>
 public sealed class IngestSceneHandler(
@@ -285,7 +287,7 @@ public sealed class IngestSceneHandler(
 
         var tileIds = grid.TilesCovering(placement);
         using var onGrid = placement.Resampled ? new GridResampledSource(source, geo!, grid, placement) : null; // other pixel size: bilinear
-        await WriteTilesAsync(grid, placement, sceneId, onGrid ?? source, tileIds, cancellationToken).ConfigureAwait(false);
+        var statistics = await WriteTilesAsync(grid, placement, sceneId, onGrid ?? source, tileIds, cancellationToken).ConfigureAwait(false);
 
         var batches = baseline is null ? [] : tileIds.Chunk(settings.BatchSize).ToArray();
         var scene = claimed with
@@ -294,6 +296,7 @@ public sealed class IngestSceneHandler(
             BaselineId = baseline?.Id,
             TileCount = tileIds.Count,
             BatchCount = Math.Max(1, batches.Length),
+            Statistics = statistics,
             IngestedAt = time.GetUtcNow(),
         };
         await catalog.SaveSceneAsync(scene, cancellationToken).ConfigureAwait(false);
@@ -331,10 +334,12 @@ public sealed class IngestSceneHandler(
             .FirstOrDefault();
     }
 
-    private async Task WriteTilesAsync(
+    /// <summary>Writes the scene's tiles and returns its statistics, sampled from the tiles' cores as they are read.</summary>
+    private async Task<SceneStatistics?> WriteTilesAsync(
         AoiGrid grid, ScenePlacement placement, SceneId sceneId, IRasterSource source, IReadOnlyList<TileId> tileIds, CancellationToken cancellationToken)
     {
         var bands = source.Info.BandCount;
+        var sampler = new SceneStatisticsSampler(bands, placement.Width, placement.Height);
         var inFlight = new Dictionary<Task, float[]>(TilesInFlight);
         var free = new Stack<float[]>(TilesInFlight);
         foreach (var tile in tileIds)
@@ -353,10 +358,12 @@ public sealed class IngestSceneHandler(
             var data = free.Count > 0 ? free.Pop() : new float[window.Width * window.Height * bands];
             var raster = new TileRaster(window.Width, window.Height, bands, data, grid.GeoReferenceAt(window.X, window.Y));
             source.ReadWindow(placement.ToScene(window), raster.Data); // the source reader is not thread-safe: read in order
+            sampler.Add(raster, window, grid.CoreWindow(tile));
             inFlight.Add(Task.Run(() => tiles.WriteTileAsync(grid.Aoi, sceneId, tile, raster, cancellationToken), cancellationToken), data);
         }
 
         await Task.WhenAll(inFlight.Keys).ConfigureAwait(false);
+        return sampler.Build();
     }
 
     private Task AppendCustodyAsync(SceneId sceneId, string step, string detail, CancellationToken cancellationToken) =>

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace ChangeWatch.Core.Pipeline;
 
 /// <summary>
-/// Third stage, on <c>tile-batches</c>: scores each tile of the batch against the baseline's tile at the same grid place,
+/// Third stage, on <c>tile-batches</c>: scores each tile of the batch against the baseline's tile at the same grid place
+/// (giving the scorer both scenes' statistics, <see cref="SceneRecord.Statistics"/>),
 /// records every result in Table <c>tiles</c> (an upsert: a redelivered batch writes the same rows), stores the change mask
 /// of flagged tiles, and sends the batch's flagged tiles on <c>change-flags</c>. A tile the baseline does not cover is
 /// recorded as not assessable.
@@ -44,9 +45,12 @@ public sealed class ScoreTilesHandler(
 
         var grid = await catalog.GetGridAsync(batch.Aoi, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"AOI {batch.Aoi} has no grid although scene {sceneId} was ingested into it.");
+        var statistics = new ScenePairStatistics(
+            (await catalog.GetSceneAsync(baselineId, cancellationToken).ConfigureAwait(false))?.Statistics,
+            (await catalog.GetSceneAsync(sceneId, cancellationToken).ConfigureAwait(false))?.Statistics);
         var results = new TileResult[tileIds.Length];
         await Parallel.ForAsync(0, tileIds.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, ct) => results[i] = await ScoreTileAsync(grid, sceneId, baselineId, tileIds[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (i, ct) => results[i] = await ScoreTileAsync(grid, sceneId, baselineId, statistics, tileIds[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var flagged = results.Where(r => r.Flagged).Select(r => r.Tile.ToString()).ToArray();
         var max = results.Length == 0 ? 0 : results.Max(r => r.Probability);
@@ -56,7 +60,8 @@ public sealed class ScoreTilesHandler(
         logger.BatchScored(sceneId.Value, batch.BatchIndex, batch.BatchCount, results.Length, flagged.Length);
     }
 
-    private async Task<TileResult> ScoreTileAsync(AoiGrid grid, SceneId sceneId, SceneId baselineId, TileId tile, CancellationToken cancellationToken)
+    private async Task<TileResult> ScoreTileAsync(
+        AoiGrid grid, SceneId sceneId, SceneId baselineId, ScenePairStatistics statistics, TileId tile, CancellationToken cancellationToken)
     {
         var aoi = grid.Aoi;
         var model = scorer.Model;
@@ -74,7 +79,7 @@ public sealed class ScoreTilesHandler(
         }
         else
         {
-            var assessment = scorer.Assess(before, after, cancellationToken);
+            var assessment = scorer.Assess(before, after, statistics, cancellationToken);
             var core = CoreChange.Measure(assessment.ChangeMask, after.Width, after.Height, grid.Overlap / 2);
             var window = grid.TileWindow(tile);
             result = new TileResult

@@ -14,6 +14,15 @@ public interface IChangeScorer
     /// NaN marks no-data. Thread-safe: called concurrently for different tiles.
     /// </summary>
     TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Assesses one tile pair knowing its scenes' statistics (<see cref="SceneRecord.Statistics"/>), so a scorer can
+    /// normalise each date by its whole scene rather than by the tile alone. A date whose statistics are null is
+    /// normalised per tile. Scorers that do not use scene statistics fall back to
+    /// <see cref="Assess(TileRaster, TileRaster, CancellationToken)"/> (the default implementation).
+    /// </summary>
+    TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken) =>
+        Assess(before, after, cancellationToken);
 }
 
 /// <summary>The scorer's verdict on a tile pair.</summary>

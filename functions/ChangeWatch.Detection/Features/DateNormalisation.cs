@@ -1,13 +1,22 @@
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 
 namespace ChangeWatch.Detection;
 
 /// <summary>
 /// The preparation every feature extractor shares: which pixels hold data in both dates, and each band of each date
-/// turned into robust z units (median and IQR of its valid pixels), so units and a gain or offset between dates drop out.
+/// turned into robust z units (median and IQR of its valid pixels, or of its whole scene when the scene's statistics are
+/// given), so units and a gain or offset between dates drop out.
 /// </summary>
 internal static class DateNormalisation
 {
+    /// <summary>
+    /// The scene statistics of band <paramref name="band"/> of one date, or null when there are none or they do not
+    /// describe a raster of <paramref name="bandCount"/> bands (then the raster is normalised on its own).
+    /// </summary>
+    public static BandStatistics? SceneBand(SceneStatistics? statistics, int bandCount, int band) =>
+        statistics is { } s && s.Bands.Count == bandCount && band < bandCount ? s.Bands[band] : null;
+
     /// <summary>
     /// Sets <paramref name="valid"/>[i] to 1 where every band of both dates is finite, 0 elsewhere (the first
     /// width × height entries), and returns the number of valid pixels.
@@ -36,12 +45,28 @@ internal static class DateNormalisation
     /// Writes <paramref name="band"/> in robust z units into <paramref name="z"/>: (value − median) / (IQR / 1.349), the
     /// scale floored at 1 % of the median; invalid pixels become 0. <paramref name="sample"/> is scratch for the quantiles.
     /// </summary>
-    public static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, int validCount, Span<float> z, Span<float> sample)
+    public static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, int validCount, Span<float> z, Span<float> sample) =>
+        Normalise(band, valid, validCount, z, sample, null);
+
+    /// <summary>
+    /// As <see cref="Normalise(ReadOnlySpan{float}, ReadOnlySpan{byte}, int, Span{float}, Span{float})"/>, but with the
+    /// median and IQR of <paramref name="scene"/> (the whole scene's band) when given, instead of the raster's own.
+    /// </summary>
+    public static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, int validCount, Span<float> z, Span<float> sample, BandStatistics? scene)
     {
-        var len = RobustStats.SortedSample(band, valid, validCount, sample);
-        var s = sample[..len];
-        var median = RobustStats.Quantile(s, 0.5);
-        var iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
+        float median, iqr;
+        if (scene is not null)
+        {
+            (median, iqr) = ((float)scene.Median, (float)scene.InterquartileRange);
+        }
+        else
+        {
+            var len = RobustStats.SortedSample(band, valid, validCount, sample);
+            var s = sample[..len];
+            median = RobustStats.Quantile(s, 0.5);
+            iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
+        }
+
         var scale = Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
         var inv = 1f / scale;
         for (var i = 0; i < z.Length; i++)

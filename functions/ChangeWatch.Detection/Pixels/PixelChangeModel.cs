@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 
 namespace ChangeWatch.Detection;
@@ -64,7 +65,14 @@ public sealed class PixelChangeModel
     /// data) and returns the number of valid pixels. <paramref name="times"/>, when given, receives the time of the
     /// features, ensemble and smoothing steps.
     /// </summary>
-    public int Score(TileRaster before, TileRaster after, Span<float> probability, ScoringStepTimes? times = null)
+    public int Score(TileRaster before, TileRaster after, Span<float> probability, ScoringStepTimes? times = null) =>
+        Score(before, after, probability, null, times);
+
+    /// <summary>
+    /// As <see cref="Score(TileRaster, TileRaster, Span{float}, ScoringStepTimes?)"/>, normalising each date by its scene's
+    /// statistics where given (<see cref="PixelFeatures.Compute(TileRaster, TileRaster, Span{float}, Span{byte}, int, ScenePairStatistics?)"/>).
+    /// </summary>
+    public int Score(TileRaster before, TileRaster after, Span<float> probability, ScenePairStatistics? statistics, ScoringStepTimes? times = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -84,7 +92,7 @@ public sealed class PixelChangeModel
         try
         {
             var clock = Stopwatch.GetTimestamp();
-            var validCount = PixelFeatures.Compute(before, after, planes, valid.AsSpan(0, n), s);
+            var validCount = PixelFeatures.Compute(before, after, planes, valid.AsSpan(0, n), s, statistics);
             clock = times?.Record(ScoringStep.Features, clock) ?? clock;
             var gridValid = valid.AsSpan(n, gn);
             var gridRaw = raw.AsSpan(n, gn);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 
 namespace ChangeWatch.Detection;
@@ -50,7 +51,15 @@ public static class PixelFeatures
     /// </summary>
     /// <exception cref="ArgumentException">The rasters differ in size or band count, or a span is too short.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="stride"/> is below 1.</exception>
-    public static int Compute(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid, int stride)
+    public static int Compute(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid, int stride) =>
+        Compute(before, after, planes, valid, stride, null);
+
+    /// <summary>
+    /// As <see cref="Compute(TileRaster, TileRaster, Span{float}, Span{byte}, int)"/>, normalising each date by its whole
+    /// scene's per-band median and IQR (<paramref name="statistics"/>) where given, as whole-image training did, instead of
+    /// by the raster's own. A date without statistics, or whose statistics have another band count, uses its own.
+    /// </summary>
+    public static int Compute(TileRaster before, TileRaster after, Span<float> planes, Span<byte> valid, int stride, ScenePairStatistics? statistics)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -74,7 +83,7 @@ public static class PixelFeatures
         var doubles = ArrayPool<double>.Shared.Rent(Tables * integralLength);
         try
         {
-            return ComputeCore(before, after, planes, valid[..n], floats, doubles, w, h, stride);
+            return ComputeCore(before, after, planes, valid[..n], floats, doubles, w, h, stride, statistics);
         }
         finally
         {
@@ -83,7 +92,8 @@ public static class PixelFeatures
         }
     }
 
-    private static int ComputeCore(TileRaster before, TileRaster after, Span<float> planeSpan, Span<byte> valid, float[] floats, double[] doubles, int w, int h, int s)
+    private static int ComputeCore(TileRaster before, TileRaster after, Span<float> planeSpan, Span<byte> valid, float[] floats, double[] doubles, int w, int h, int s,
+        ScenePairStatistics? statistics)
     {
         var n = w * h;
         var gn = GridLength(w, h, s);
@@ -102,8 +112,8 @@ public static class PixelFeatures
         // z planes: before bands 0-3 in scratch 0-3, after in 4-7 (visible bands repeated when fewer than 3).
         for (var b = 0; b < bands; b++)
         {
-            DateNormalisation.Normalise(before.Band(b), valid, validCount, Scratch(b), sample);
-            DateNormalisation.Normalise(after.Band(b), valid, validCount, Scratch(4 + b), sample);
+            DateNormalisation.Normalise(before.Band(b), valid, validCount, Scratch(b), sample, DateNormalisation.SceneBand(statistics?.Before, before.BandCount, b));
+            DateNormalisation.Normalise(after.Band(b), valid, validCount, Scratch(4 + b), sample, DateNormalisation.SceneBand(statistics?.After, after.BandCount, b));
         }
 
         for (var b = visible; b < 3; b++)

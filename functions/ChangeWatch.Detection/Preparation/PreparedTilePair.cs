@@ -4,13 +4,14 @@ using ChangeWatch.Core.Imaging;
 namespace ChangeWatch.Detection;
 
 /// <summary>
-/// A tile pair ready for comparison (<see cref="TilePairPreparation.Prepare"/>): the after tile aligned to the before
+/// A tile pair ready for comparison (<see cref="TilePairPreparation"/>): the after tile aligned to the before
 /// tile, and what preparation did. Pixels without data in a date are NaN in that date's raster.
 /// </summary>
 public sealed class PreparedTilePair
 {
-    internal PreparedTilePair(TileRaster before, TileRaster after, CoRegistration registration, MaskSummary masks)
+    internal PreparedTilePair(TileRaster before, TileRaster after, CoRegistration registration, MaskSummary masks, ScenePairStatistics statistics)
     {
+        Statistics = statistics;
         Before = before;
         After = after;
         Registration = registration;
@@ -28,6 +29,9 @@ public sealed class PreparedTilePair
 
     /// <summary>The co-registration estimate and what was done with it.</summary>
     public CoRegistration Registration { get; }
+
+    /// <summary>The scenes' statistics, for normalising each date by its whole scene (<see cref="ScenePairStatistics.None"/> when unknown).</summary>
+    public ScenePairStatistics Statistics { get; }
 
     /// <summary>What was masked, and haze caveats.</summary>
     public MaskSummary Masks { get; }

@@ -15,8 +15,16 @@ public static class TilePairPreparation
 {
     /// <summary>Prepares <paramref name="before"/> and <paramref name="after"/> (same grid window, size and band count; NaN = no data).</summary>
     /// <exception cref="ArgumentException">The rasters differ in size or band count.</exception>
-    public static PreparedTilePair Prepare(TileRaster before, TileRaster after)
+    public static PreparedTilePair Prepare(TileRaster before, TileRaster after) => Prepare(before, after, ScenePairStatistics.None);
+
+    /// <summary>
+    /// Prepares the pair and carries its scenes' <paramref name="statistics"/> along for the features' normalisation
+    /// (<see cref="PreparedTilePair.Statistics"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The rasters differ in size or band count.</exception>
+    public static PreparedTilePair Prepare(TileRaster before, TileRaster after, ScenePairStatistics statistics)
     {
+        ArgumentNullException.ThrowIfNull(statistics);
         var (aligned, registration) = TileCoRegistration.Align(before, after);
         var n = before.Width * before.Height;
         var reasons = ArrayPool<byte>.Shared.Rent(2 * n);
@@ -48,7 +56,7 @@ public static class TilePairPreparation
             }
 
             var masks = new MaskSummary((double)noData / n, (double)cloud / n, (double)shadow / n, hazeBefore, hazeAfter);
-            return new PreparedTilePair(maskedBefore, maskedAfter, registration, masks);
+            return new PreparedTilePair(maskedBefore, maskedAfter, registration, masks, statistics);
         }
         finally
         {

@@ -18,7 +18,10 @@ namespace ChangeWatch.Detection;
 /// (smoothed probability ≥ the pixel threshold, regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
 /// dropped; the tile is flagged when the mask holds at least <see cref="MinFlaggedPixels"/> pixels; its probability is
 /// the 99th percentile of the smoothed pixel probability); the change <b>type</b> of flagged tiles only
-/// (<see cref="ChangeTypeRule"/> on the <see cref="TilePairFeatures"/>); and the <b>objects</b> counted in flagged tiles. The pixel model normalises each tile (with its context) on its own. Records
+/// (<see cref="ChangeTypeRule"/> on the <see cref="TilePairFeatures"/>); and the <b>objects</b> counted in flagged tiles.
+/// The pixel model normalises each date by its scene's statistics when the pipeline gives them
+/// (<see cref="Assess(TileRaster, TileRaster, ScenePairStatistics, CancellationToken)"/>), as it was trained (one whole
+/// image at a time), and each tile (with its context) on its own otherwise. Records
 /// the pixel model's version and SHA-256. Thread-safe.
 /// </summary>
 public sealed class CascadeChangeScorer : IChangeScorer
@@ -78,16 +81,22 @@ public sealed class CascadeChangeScorer : IChangeScorer
     public bool ClassifyChangeType { get; init; } = true;
 
     /// <inheritdoc />
-    public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
+    public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken) =>
+        Assess(before, after, ScenePairStatistics.None, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The pixel model normalises each date by its scene's statistics where given (as it was trained, one whole image at a time); the gate and type (tile model) per tile.</remarks>
+    public TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(statistics);
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.GetTimestamp();
         var n = before.Width * before.Height;
 
         // Preparation.
-        var pair = TilePairPreparation.Prepare(before, after);
+        var pair = TilePairPreparation.Prepare(before, after, statistics);
         (before, after) = (pair.Before, pair.After);
         var masked = MaskedFraction(before, after);
         clock = Times?.Record(ScoringStep.Preparation, clock) ?? clock;
@@ -117,7 +126,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
         var ints = ArrayPool<int>.Shared.Rent(2 * n);
         try
         {
-            _pixels.Score(before, after, probability, Times);
+            _pixels.Score(before, after, probability, pair.Statistics, Times);
             clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
             var threshold = (float)_pixels.Threshold;

@@ -115,6 +115,14 @@ public sealed class MlNetChangeScorer : IChangeScorer
         return Assess(TilePairPreparation.Prepare(before, after), cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// The tile model normalises each tile on its own whatever the statistics: it was trained that way (on synthetic
+    /// tiles), and scene statistics would shift its features away from what it learnt.
+    /// </remarks>
+    public TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken) =>
+        Assess(before, after, cancellationToken);
+
     /// <summary>Assesses an already prepared pair (what <see cref="Assess(TileRaster, TileRaster, CancellationToken)"/> does after preparing it).</summary>
     internal TileAssessment Assess(PreparedTilePair pair, CancellationToken cancellationToken)
     {

@@ -14,6 +14,15 @@ public sealed class DifferenceScorer : IChangeScorer
     /// <summary>When set, every tile reports these object counts; when null, counts are not measured.</summary>
     public ObjectCounts? Objects { get; set; }
 
+    /// <summary>The scene statistics given with the last tile scored through the statistics overload, or null.</summary>
+    public ScenePairStatistics? LastStatistics { get; private set; }
+
+    public TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken)
+    {
+        LastStatistics = statistics;
+        return Assess(before, after, cancellationToken);
+    }
+
     public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
