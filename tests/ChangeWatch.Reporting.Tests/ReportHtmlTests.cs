@@ -120,7 +120,7 @@ public sealed partial class ReportHtmlTests
 
         var html = Html(new ReportRenderer().Render(Some.ChangeReport(null, site), Imagery("S1")));
 
-        Assert.Contains($"<td class=\"mono nw\">{Some.BaselineId.Value}-S2</td>", html, StringComparison.Ordinal);
+        Assert.Contains($"<tr><td>S1<br><span class=\"mono nw\">{Some.BaselineId.Value}-S2</span></td>", html, StringComparison.Ordinal);
         Assert.Contains($"<h3>S1 (track {Some.BaselineId.Value}-S2):", html, StringComparison.Ordinal);
         Assert.Contains($"First flagged 2026-04-01 09:30:00 UTC in scene <span class=\"mono\">{Some.BaselineId.Value}</span>; flagged again in 1 later scene(s).", html, StringComparison.Ordinal);
         Assert.Contains("<td>not assessable</td><td>-</td>", html, StringComparison.Ordinal);

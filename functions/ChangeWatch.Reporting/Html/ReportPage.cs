@@ -34,7 +34,7 @@ internal static class ReportPage
         .overview{position:relative;display:inline-block;max-width:100%}.overview img{display:block;max-width:100%;height:auto;image-rendering:pixelated}
         .overview svg{position:absolute;left:0;top:0;width:100%;height:100%}
         .chips{display:flex;gap:16px;flex-wrap:wrap;margin:8px 0 20px}.chips figure{margin:0}.chips img{width:320px;max-width:100%;image-rendering:pixelated;border:1px solid #d0d7de}
-        figcaption{font-size:12px;color:#57606a}.verdict{font-weight:600}.nw{white-space:nowrap;word-break:normal}
+        figcaption{font-size:12px;color:#57606a}.verdict{font-weight:600}.nw{white-space:nowrap;word-break:normal}.wide{overflow-x:auto}
         """;
 
     public static byte[] Write(ReportModel report, PageImages images)
@@ -158,13 +158,13 @@ internal static class ReportPage
             return;
         }
 
-        h.Append("<table>\n<tr><th>Site</th><th>Track (stable id)</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
+        h.Append("<div class=\"wide\"><table>\n<tr><th>Site (track id)</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
             .Append("<th>Area m²</th><th>Changed px</th><th>Objects before → after</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Masked</th></tr>\n");
         foreach (var s in r.Sites)
         {
             var b = s.SceneBounds;
             h.Append("<tr><td>").Append(E(s.Id))
-                .Append("</td><td class=\"mono nw\">").Append(s.TrackId is null ? "-" : E(s.TrackId))
+                .Append(s.TrackId is null ? string.Empty : "<br><span class=\"mono nw\">" + E(s.TrackId) + "</span>")
                 .Append("</td><td>").Append(E(s.Status))
                 .Append("</td><td>").Append(E(s.Assessment))
                 .Append("</td><td class=\"num\">").Append(E(Percent(s.Probability)))
@@ -185,7 +185,7 @@ internal static class ReportPage
                 .Append("</td></tr>\n");
         }
 
-        h.Append("</table>\n");
+        h.Append("</table></div>\n");
     }
 
     private static void WriteChips(StringBuilder h, ReportModel r, PageImages images)
@@ -226,12 +226,12 @@ internal static class ReportPage
         var again = s.History.Count(e => e.Outcome == "flagged") - 1;
         h.Append("<p>First flagged ").Append(E(Time(first.AcquiredAt))).Append(" in scene <span class=\"mono\">").Append(E(first.SceneId))
             .Append("</span>").Append(again > 0 ? E(string.Create(Inv, $"; flagged again in {again} later scene(s)")) : string.Empty)
-            .Append(".</p>\n<table class=\"history\">\n<tr><th>Acquired</th><th>Scene</th><th>Outcome</th><th>Site</th><th>Probability</th>")
+            .Append(".</p>\n<div class=\"wide\"><table class=\"history\">\n<tr><th>Acquired</th><th>Scene</th><th>Outcome</th><th>Site</th><th>Probability</th>")
             .Append("<th>Change type</th><th>Area m²</th><th>Objects before → after</th><th>Status</th><th>Note</th></tr>\n");
         foreach (var e in s.History)
         {
             h.Append("<tr><td class=\"nw\">").Append(E(Time(e.AcquiredAt)))
-                .Append("</td><td class=\"mono\">").Append(E(e.SceneId))
+                .Append("</td><td class=\"mono nw\">").Append(E(e.SceneId))
                 .Append("</td><td>").Append(E(OutcomeText(e.Outcome)))
                 .Append("</td><td>").Append(E(e.SiteId ?? "-"))
                 .Append("</td><td class=\"num\">").Append(e.Probability is { } p ? E(Percent(p)) : "-")
@@ -245,7 +245,7 @@ internal static class ReportPage
                 .Append("</td></tr>\n");
         }
 
-        h.Append("</table>\n");
+        h.Append("</table></div>\n");
     }
 
     private static string OutcomeText(string outcome) => outcome switch
