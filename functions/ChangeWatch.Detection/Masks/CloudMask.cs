@@ -65,6 +65,9 @@ public static class CloudMask
 
     private const int MinValidPixels = 256;
 
+    /// <summary>Fewest pixels passing the texture-free core tests for a date to be searched for clouds (an eighth of <see cref="MinCloudPixels"/>).</summary>
+    private const int MinCoreCandidates = MinCloudPixels / 8;
+
     /// <summary>
     /// Adds <see cref="MaskReason"/> flags for <paramref name="date"/> into <paramref name="reasons"/> (width × height,
     /// row-major; existing flags are kept), judging it against <paramref name="other"/> (same size and bands). Returns the
@@ -153,6 +156,22 @@ public static class CloudMask
             lumOther[i] = valid[i] != 0 ? lumOther[i] : 0f;
         }
 
+        // Most tiles hold no cloud: with hardly any pixel passing the core tests that need no texture (bright above the
+        // other date's 98th percentile, nearly white, excess ≥ CoreExcess) and no overcast-bright median, no cloud can be
+        // kept below (nor a shadow, which needs one), so the texture planes and region fills are skipped.
+        var brightFloor = gain * o98 + offset; // the other date's 98th percentile on this date's scale
+        var candidates = 0;
+        for (var i = 0; i < n; i++)
+        {
+            candidates += valid[i] != 0 && lum[i] >= brightFloor && flatness[i] < CoreFlatness
+                && lum[i] - (gain * lumOther[i] + offset) >= CoreExcess * spread ? 1 : 0;
+        }
+
+        if (candidates < MinCoreCandidates && !(o50 > 0 && d50 > 1.5f * o50))
+        {
+            return (0, 0, hazy);
+        }
+
         var otherTexture = ws.Floats(5);
         LocalStd(lum, w, h, texture, ws.Floats(6), ws.Integral(0), ws.Integral(1));
         LocalStd(lumOther, w, h, otherTexture, ws.Floats(6), ws.Integral(0), ws.Integral(1));
@@ -170,7 +189,6 @@ public static class CloudMask
 
         // Clouds: bright (above the other date's 98th percentile, mapped), flat spectrum, smooth cores grown over their
         // rims; kept when large and soft-edged.
-        var brightFloor = gain * o98 + offset; // the other date's 98th percentile on this date's scale
         for (var i = 0; i < n; i++)
         {
             var e = excess[i];
