@@ -90,6 +90,19 @@ public sealed class CascadeChangeScorerTests
     }
 
     [Fact]
+    public void Create_V3_LoadsTheGridAndGateOfItsManifestAndMasksABuilding()
+    {
+        var scorer = Assert.IsType<CascadeChangeScorer>(ChangeScorerFactory.Create(Some.ModelDirectory(), "v3"));
+        var (before, after) = TexturedPair(building: true);
+
+        var result = scorer.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.Equal((2, 0.3), (scorer.PixelModel.Stride, scorer.PixelModel.Gate));
+        Assert.Equal(scorer.Manifest.Threshold, scorer.Model.Threshold);
+        Assert.True(result.Flagged && BuildingPixels(result.ChangeMask!) >= 200, $"p99 probability {result.Probability:F3}");
+    }
+
+    [Fact]
     public void ProbabilityQuantile_AnyRank_EqualsTheSortedValue()
     {
         var random = new Random(3);

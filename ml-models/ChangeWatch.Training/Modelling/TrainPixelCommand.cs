@@ -148,7 +148,7 @@ internal static class TrainPixelCommand
         if (m.PixelStride is > 1)
         {
             s.AppendLine();
-            s.AppendLine(CultureInfo.InvariantCulture, $"Scored on a grid: features and trees every {m.PixelStride} px of every {m.PixelStride}th row, the probability interpolated bilinearly in between, then smoothed (`pixelStride` in model.json); the threshold and the figures below were measured that way.");
+            s.AppendLine(CultureInfo.InvariantCulture, $"Scored on a grid: features and trees at the pixels whose column and row are multiples of {m.PixelStride}, the probability interpolated bilinearly in between, then smoothed (`pixelStride` in model.json); the threshold and the figures below were measured that way.");
         }
 
         if (m.PixelGate is > 0)
@@ -171,7 +171,7 @@ internal static class TrainPixelCommand
         s.AppendLine();
         s.AppendLine("## Pipeline default?");
         s.AppendLine();
-        s.AppendLine("No. v1 stays the default (`ChangeWatch__ModelVersion=v1`); load this model with `ChangeWatch__ModelVersion=v2`.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"No. v1 stays the default (`ChangeWatch__ModelVersion=v1`); load this model with `ChangeWatch__ModelVersion={m.Version}`.");
         s.AppendLine("Reasons: (1) its training data carry research / non-commercial terms, which the model inherits; (2) in the pipeline");
         s.AppendLine("it scores 256 px tiles normalised per tile, which measured far worse than the whole-image normalisation it was");
         s.AppendLine("trained and evaluated with (SZTAKI leave-one-site-out pixel F1 0.31 against 0.58). Scoring throughput:");
