@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Detection;
 using ChangeWatch.Training.Modelling;
@@ -9,7 +10,8 @@ namespace ChangeWatch.Training.Evaluation;
 
 /// <summary>
 /// Scoring throughput of the chain the pipeline runs (<see cref="CascadeChangeScorer"/>.Assess: preparation, gate,
-/// pixel features, ensemble, smoothing, mask, type) on pipeline tiles (256 px cores read with 16 px context) of the
+/// pixel features, ensemble, smoothing, mask, type, objects; each date normalised by its scene's statistics as ingest
+/// samples them) on pipeline tiles (256 px cores read with 16 px context) of the
 /// SZTAKI pairs, one tile per core at a time as ScoreTilesHandler does; the per-step breakdown; the chain without the
 /// type step (the issue's target counts preparation + features + model); the pixel model alone (no preparation, mask
 /// or type); the pixel model at
@@ -35,6 +37,10 @@ internal static class ScoringBenchmark
         var tiles = pairs.SelectMany(p => PairTiling.Tiles(p.Width, p.Height, 256).Select(t => (Pair: p, t.Read, t.Core))).ToArray();
         var corePixels = tiles.Sum(t => (double)t.Core.Width * t.Core.Height);
         var crops = tiles.Select(t => PairTiling.Crop(t.Pair, t.Read)).ToArray();
+
+        // Each pair's scene statistics, as ingest samples them, so each date is normalised by its scene as in the pipeline.
+        var sceneStatistics = pairs.ToDictionary(p => p, p => new ScenePairStatistics(Statistics(p, p.Before), Statistics(p, p.After)));
+        var stats = tiles.Select(t => sceneStatistics[t.Pair]).ToArray();
         var cores = Environment.ProcessorCount;
         output.WriteLine($"{pairs.Count} SZTAKI pairs, {tiles.Length} tiles (256 px cores + 16 px context), {corePixels / 1e6:F2} MP of scene per round, best of {repeat} rounds, {cores} cores");
         output.WriteLine($"model {version}: {shipped.PixelModel.Trees.TreeCount} trees, stride {scorer.PixelModel.Stride}, coarse-pass gate {scorer.PixelModel.Gate:F2}, tile gate {(shipped.Manifest.CascadeTileThreshold is > 0 ? $"{shipped.Manifest.CascadeTileModel} ≥ {shipped.Manifest.CascadeTileThreshold}" : "none")}");
@@ -58,20 +64,20 @@ internal static class ScoringBenchmark
         }
 
         // Warm-up (JIT, pools), then the measured runs.
-        Parallel.For(0, tiles.Length, i => scorer.Assess(crops[i].Before, crops[i].After, CancellationToken.None));
+        Parallel.For(0, tiles.Length, i => scorer.Assess(crops[i].Before, crops[i].After, stats[i], CancellationToken.None));
         times.Clear();
         var flagged = 0;
         var chain = Best(i =>
         {
-            if (scorer.Assess(crops[i].Before, crops[i].After, CancellationToken.None).Flagged)
+            if (scorer.Assess(crops[i].Before, crops[i].After, stats[i], CancellationToken.None).Flagged)
             {
                 Interlocked.Increment(ref flagged);
             }
         });
-        var binary = Best(i => untyped.Assess(crops[i].Before, crops[i].After, CancellationToken.None));
+        var binary = Best(i => untyped.Assess(crops[i].Before, crops[i].After, stats[i], CancellationToken.None));
         var cva = Best(i => Cva(crops[i].Before, crops[i].After));
-        var model = Best(i => scorer.PixelModel.Score(crops[i].Before, crops[i].After, new float[crops[i].Before.Width * crops[i].Before.Height]));
-        var stride1 = Best(i => everyPixel.Score(crops[i].Before, crops[i].After, new float[crops[i].Before.Width * crops[i].Before.Height]));
+        var model = Best(i => scorer.PixelModel.Score(crops[i].Before, crops[i].After, new float[crops[i].Before.Width * crops[i].Before.Height], stats[i]));
+        var stride1 = Best(i => everyPixel.Score(crops[i].Before, crops[i].After, new float[crops[i].Before.Width * crops[i].Before.Height], stats[i]));
 
         double Mps(double seconds) => corePixels / 1e6 / seconds;
         var steps = Enum.GetValues<ScoringStep>().ToDictionary(
@@ -124,6 +130,15 @@ internal static class ScoringBenchmark
         };
         output.WriteLine(JsonSerializer.Serialize(json));
         return 0;
+    }
+
+    private static SceneStatistics? Statistics(ChangePair pair, float[] data)
+    {
+        var raster = new TileRaster(pair.Width, pair.Height, pair.Bands, data);
+        var sampler = new SceneStatisticsSampler(raster.BandCount, raster.Width, raster.Height);
+        var all = new PixelWindow(0, 0, raster.Width, raster.Height);
+        sampler.Add(raster, all, all);
+        return sampler.Build();
     }
 
     private static string LoadAverage() =>
