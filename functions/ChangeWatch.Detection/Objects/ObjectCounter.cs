@@ -9,7 +9,7 @@ namespace ChangeWatch.Detection;
 /// differs from the local background (the mean over a window about 4 vehicle lengths wide) by more than the tile's own
 /// clutter level, of vehicle size in square metres (<see cref="MinAreaSquareMetres"/> to <see cref="MaxAreaSquareMetres"/>,
 /// at most <see cref="MaxExtentMetres"/> a side, at least a quarter of their bounding box filled), and not vegetation
-/// (NDVI when a NIR band exists, else green chromaticity). A blob and its shadow count once. Only blobs whose centroid
+/// (NDVI when a NIR band exists, else excess green). A blob and its shadow count once. Only blobs whose centroid
 /// lies in the given core window are counted, so tiles whose cores tile the plane never count an object twice.
 /// Below the resolution where a car covers a few pixels (<see cref="MaxGroundSampleDistance"/>) nothing is counted
 /// (<see cref="Count(TileRaster, TileRaster, double?, int)"/> returns null: "not measured").
@@ -51,11 +51,15 @@ public static class ObjectCounter
     /// <summary>Fewest pixels a blob needs whatever the GSD (single noisy pixels are never objects).</summary>
     public const int MinPixels = 4;
 
-    /// <summary>Green chromaticity G / (R + G + B) at or above which an RGB pixel reads as vegetation; a blob with a quarter of its pixels so reads as vegetation.</summary>
-    public const double VegetationChromaticity = 0.44;
+    /// <summary>
+    /// Excess green G − (R + B) / 2, in units where the tile's mean brightness is 120, at or above which an RGB pixel reads
+    /// as vegetation (trees about 30, grey or olive vehicles at most 15; a difference, so haze and offsets move it little);
+    /// a blob with a quarter of its pixels so reads as vegetation.
+    /// </summary>
+    public const double VegetationExcessGreen = 24;
 
     /// <summary>NDVI at or above which a pixel reads as vegetation (NIR band present); a blob with a quarter of its pixels so reads as vegetation.</summary>
-    public const double VegetationNdvi = 0.45;
+    public const double VegetationNdvi = 0.38;
 
     /// <summary>
     /// Counts objects in the core of a tile pair: the core starts <paramref name="coreMargin"/> pixels in from each edge
@@ -256,7 +260,7 @@ public static class ObjectCounter
             // Vehicles parked or driving close together can touch: a blob up to 4 vehicles' worth, at most 3 vehicle
             // lengths a side, counts as its area over a typical vehicle's (body and shadow).
             var objects = 1;
-            if (area > limits.MaxPixels && area <= 4 * limits.MaxPixels && bw <= 3 * limits.MaxExtent && bh <= 3 * limits.MaxExtent && !thin)
+            if (area > limits.MaxPixels && area <= 3 * limits.MaxPixels && bw <= 2 * limits.MaxExtent && bh <= 2 * limits.MaxExtent && !thin)
             {
                 objects = Math.Max(2, (int)Math.Round(area / limits.TypicalPixels));
             }
@@ -283,17 +287,17 @@ public static class ObjectCounter
             var green = 0;
             foreach (var p in members[..area])
             {
-                green += IsGreen(image, p, hasNir) ? 1 : 0;
+                green += IsGreen(image, p, hasNir, scale) ? 1 : 0;
             }
 
             var greenFraction = green / (double)area;
-            var vegetation = greenFraction >= 0.25;
+            var vegetation = greenFraction >= 0.35;
             for (var y = Math.Max(0, y0 - 2); y <= Math.Min(h - 1, y1 + 2) && !vegetation; y++)
             {
                 for (var x = Math.Max(0, x0 - 2); x <= Math.Min(w - 1, x1 + 2) && !vegetation; x++)
                 {
                     var p = y * w + x;
-                    vegetation = contrast[p] >= MinContrast / 2 && IsGreen(image, p, hasNir);
+                    vegetation = contrast[p] >= MinContrast && IsGreen(image, p, hasNir, scale);
                 }
             }
 
@@ -371,7 +375,7 @@ public static class ObjectCounter
         return mean > 1e-6 ? (float)(ReferenceBrightness / mean) : 1f;
     }
 
-    private static bool IsGreen(TileRaster image, int p, bool hasNir)
+    private static bool IsGreen(TileRaster image, int p, bool hasNir, float scale)
     {
         var plane = image.Width * image.Height;
         var data = image.Data;
@@ -382,7 +386,7 @@ public static class ObjectCounter
             return (nir - r) / Math.Max(1e-6, nir + r) >= VegetationNdvi;
         }
 
-        return g / Math.Max(1e-6, r + g + b) >= VegetationChromaticity;
+        return (g - (r + b) / 2) * scale >= VegetationExcessGreen;
     }
 
     private static double Finite(float v) => float.IsFinite(v) ? v : 0;

@@ -35,7 +35,7 @@ internal static class SyntheticEvaluation
 
         if (!string.IsNullOrEmpty(options.Data))
         {
-            output.WriteLine($"synthetic: --data {options.Data} is not read; the test set is generated from seed families {SyntheticSeeds.EvalScenes}-{SyntheticSeeds.EvalNuisance}.");
+            output.WriteLine($"synthetic: --data {options.Data} is not read; the test set is generated from seed families {SyntheticSeeds.EvalScenes}, {SyntheticSeeds.EvalTypes}, {SyntheticSeeds.EvalCounts} and {SyntheticSeeds.EvalNuisance}.");
         }
 
         var clock = Stopwatch.StartNew();
