@@ -69,7 +69,8 @@ internal static class ModelCard
         }
 
         s.AppendLine();
-        s.AppendLine(c, $"Change type: `ChangeTypeRule` (not a trained model): `object-build-up` when at least {ChangeTypeRule.MinObjects} compact blobs appear and");
+        s.AppendLine("Change type: the trained type model named by `typeModel` in model.json (see its own card), added by hand after training;");
+        s.AppendLine(c, $"without one, `ChangeTypeRule`: `object-build-up` when at least {ChangeTypeRule.MinObjects} compact blobs appear and");
         s.AppendLine("at least three times as many appear as vanish (+1), `object-departure` for the reverse, else `unclassified`.");
         s.AppendLine();
         s.AppendLine("## Known limits");
@@ -81,7 +82,7 @@ internal static class ModelCard
         s.AppendLine("- No cloud or cloud-shadow mask; only NaN no-data is masked. Tiles with more than 50 % masked are not assessable.");
         s.AppendLine("- Pixel size assumed about 0.5-1 m (vehicles 2-4 × 4-8 px); at 10 m (Sentinel-2) vehicles are sub-pixel and only");
         s.AppendLine("  large earthworks and construction remain detectable.");
-        s.AppendLine("- The change type is a rule on blob counts, not a trained type model; earthworks and construction stay `unclassified`.");
+        s.AppendLine("- Without a `typeModel` the change type is a rule on blob counts; earthworks and construction then stay `unclassified`.");
         return s.ToString();
     }
 
