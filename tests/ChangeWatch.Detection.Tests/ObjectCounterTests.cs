@@ -79,4 +79,35 @@ public sealed class ObjectCounterTests
         Assert.True(georeferenced.Objects.Change > 0);
         Assert.Null(plain.Objects);
     }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(4, false)]
+    [InlineData(7, true)]
+    public void GreyMorphology_AnyRadius_MatchesTheDirectWindowExtremum(int radius, bool max)
+    {
+        var (w, h) = (37, 23);
+        var random = new Random(5);
+        var source = Enumerable.Range(0, w * h).Select(_ => (float)random.NextDouble()).ToArray();
+        var result = new float[w * h];
+
+        GreyMorphology.Filter(source, w, h, radius, max, result, new float[w * h]);
+
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var expected = max ? float.NegativeInfinity : float.PositiveInfinity;
+                for (var v = Math.Max(0, y - radius); v <= Math.Min(h - 1, y + radius); v++)
+                {
+                    for (var u = Math.Max(0, x - radius); u <= Math.Min(w - 1, x + radius); u++)
+                    {
+                        expected = max ? Math.Max(expected, source[v * w + u]) : Math.Min(expected, source[v * w + u]);
+                    }
+                }
+
+                Assert.Equal(expected, result[y * w + x]);
+            }
+        }
+    }
 }
