@@ -42,7 +42,9 @@ public static class ChangeWatchServiceCollectionExtensions
         services.AddSingleton<IChangeScorer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
-            return ChangeScorerFactory.Create(ModelPaths.Resolve(options.ModelDirectory), options.ModelVersion, options.FlagThreshold, options.MaxMaskedFraction);
+            return ChangeScorerFactory.Create(
+                ModelPaths.Resolve(options.ModelDirectory), options.ModelVersion, options.FlagThreshold, options.MaxMaskedFraction,
+                coreMargin: options.TileOverlap / 2);
         });
 
         services.AddSingleton<TileStore>();
