@@ -96,6 +96,55 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Pipeline_ScorerWithRegistrationAndMasks_TileResultsSiteAndCaveatsCarryThem()
+    {
+        var h = new PipelineHarness();
+        h.Scorer.Registration = new CoRegistration(3.2, -1.1, 0.8, 3.38, CoRegistrationOutcome.RefusedLargeShift);
+        h.Scorer.Masks = new MaskSummary(0, 0.04, 0.01, HazeBefore: false, HazeAfter: true);
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        var results = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), CancellationToken.None);
+        Assert.All(results.Where(r => r.Assessable), r =>
+        {
+            Assert.Equal(CoRegistrationOutcome.RefusedLargeShift, r.RegistrationOutcome);
+            Assert.Equal(0.04, r.CloudFraction);
+            Assert.Equal(0.01, r.CloudShadowFraction);
+            Assert.False(r.HazeBefore);
+            Assert.True(r.HazeAfter);
+        });
+        var site = Assert.Single(model.Sites);
+        Assert.Equal(3.38, site.MaxResidual);
+        Assert.Equal(0.05, site.CloudMaskedFraction!.Value, 9);
+        Assert.Contains(model.Caveats, c => c.StartsWith("Clouds or cloud shadow were masked in", StringComparison.Ordinal));
+        Assert.Contains(model.Caveats, c => c.StartsWith("The scene looked hazy against the baseline", StringComparison.Ordinal));
+        Assert.DoesNotContain(model.Caveats, c => c.StartsWith("The baseline looked hazy", StringComparison.Ordinal));
+        Assert.Contains(model.Caveats, c => c.StartsWith("Co-registration was refused in", StringComparison.Ordinal) && c.Contains("shift too large", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pipeline_ScorerWithoutRegistrationOrMasks_SiteFieldsNotMeasuredAndNoPreparationCaveats()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        var site = Assert.Single(model.Sites);
+        Assert.Null(site.MaxResidual);
+        Assert.Null(site.CloudMaskedFraction);
+        Assert.DoesNotContain(model.Caveats, c => c.Contains("hazy", StringComparison.Ordinal) || c.Contains("Clouds", StringComparison.Ordinal)
+            || c.Contains("Co-registration was refused", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pipeline_SiteFlaggedAgainInTheNextScene_KeepsItsTrackWithTwoHistoryEntries_AlsoWhenEveryMessageComesTwice()
     {
         var reports = new List<ReportModel>();

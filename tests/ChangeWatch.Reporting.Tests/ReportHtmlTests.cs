@@ -114,6 +114,20 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
+    public void Render_SitesWithAndWithoutResidualAndCloudMask_TableShowsThemOrNotMeasured()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(8, 8, 40, 40)) with { MaxResidual = 1.234, CloudMaskedFraction = 0.0625 },
+            Some.Site("S2", new PixelWindow(60, 60, 8, 8)));
+
+        var html = Html(new ReportRenderer().Render(report, Some.NoImagery()));
+
+        Assert.Contains("<th>Max shift px</th><th>Max residual px</th><th>Masked</th><th>Cloud masked</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">0.42</td><td class=\"num\">1.23</td><td class=\"num\">12.5 %</td><td class=\"num\">6.3 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">0.42</td><td class=\"num\">not measured</td><td class=\"num\">12.5 %</td><td class=\"num\">not measured</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_TrackedSite_ShowsTrackIdFirstSightingAndAnEscapedHistoryTable()
     {
         var site = Some.Tracked(Some.Site("S1", new PixelWindow(8, 8, 40, 40)), note: "split from <b>\"x\"</b>");

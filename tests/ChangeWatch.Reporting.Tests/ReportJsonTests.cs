@@ -65,6 +65,43 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Render_SiteWithResidualAndCloudMask_WritesThemValidatesAndReadsBack()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(10, 20, 30, 40)) with { MaxResidual = 1.75, CloudMaskedFraction = 0.0625 },
+            Some.Site("S2", new PixelWindow(100, 120, 8, 8)));
+        var json = RenderedJson(report);
+
+        var results = Validate(json);
+        using var document = JsonDocument.Parse(json);
+        var sites = document.RootElement.GetProperty("sites");
+
+        Assert.True(results.IsValid, Errors(results));
+        Assert.Equal(1.75, sites[0].GetProperty("maxResidual").GetDouble());
+        Assert.Equal(0.0625, sites[0].GetProperty("cloudMaskedFraction").GetDouble());
+        Assert.Equal(JsonValueKind.Null, sites[1].GetProperty("maxResidual").ValueKind);
+        Assert.Equal(JsonValueKind.Null, sites[1].GetProperty("cloudMaskedFraction").ValueKind);
+        var read = ReportJson.Deserialize(json)!;
+        Assert.Equal(1.75, read.Sites[0].MaxResidual);
+        Assert.Equal(0.0625, read.Sites[0].CloudMaskedFraction);
+    }
+
+    [Fact]
+    public void Schema13_SiteWithoutTheOptionalResidualAndCloudFields_StillValidates_NegativeResidualRejected()
+    {
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!;
+        var site = node["sites"]![0]!.AsObject();
+        site.Remove("maxResidual");
+        site.Remove("cloudMaskedFraction");
+        var without = Validate(Encoding.UTF8.GetBytes(node.ToJsonString()));
+        site["maxResidual"] = -0.5;
+        var negative = Validate(Encoding.UTF8.GetBytes(node.ToJsonString()));
+
+        Assert.True(without.IsValid, Errors(without));
+        Assert.False(negative.IsValid);
+    }
+
+    [Fact]
     public void Render_TrackedSiteWithHistory_ValidatesAndReadsBack()
     {
         var site = Some.Tracked(Some.Site("S1", new PixelWindow(10, 20, 30, 40)), note: "merged with 0123456789abcdef-S4");
@@ -97,10 +134,10 @@ public sealed class ReportJsonTests
     [Fact]
     public void Deserialize_Schema12Report_ReadsWithoutTrack_AndValidatesAgainstTheKeptSchema12()
     {
-        // A 1.2 report: the current JSON without the fields 1.3 added.
+        // A 1.2 report: the current JSON without the fields 1.3 added (track, and the optional residual and cloud mask).
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.2";
-        foreach (var name in new[] { "trackId", "firstSeen", "history" })
+        foreach (var name in new[] { "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
         }
@@ -134,7 +171,7 @@ public sealed class ReportJsonTests
         // A 1.1 report: the current JSON without the fields 1.2 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.1";
-        foreach (var name in new[] { "objects", "trackId", "firstSeen", "history" })
+        foreach (var name in new[] { "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
         }
@@ -206,7 +243,7 @@ public sealed class ReportJsonTests
             node.Remove(name);
         }
 
-        foreach (var name in new[] { "mgrs", "outline", "status", "review", "objects", "trackId", "firstSeen", "history" })
+        foreach (var name in new[] { "mgrs", "outline", "status", "review", "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
         }

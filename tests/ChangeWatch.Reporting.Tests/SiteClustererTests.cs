@@ -46,6 +46,29 @@ public sealed class SiteClustererTests
     }
 
     [Fact]
+    public void Cluster_TilesWithResidualsAndCloudMasks_SiteTakesLargestResidualAndMeanCloudMaskedFraction()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0, residual: 0.3, cloud: 0.10, shadow: 0.02),
+            Some.Tile(0, 1, residual: null, cloud: 0, shadow: 0.04),
+            Some.Tile(1, 1, residual: 1.25, cloud: 0.20, shadow: 0)));
+
+        Assert.Equal(1.25, site.MaxResidual);
+        Assert.Equal(0.12, site.CloudMaskedFraction!.Value, 9);
+    }
+
+    [Fact]
+    public void Cluster_NoResidualAndOneTileNotCheckedForClouds_BothNotMeasured()
+    {
+        var site = Assert.Single(Cluster(
+            Some.Tile(0, 0, cloud: 0.3, shadow: 0),
+            Some.Tile(0, 1)));
+
+        Assert.Null(site.MaxResidual);
+        Assert.Null(site.CloudMaskedFraction);
+    }
+
+    [Fact]
     public void Cluster_EdgeAdjacentTiles_MergeIntoOneSite()
     {
         var sites = Cluster(

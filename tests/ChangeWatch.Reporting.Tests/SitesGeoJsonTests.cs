@@ -68,6 +68,21 @@ public sealed class SitesGeoJsonTests
     }
 
     [Fact]
+    public void Render_SitesWithAndWithoutResidualAndCloudMask_PropertiesGiveThemOrNull()
+    {
+        var report = Some.ChangeReport(null,
+            Some.Site("S1", new PixelWindow(10, 20, 30, 40)) with { MaxResidual = 0.8, CloudMaskedFraction = 0.25 },
+            Some.Site("S2", new PixelWindow(90, 20, 30, 40)));
+
+        var features = Parse(report).GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
+
+        Assert.Equal(0.8, features[0].GetProperty("maxResidual").GetDouble());
+        Assert.Equal(0.25, features[0].GetProperty("cloudMaskedFraction").GetDouble());
+        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("maxResidual").ValueKind);
+        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("cloudMaskedFraction").ValueKind);
+    }
+
+    [Fact]
     public void Render_TrackedAndUntrackedSites_PropertiesGiveTrackAndFirstSightingOrNull()
     {
         var report = Some.ChangeReport(null,

@@ -21,7 +21,8 @@ internal static class Some
 
     public static TileResult Tile(int row, int col, double probability = 0.9, PixelWindow? bounds = null, int changedPixels = 0,
         string changeType = "object-build-up", bool flagged = true, bool assessable = true, double masked = 0,
-        double shiftX = 0, double shiftY = 0, ObjectCounts? objects = null) => new()
+        double shiftX = 0, double shiftY = 0, ObjectCounts? objects = null, double? residual = null, double? cloud = null,
+        double? shadow = null) => new()
         {
             SceneId = SceneId,
             Tile = new TileId(row, col),
@@ -37,6 +38,9 @@ internal static class Some
             ShiftX = shiftX,
             ShiftY = shiftY,
             Objects = objects,
+            CoRegistrationResidual = residual,
+            CloudFraction = cloud,
+            CloudShadowFraction = shadow,
             ModelVersion = "v1",
             ModelSha256 = new string('c', 64),
         };

@@ -47,6 +47,24 @@ public sealed record TileResult
     /// </summary>
     public double? CoRegistrationResidual { get; init; }
 
+    /// <summary>
+    /// What co-registration did with the pair's estimated shift (<see cref="CoRegistration.Outcome"/>), or null when the
+    /// scorer does not co-register.
+    /// </summary>
+    public CoRegistrationOutcome? RegistrationOutcome { get; init; }
+
+    /// <summary>Fraction of the tile's pixels masked as cloud in either date (<see cref="MaskSummary.CloudFraction"/>), 0-1, or null when not measured.</summary>
+    public double? CloudFraction { get; init; }
+
+    /// <summary>Fraction of the tile's pixels masked as cloud shadow in either date (<see cref="MaskSummary.CloudShadowFraction"/>), 0-1, or null when not measured.</summary>
+    public double? CloudShadowFraction { get; init; }
+
+    /// <summary>The baseline ("before") date looked hazy against the scene (<see cref="MaskSummary.HazeBefore"/>), or null when not measured.</summary>
+    public bool? HazeBefore { get; init; }
+
+    /// <summary>The scene ("after") date looked hazy against the baseline (<see cref="MaskSummary.HazeAfter"/>), or null when not measured.</summary>
+    public bool? HazeAfter { get; init; }
+
     /// <summary>Change type label from the model (e.g. "object-build-up"), or "unclassified".</summary>
     public string ChangeType { get; init; } = "unclassified";
 

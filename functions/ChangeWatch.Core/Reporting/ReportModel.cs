@@ -133,6 +133,18 @@ public sealed record SiteModel
     /// <summary>Mean masked fraction of the site's tiles.</summary>
     public double MaskedFraction { get; init; }
 
+    /// <summary>
+    /// Largest co-registration residual among the site's tiles (<see cref="Domain.TileResult.CoRegistrationResidual"/>),
+    /// pixels, or null when no tile of the site measured one (also in reports written before the field existed).
+    /// </summary>
+    public double? MaxResidual { get; init; }
+
+    /// <summary>
+    /// Mean fraction of the site's tiles masked as cloud or cloud shadow, 0-1 (part of <see cref="MaskedFraction"/>), or
+    /// null ("not measured") when any of its tiles was not checked for clouds.
+    /// </summary>
+    public double? CloudMaskedFraction { get; init; }
+
     /// <summary>Chip file of the baseline, relative to the report folder.</summary>
     public string? BeforeChip { get; init; }
 

@@ -155,6 +155,9 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
         int x0 = int.MaxValue, y0 = int.MaxValue, x1 = int.MinValue, y1 = int.MinValue;
         long changed = 0;
         double weightSum = 0, cx = 0, cy = 0, maxShift = 0, masked = 0;
+        double? maxResidual = null;
+        double cloudMasked = 0;
+        var cloudMeasured = true;
         var top = group[0];
         // A tile flagged for change that lies in its context margin (its core holds no changed pixel) belongs to the
         // site but does not stretch its bounds, unless no tile of the site located its change.
@@ -185,6 +188,20 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
 
             maxShift = Math.Max(maxShift, Math.Sqrt(tile.ShiftX * tile.ShiftX + tile.ShiftY * tile.ShiftY));
             masked += tile.MaskedFraction;
+            if (tile.CoRegistrationResidual is { } residual)
+            {
+                maxResidual = Math.Max(maxResidual ?? 0, residual);
+            }
+
+            if (tile.CloudFraction is { } cloud && tile.CloudShadowFraction is { } shadow)
+            {
+                cloudMasked += cloud + shadow;
+            }
+            else
+            {
+                cloudMeasured = false;
+            }
+
             if (tile.Probability > top.Probability)
             {
                 top = tile;
@@ -232,6 +249,8 @@ public sealed class SiteClusterer(IGeoLocator geoLocator)
             Longitude = longitude,
             MaxShift = maxShift,
             MaskedFraction = masked / group.Count,
+            MaxResidual = maxResidual,
+            CloudMaskedFraction = cloudMeasured ? cloudMasked / group.Count : null,
             Mgrs = mgrs,
             Outline = outline,
             Objects = SumObjects(group),

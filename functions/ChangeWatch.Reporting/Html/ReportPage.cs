@@ -159,7 +159,7 @@ internal static class ReportPage
         }
 
         h.Append("<div class=\"wide\"><table>\n<tr><th>Site (track id)</th><th>Status</th><th>Assessment</th><th>Probability</th><th>Change type</th><th>Location (lat, lon)</th><th>MGRS</th>")
-            .Append("<th>Area m²</th><th>Changed px</th><th>Objects before → after</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Masked</th></tr>\n");
+            .Append("<th>Area m²</th><th>Changed px</th><th>Objects before → after</th><th>Box (scene px)</th><th>Tiles</th><th>Max shift px</th><th>Max residual px</th><th>Masked</th><th>Cloud masked</th></tr>\n");
         foreach (var s in r.Sites)
         {
             var b = s.SceneBounds;
@@ -181,7 +181,9 @@ internal static class ReportPage
                 .Append("</td><td>").Append(E(string.Create(Inv, $"x {b.X}, y {b.Y}, {b.Width} × {b.Height}")))
                 .Append("</td><td>").Append(E(string.Join(", ", s.Tiles)))
                 .Append("</td><td class=\"num\">").Append(E(s.MaxShift.ToString("F2", Inv)))
+                .Append("</td><td class=\"num\">").Append(s.MaxResidual is { } residual ? E(residual.ToString("F2", Inv)) : "not measured")
                 .Append("</td><td class=\"num\">").Append(E(Percent(s.MaskedFraction)))
+                .Append("</td><td class=\"num\">").Append(s.CloudMaskedFraction is { } cloud ? E(Percent(cloud)) : "not measured")
                 .Append("</td></tr>\n");
         }
 

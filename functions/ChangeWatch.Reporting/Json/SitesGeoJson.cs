@@ -103,7 +103,9 @@ public static class SitesGeoJson
         w.WriteString("tiles", string.Join(' ', site.Tiles));
         w.WriteString("sceneBounds", $"{site.SceneBounds.X} {site.SceneBounds.Y} {site.SceneBounds.Width} {site.SceneBounds.Height}");
         w.WriteNumber("maxShift", site.MaxShift);
+        WriteNumberOrNull(w, "maxResidual", site.MaxResidual);
         w.WriteNumber("maskedFraction", site.MaskedFraction);
+        WriteNumberOrNull(w, "cloudMaskedFraction", site.CloudMaskedFraction);
         w.WriteString("aoi", report.Aoi);
         w.WriteString("sceneId", report.Scene.SceneId);
         w.WriteString("sceneAcquiredAt", report.Scene.AcquiredAt);

@@ -14,6 +14,12 @@ public sealed class DifferenceScorer : IChangeScorer
     /// <summary>When set, every tile reports these object counts; when null, counts are not measured.</summary>
     public ObjectCounts? Objects { get; set; }
 
+    /// <summary>When set, every tile reports this co-registration; when null, the scorer does not co-register.</summary>
+    public CoRegistration? Registration { get; set; }
+
+    /// <summary>When set, every tile reports these masks; when null, the scorer does not detect clouds or haze.</summary>
+    public MaskSummary? Masks { get; set; }
+
     /// <summary>The scene statistics given with the last tile scored through the statistics overload, or null.</summary>
     public ScenePairStatistics? LastStatistics { get; private set; }
 
@@ -49,6 +55,8 @@ public sealed class DifferenceScorer : IChangeScorer
         return new TileAssessment(flagged ? 0.9 : 0.05, flagged, assessable, maskedFraction, 0, 0, "unclassified", flagged ? mask : null)
         {
             Objects = Objects,
+            Registration = Registration,
+            Masks = Masks,
         };
     }
 }
