@@ -87,7 +87,8 @@ public sealed class DemoRunner(TextWriter output)
             var report = await DownloadAsync(storage, scene, reportFolder, cancellationToken);
             var laterReport = await DownloadAsync(storage, laterScene, laterFolder, cancellationToken);
             var status = Summarise(report, pair, reportFolder, endToEnd.Elapsed);
-            var tracked = SummariseTracks(report, laterReport, laterFolder);
+            var laterTiles = await storage.Catalog.GetTileResultsAsync(laterScene.Id, cancellationToken);
+            var tracked = SummariseTracks(report, laterReport, laterTiles, laterFolder);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Whole demo {total.Elapsed.TotalSeconds:F1} s."));
             return status != 0 ? status : tracked;
         }
@@ -125,11 +126,31 @@ public sealed class DemoRunner(TextWriter output)
         return 0;
     }
 
+    // Tells a detection miss (no site at all where the earlier sites were) from a tracking miss (flagged, but as a new track).
+    private static string WhyNotSeenAgain(ReportModel earlier, ReportModel later, IReadOnlyList<TileResult> laterTiles)
+    {
+        if (later.Sites.Count > 0)
+        {
+            return $"  Model {later.ModelVersion} flagged {later.Sites.Count} site(s) in the later scene, but none continues an earlier track: "
+                + "each was reported as a new track (a tracking miss, not a detection miss).";
+        }
+
+        var earlierTiles = earlier.Sites.SelectMany(s => s.Tiles).ToHashSet(StringComparer.Ordinal);
+        var over = laterTiles.Where(t => earlierTiles.Contains(t.Tile.ToString())).ToList();
+        var top = over.Where(t => t.Assessable).OrderByDescending(t => t.Probability).FirstOrDefault();
+        var highest = top is null
+            ? "none of them was assessable"
+            : string.Create(CultureInfo.InvariantCulture, $"the highest probability there was {top.Probability:P0} (tile {top.Tile})");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  Model {later.ModelVersion} flagged {later.Tiles.Flagged} of {later.Tiles.Assessable} assessable tiles of the later scene (threshold {later.ModelThreshold:0.###}); over the {over.Count} tiles of the earlier sites {highest}. ")
+            + "The vehicles added to the gathering were not detected by this model, so there was no site to track: a detection miss, not a tracking failure.";
+    }
+
     private static string Objects(ObjectCounts? counts) =>
         counts is { } c ? string.Create(CultureInfo.InvariantCulture, $"objects {c.Before} -> {c.After}") : "objects not measured";
 
     // The later scene's sites that continue a track of the earlier report: "seen again", with the id the analyst knows.
-    private int SummariseTracks(ReportModel earlier, ReportModel later, string laterFolder)
+    private int SummariseTracks(ReportModel earlier, ReportModel later, IReadOnlyList<TileResult> laterTiles, string laterFolder)
     {
         output.WriteLine();
         output.WriteLine($"Later scene: {later.Sites.Count} site(s) flagged against the previous scene.");
@@ -153,6 +174,7 @@ public sealed class DemoRunner(TextWriter output)
         if (seenAgain == 0)
         {
             output.WriteLine("The demo expected the grown gathering to be reported again under its earlier track id; it was not.");
+            output.WriteLine(WhyNotSeenAgain(earlier, later, laterTiles));
             return 3;
         }
 
