@@ -96,6 +96,27 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Pipeline_ScorerWithATypeModel_TileResultsAndReportRecordItsVersionAndSha()
+    {
+        var h = new PipelineHarness();
+        var typeSha = new string('b', 64);
+        h.Scorer.Model = h.Scorer.Model with { TypeModelVersion = "types-test", TypeModelSha256 = typeSha };
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        var baseline = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.BaselineRegistered).Model;
+        var tiles = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), TestContext.Current.CancellationToken);
+        Assert.Equal(("types-test", typeSha), (model.TypeModelVersion, model.TypeModelSha256));
+        Assert.Null(baseline.TypeModelVersion);
+        Assert.NotEmpty(tiles);
+        Assert.All(tiles, t => Assert.Equal(("types-test", typeSha), (t.TypeModelVersion, t.TypeModelSha256)));
+    }
+
+    [Fact]
     public async Task Pipeline_ScorerWithRegistrationAndMasks_TileResultsSiteAndCaveatsCarryThem()
     {
         var h = new PipelineHarness();

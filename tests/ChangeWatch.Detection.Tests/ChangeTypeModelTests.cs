@@ -14,6 +14,21 @@ public sealed class ChangeTypeModelTests
     }
 
     [Fact]
+    public void Model_V1AndItsCascade_RecordTheTypeModelVersionAndTheSha256OfItsFile()
+    {
+        var tile = new MlNetChangeScorer(Some.ModelDirectory(), "v1");
+        var cascade = new CascadeChangeScorer(Some.ModelDirectory(), "v3");
+        var typeVersion = tile.TypeModel!.Manifest.Version;
+        var fileSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            File.ReadAllBytes(Path.Combine(Some.ModelDirectory(), typeVersion, "model.zip"))));
+
+        Assert.Equal(typeVersion, tile.Model.TypeModelVersion);
+        Assert.Equal(fileSha, tile.Model.TypeModelSha256);
+        Assert.Equal(typeVersion, cascade.Model.TypeModelVersion);
+        Assert.Equal(fileSha, cascade.Model.TypeModelSha256);
+    }
+
+    [Fact]
     public void Assess_ClearBuildUpAndEarthworks_AreTypedByTheModel()
     {
         var scorer = new MlNetChangeScorer(Some.ModelDirectory(), "v1");

@@ -54,6 +54,19 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
+    public void Render_ChangeReport_NamesTheChangeTypeModelOrTheFixedRule()
+    {
+        var site = Some.Site("S1", new PixelWindow(8, 8, 40, 40));
+        var withModel = Html(new ReportRenderer().Render(
+            Some.ChangeReport(null, site) with { TypeModelVersion = "types-<v3>", TypeModelSha256 = new string('d', 64) }, Imagery("S1")));
+        var withRule = Html(new ReportRenderer().Render(Some.ChangeReport(null, site), Imagery("S1")));
+
+        Assert.Contains("change types: types-&lt;v3&gt;", withModel, StringComparison.Ordinal);
+        Assert.Contains("SHA-256 " + new string('d', 64), withModel, StringComparison.Ordinal);
+        Assert.Contains("change types: fixed rule", withRule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_ChangeReport_PageMakesNoExternalRequests()
     {
         var html = Html(new ReportRenderer().Render(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(8, 8, 40, 40))), Imagery("S1")));

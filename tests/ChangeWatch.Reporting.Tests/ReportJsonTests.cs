@@ -87,6 +87,24 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Render_ReportWithTypeModel_WritesItsVersionAndSha_AndTheSchemaChecksTheHash()
+    {
+        var sha = new string('c', 64);
+        var report = Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { TypeModelVersion = "types-v3", TypeModelSha256 = sha };
+        var json = RenderedJson(report);
+
+        var results = Validate(json);
+        using var document = JsonDocument.Parse(json);
+
+        Assert.True(results.IsValid, Errors(results));
+        Assert.Equal("types-v3", document.RootElement.GetProperty("typeModelVersion").GetString());
+        Assert.Equal(sha, ReportJson.Deserialize(json)!.TypeModelSha256);
+        var badSha = JsonNode.Parse(json)!;
+        badSha["typeModelSha256"] = "not-a-hash";
+        Assert.False(Validate(Encoding.UTF8.GetBytes(badSha.ToJsonString())).IsValid);
+    }
+
+    [Fact]
     public void Schema13_SiteWithoutTheOptionalResidualAndCloudFields_StillValidates_NegativeResidualRejected()
     {
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!;
@@ -137,6 +155,8 @@ public sealed class ReportJsonTests
         // A 1.2 report: the current JSON without the fields 1.3 added (track, and the optional residual and cloud mask).
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.2";
+        node.Remove("typeModelVersion"); // added within 1.3
+        node.Remove("typeModelSha256");
         foreach (var name in new[] { "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
@@ -171,6 +191,8 @@ public sealed class ReportJsonTests
         // A 1.1 report: the current JSON without the fields 1.2 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.1";
+        node.Remove("typeModelVersion"); // added within 1.3
+        node.Remove("typeModelSha256");
         foreach (var name in new[] { "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
         {
             node["sites"]![0]!.AsObject().Remove(name);
@@ -238,6 +260,8 @@ public sealed class ReportJsonTests
         // A 1.0 report: the current JSON without the fields 1.1 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.0";
+        node.Remove("typeModelVersion"); // added within 1.3
+        node.Remove("typeModelSha256");
         foreach (var name in new[] { "ingestedAt", "processingSeconds", "quality", "overviewScale" })
         {
             node.Remove(name);

@@ -4,4 +4,11 @@ namespace ChangeWatch.Core.Domain;
 /// <param name="Version">Model version, e.g. "v1".</param>
 /// <param name="Sha256">SHA-256 of the model zip, lowercase hex.</param>
 /// <param name="Threshold">Probability at or above which a tile is flagged.</param>
-public sealed record ModelInfo(string Version, string Sha256, double Threshold);
+public sealed record ModelInfo(string Version, string Sha256, double Threshold)
+{
+    /// <summary>Version of the change-type model that labels flagged tiles (e.g. "types-v3"), or null when types come from a fixed rule.</summary>
+    public string? TypeModelVersion { get; init; }
+
+    /// <summary>SHA-256 of the change-type model's file, or null when types come from a fixed rule.</summary>
+    public string? TypeModelSha256 { get; init; }
+}

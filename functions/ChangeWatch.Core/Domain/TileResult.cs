@@ -76,4 +76,10 @@ public sealed record TileResult
 
     /// <summary>SHA-256 of the model file.</summary>
     public required string ModelSha256 { get; init; }
+
+    /// <summary>Version of the change-type model behind <see cref="ChangeType"/>, or null when a fixed rule labelled it.</summary>
+    public string? TypeModelVersion { get; init; }
+
+    /// <summary>SHA-256 of the change-type model's file, or null when a fixed rule labelled it.</summary>
+    public string? TypeModelSha256 { get; init; }
 }

@@ -165,6 +165,8 @@ public sealed class BuildReportHandler(
             ModelVersion = baseline is null ? null : scorer.Model.Version,
             ModelSha256 = baseline is null ? null : scorer.Model.Sha256,
             ModelThreshold = baseline is null ? null : scorer.Model.Threshold,
+            TypeModelVersion = baseline is null ? null : scorer.Model.TypeModelVersion,
+            TypeModelSha256 = baseline is null ? null : scorer.Model.TypeModelSha256,
             CodeVersion = CodeVersion,
             Tiles = new TileCounts(scene.TileCount, results.Count(r => r.Assessable), results.Count(r => !r.Assessable), flagged.Count),
             Sites = sites,

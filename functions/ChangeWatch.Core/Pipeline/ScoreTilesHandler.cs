@@ -75,6 +75,7 @@ public sealed class ScoreTilesHandler(
             {
                 SceneId = sceneId, Tile = tile, BaselineId = baselineId, Probability = 0, Flagged = false, Assessable = false,
                 MaskedFraction = 1, ChangedFraction = 0, ModelVersion = model.Version, ModelSha256 = model.Sha256,
+                TypeModelVersion = model.TypeModelVersion, TypeModelSha256 = model.TypeModelSha256,
             };
         }
         else
@@ -106,6 +107,8 @@ public sealed class ScoreTilesHandler(
                 Objects = assessment.Objects,
                 ModelVersion = model.Version,
                 ModelSha256 = model.Sha256,
+                TypeModelVersion = model.TypeModelVersion,
+                TypeModelSha256 = model.TypeModelSha256,
             };
             if (assessment.Flagged && assessment.ChangeMask is not null)
             {

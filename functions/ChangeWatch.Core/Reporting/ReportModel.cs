@@ -46,6 +46,12 @@ public sealed record ReportModel
     /// <summary>Model flag threshold.</summary>
     public double? ModelThreshold { get; init; }
 
+    /// <summary>Version of the change-type model that labelled the sites, or null (baseline registration, or types from a fixed rule).</summary>
+    public string? TypeModelVersion { get; init; }
+
+    /// <summary>SHA-256 of the change-type model's file, or null.</summary>
+    public string? TypeModelSha256 { get; init; }
+
     /// <summary>ChangeWatch version that made the report.</summary>
     public required string CodeVersion { get; init; }
 

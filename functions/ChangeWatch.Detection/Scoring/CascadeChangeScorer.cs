@@ -58,7 +58,11 @@ public sealed class CascadeChangeScorer : IChangeScorer
         _maxMaskedFraction = maxMaskedFraction;
         _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);
         Manifest = manifest;
-        Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold);
+        Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold)
+        {
+            TypeModelVersion = _tileScorer.Model.TypeModelVersion,
+            TypeModelSha256 = _tileScorer.Model.TypeModelSha256,
+        };
     }
 
     /// <inheritdoc />

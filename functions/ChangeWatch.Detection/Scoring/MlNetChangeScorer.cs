@@ -93,7 +93,11 @@ public sealed class MlNetChangeScorer : IChangeScorer
 
         _maxMaskedFraction = maxMaskedFraction;
         TypeModel = Manifest.TypeModel is { Length: > 0 } typeVersion ? new ChangeTypeModel(modelDirectory, typeVersion) : null;
-        Model = new ModelInfo(Manifest.Version, sha, thresholdOverride ?? Manifest.Threshold);
+        Model = new ModelInfo(Manifest.Version, sha, thresholdOverride ?? Manifest.Threshold)
+        {
+            TypeModelVersion = TypeModel?.Manifest.Version,
+            TypeModelSha256 = TypeModel?.Sha256,
+        };
         _engines = new DefaultObjectPool<Engine>(new EnginePolicy(context, transformer), Math.Max(2, Environment.ProcessorCount * 2));
     }
 

@@ -88,7 +88,11 @@ internal static class ReportPage
             Row(h, "Model", r.ModelVersion is null
                 ? "none"
                 : E(r.ModelVersion) + (r.ModelThreshold is { } t ? E(string.Create(Inv, $" (flag threshold {t:0.###})")) : string.Empty)
-                  + (r.ModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.ModelSha256) + "</span>"));
+                  + (r.ModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.ModelSha256) + "</span>")
+                  + (r.TypeModelVersion is null
+                      ? "<br>change types: fixed rule"
+                      : "<br>change types: " + E(r.TypeModelVersion)
+                        + (r.TypeModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.TypeModelSha256) + "</span>")));
             Row(h, "Sites", E(r.Sites.Count.ToString(Inv)));
             Row(h, "Highest probability", r.Sites.Count == 0 ? "none" : E(Percent(r.Sites.Max(s => s.Probability))));
         }

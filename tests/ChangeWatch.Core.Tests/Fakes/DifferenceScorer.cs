@@ -7,7 +7,7 @@ namespace ChangeWatch.Core.Tests.Fakes;
 /// <summary>Flags a tile when any pixel of band 0 differs by more than 50 between dates; the mask marks those pixels.</summary>
 public sealed class DifferenceScorer : IChangeScorer
 {
-    public ModelInfo Model { get; } = new("test", new string('a', 64), 0.5);
+    public ModelInfo Model { get; set; } = new("test", new string('a', 64), 0.5);
 
     public int Calls;
 
