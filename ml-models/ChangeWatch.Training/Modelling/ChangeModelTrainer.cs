@@ -7,7 +7,19 @@ using Microsoft.ML.Trainers.FastTree;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>Settings of the FastTree binary trainer.</summary>
-internal sealed record TreeSettings(int Trees = 100, int Leaves = 15, int MinExamplesPerLeaf = 10, double LearningRate = 0.1);
+internal sealed record TreeSettings(int Trees = 100, int Leaves = 15, int MinExamplesPerLeaf = 10, double LearningRate = 0.1)
+{
+    /// <summary>FastTree binary options for these settings, single-threaded and seeded so the same data gives the same trees.</summary>
+    public FastTreeBinaryTrainer.Options BinaryOptions(int seed) => new()
+    {
+        NumberOfTrees = Trees,
+        NumberOfLeaves = Leaves,
+        MinimumExampleCountPerLeaf = MinExamplesPerLeaf,
+        LearningRate = LearningRate,
+        NumberOfThreads = 1,
+        Seed = seed,
+    };
+}
 
 /// <summary>
 /// Trains the change model: FastTree binary classification (single-threaded and seeded, so the same data gives the
@@ -23,19 +35,12 @@ internal sealed class ChangeModelTrainer(int seed, TreeSettings settings)
     public ITransformer Train(IReadOnlyList<LabelledPair> train, IReadOnlyList<LabelledPair> calibration)
     {
         var trainData = ToDataView(train);
-        var trainer = _context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(ChangeFeatureRow.Label),
-            FeatureColumnName = nameof(ChangeFeatureRow.Features),
-            NumberOfTrees = settings.Trees,
-            NumberOfLeaves = settings.Leaves,
-            MinimumExampleCountPerLeaf = settings.MinExamplesPerLeaf,
-            LearningRate = settings.LearningRate,
-            NumberOfThreads = 1,
-            Seed = seed,
-            FeatureFirstUsePenalty = 0,
-            Shrinkage = 1,
-        });
+        var options = settings.BinaryOptions(seed);
+        options.LabelColumnName = nameof(ChangeFeatureRow.Label);
+        options.FeatureColumnName = nameof(ChangeFeatureRow.Features);
+        options.FeatureFirstUsePenalty = 0;
+        options.Shrinkage = 1;
+        var trainer = _context.BinaryClassification.Trainers.FastTree(options);
         var trees = trainer.Fit(trainData);
         var calibrationScored = trees.Transform(ToDataView(calibration));
         var platt = _context.BinaryClassification.Calibrators

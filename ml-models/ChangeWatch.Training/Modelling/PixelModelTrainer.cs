@@ -22,17 +22,10 @@ internal sealed class PixelModelTrainer(PixelTreeSettings settings, int seed = 1
     public ITransformer Train(IEnumerable<PixelSamples> samples)
     {
         var data = ToDataView(samples);
-        var trainer = _context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(PixelRow.Label),
-            FeatureColumnName = nameof(PixelRow.Features),
-            NumberOfTrees = settings.Trees,
-            NumberOfLeaves = settings.Leaves,
-            MinimumExampleCountPerLeaf = settings.MinExamplesPerLeaf,
-            LearningRate = settings.LearningRate,
-            NumberOfThreads = 1,
-            Seed = seed,
-        });
+        var options = new TreeSettings(settings.Trees, settings.Leaves, settings.MinExamplesPerLeaf, settings.LearningRate).BinaryOptions(seed);
+        options.LabelColumnName = nameof(PixelRow.Label);
+        options.FeatureColumnName = nameof(PixelRow.Features);
+        var trainer = _context.BinaryClassification.Trainers.FastTree(options);
         return trainer.Fit(data);
     }
 

@@ -15,17 +15,10 @@ internal sealed class TypeModelTrainer(int seed, TreeSettings settings)
 
     public ITransformer Train(IReadOnlyList<TypedPair> train)
     {
-        var binary = _context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            NumberOfTrees = settings.Trees,
-            NumberOfLeaves = settings.Leaves,
-            MinimumExampleCountPerLeaf = settings.MinExamplesPerLeaf,
-            LearningRate = settings.LearningRate,
-            NumberOfThreads = 1,
-            Seed = seed,
-            FeatureFirstUsePenalty = 0,
-            Shrinkage = 1,
-        });
+        var options = settings.BinaryOptions(seed);
+        options.FeatureFirstUsePenalty = 0;
+        options.Shrinkage = 1;
+        var binary = _context.BinaryClassification.Trainers.FastTree(options);
         // Keys in the fixed class order of ChangeTypes.All, so the model's class indices never depend on the data's order.
         var keys = _context.Data.LoadFromEnumerable(ChangeTypes.All.Select(t => new KeyRow { Type = t }).ToList());
         var pipeline = _context.Transforms.Conversion.MapValueToKey("Label", nameof(ChangeTypeRow.Type), keyData: keys)
