@@ -7,6 +7,7 @@ using ChangeWatch.Core.Ports;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.Core.Tracking;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChangeWatch.Core.Pipeline;
 
@@ -19,9 +20,14 @@ namespace ChangeWatch.Core.Pipeline;
 /// tracked) fails and its message is retried later.
 /// </para>
 /// <para>
-/// Exactly once: batch arrivals are idempotent rows; of the deliveries that see the last batch arrive, one wins the report
-/// claim (an insert-if-absent). The winner writes the report files and the message, then marks the claim announced;
-/// if it crashes in between, its own redelivered message (same claimant) finishes the job. Others stop at the claim.
+/// Exactly once: batch arrivals are idempotent rows; of the deliveries that see the last batch arrive, one holds the
+/// report's leased claim (<see cref="SceneSteps.Report"/>, <see cref="PipelineOptions.ClaimLeaseSeconds"/>). The claimant
+/// is the processing attempt, never the message content, so two copies of one change-flags message are two claimants.
+/// The holder builds and writes the report, renews its claim (conditionally: it stops if another took it over), sends
+/// <c>reports-ready</c> and records the step done. A delivery that finds the step done stops; one that finds the claim held
+/// fails, so that its message is retried: by then the report is announced, or the holder died and its lease lapsed and the
+/// retry takes over. A failure before sending releases the claim at once. Only a crash (or a stall longer than the lease)
+/// between sending and recording can announce twice.
 /// </para>
 /// </summary>
 public sealed class BuildReportHandler(
@@ -33,6 +39,7 @@ public sealed class BuildReportHandler(
     IReportRenderer renderer,
     IGeoLocator geoLocator,
     RejectionRecorder rejections,
+    IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<BuildReportHandler> logger)
 {
@@ -80,29 +87,61 @@ public sealed class BuildReportHandler(
             return;
         }
 
-        var claimant = $"{StorageNames.ChangeFlagsQueue}/{sceneId}/batch-{flags.BatchIndex}";
-        var claim = await catalog.ClaimReportAsync(sceneId, claimant, cancellationToken).ConfigureAwait(false);
-        if (claim.Announced || claim.Claimant != claimant)
+        var claimant = SceneSteps.NewClaimant(Actor);
+        var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
+        if (claim.Done)
         {
-            logger.ReportClaimedElsewhere(sceneId.Value, claim.Claimant);
+            logger.StepDoneElsewhere(SceneSteps.Report, sceneId.Value, claim.Claimant);
             return;
         }
 
-        var report = await BuildAsync(scene, cancellationToken).ConfigureAwait(false);
-        var folder = $"{scene.Aoi}/{sceneId}";
-        foreach (var file in report.Files)
+        if (!claim.IsHeldBy(claimant))
         {
-            using var content = new MemoryStream(file.Content.ToArray(), writable: false);
-            await blobs.WriteAsync(StorageNames.ReportsContainer, $"{folder}/{file.RelativePath}", content, file.ContentType, cancellationToken).ConfigureAwait(false);
+            // Not a silent stop: if the holder died, this message must come back to take the claim over once it lapses.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"The report of scene {sceneId} is being built by {claim.Claimant} (lease until {claim.LeaseUntil:O}); the message will be retried."));
         }
 
-        await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, "reported", Actor, time.GetUtcNow(),
-            $"reports/{folder}/report.json, {report.Model.Sites.Count} sites"), cancellationToken).ConfigureAwait(false);
-        await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Reported }, cancellationToken).ConfigureAwait(false);
-        await queue.SendAsync(StorageNames.ReportsReadyQueue, ReportReadyMessage.For(report.Model), cancellationToken).ConfigureAwait(false);
-        await catalog.MarkReportAnnouncedAsync(sceneId, cancellationToken).ConfigureAwait(false);
-        logger.ReportWritten(sceneId.Value, scene.Aoi, report.Model.Kind, report.Model.Sites.Count);
+        var sending = false;
+        ReportModel model;
+        try
+        {
+            var report = await BuildAsync(scene, cancellationToken).ConfigureAwait(false);
+            model = report.Model;
+            var folder = $"{scene.Aoi}/{sceneId}";
+            foreach (var file in report.Files)
+            {
+                using var content = new MemoryStream(file.Content.ToArray(), writable: false);
+                await blobs.WriteAsync(StorageNames.ReportsContainer, $"{folder}/{file.RelativePath}", content, file.ContentType, cancellationToken).ConfigureAwait(false);
+            }
+
+            await catalog.AppendCustodyAsync(new CustodyEvent(sceneId, "reported", Actor, time.GetUtcNow(),
+                $"reports/{folder}/report.json, {model.Sites.Count} sites"), cancellationToken).ConfigureAwait(false);
+            await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Reported }, cancellationToken).ConfigureAwait(false);
+
+            // Renewed just before sending, conditionally: if this attempt's lease ran out during the build and another took
+            // the claim over, the other one announces; otherwise nobody can take it over while this one sends.
+            var renewed = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
+            if (!renewed.IsHeldBy(claimant))
+            {
+                logger.StepTakenOver(SceneSteps.Report, sceneId.Value, renewed.Claimant);
+                return;
+            }
+
+            sending = true; // from here a failure may have sent: keep the claim, so only its lapse (a crash) allows a second send
+            await queue.SendAsync(StorageNames.ReportsReadyQueue, ReportReadyMessage.For(model), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!sending)
+        {
+            await catalog.ReleaseStepAsync(sceneId, SceneSteps.Report, claimant, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await catalog.CompleteStepAsync(sceneId, SceneSteps.Report, claimant, cancellationToken).ConfigureAwait(false);
+        logger.ReportWritten(sceneId.Value, scene.Aoi, model.Kind, model.Sites.Count);
     }
+
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.ClaimLeaseSeconds);
 
     private async Task<(ReportModel Model, IReadOnlyList<ReportFile> Files)> BuildAsync(SceneRecord scene, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ChangeWatch.Core.Domain;
@@ -20,8 +21,11 @@ namespace ChangeWatch.Core.Pipeline;
 /// </para>
 /// <para>
 /// Idempotent: an upload already ingested (or a second upload of the same bytes under another name) changes nothing; a
-/// delivery that crashed half-way is redone from the start (tiles are overwritten with the same content, batches may be
-/// sent twice, which scoring and reporting absorb). Memory: the upload (each band file) is streamed to a temporary file;
+/// delivery that crashed half-way is redone from the start (tiles are overwritten with the same content). Tile batches are
+/// enqueued once: under the scene's leased <see cref="SceneSteps.TileBatches"/> claim, so a second delivery of the upload
+/// running at the same time (a reconcile, a duplicate event) writes the same tiles and then stops (step done) or fails
+/// to be retried (claim held); only a crash while sending lets a later delivery send them again after the lease lapses,
+/// which scoring and reporting absorb. Memory: the upload (each band file) is streamed to a temporary file;
 /// tiles are read one window at a time into <see cref="TilesInFlight"/> + 1 reused sample buffers, with at most
 /// <see cref="TilesInFlight"/> tiles encoding and uploading at once; the scene's per-band statistics
 /// (<see cref="SceneRecord.Statistics"/>) are sampled from the tiles as they are read (<see cref="SceneStatisticsSampler"/>:
@@ -290,6 +294,21 @@ public sealed class IngestSceneHandler(
         var statistics = await WriteTilesAsync(grid, placement, sceneId, onGrid ?? source, tileIds, cancellationToken).ConfigureAwait(false);
 
         var batches = baseline is null ? [] : tileIds.Chunk(settings.BatchSize).ToArray();
+        var claimant = SceneSteps.NewClaimant(Actor);
+        var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.TileBatches, claimant, time.GetUtcNow(),
+            TimeSpan.FromSeconds(settings.ClaimLeaseSeconds), cancellationToken).ConfigureAwait(false);
+        if (claim.Done)
+        {
+            logger.StepDoneElsewhere(SceneSteps.TileBatches, sceneId.Value, claim.Claimant);
+            return; // another delivery of this upload (or of its copy) ingested it meanwhile: its batches are on their way
+        }
+
+        if (!claim.IsHeldBy(claimant))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Scene {sceneId}'s tile batches are being enqueued by {claim.Claimant} (lease until {claim.LeaseUntil:O}); the message will be retried."));
+        }
+
         var scene = claimed with
         {
             Placement = placement,
@@ -299,27 +318,37 @@ public sealed class IngestSceneHandler(
             Statistics = statistics,
             IngestedAt = time.GetUtcNow(),
         };
-        await catalog.SaveSceneAsync(scene, cancellationToken).ConfigureAwait(false);
-
-        if (baseline is null)
+        var sending = false;
+        try
         {
-            // An AOI's first scene: nothing to compare with; BuildReport registers it as the baseline.
-            await queue.SendAsync(StorageNames.ChangeFlagsQueue,
-                new ChangeFlagsMessage(ChangeFlagsMessage.CurrentVersion, sceneId.Value, path.Aoi, 0, 1, [], 0), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            for (var i = 0; i < batches.Length; i++)
+            await catalog.SaveSceneAsync(scene, cancellationToken).ConfigureAwait(false);
+            sending = true; // from here a failure may have sent some batches: keep the claim, so only its lapse allows sending again
+            if (baseline is null)
             {
-                await queue.SendAsync(StorageNames.TileBatchesQueue, new TileBatchMessage(
-                    TileBatchMessage.CurrentVersion, sceneId.Value, path.Aoi, baseline.Id.Value, i, batches.Length,
-                    [.. batches[i].Select(t => t.ToString())]), cancellationToken).ConfigureAwait(false);
+                // An AOI's first scene: nothing to compare with; BuildReport registers it as the baseline.
+                await queue.SendAsync(StorageNames.ChangeFlagsQueue,
+                    new ChangeFlagsMessage(ChangeFlagsMessage.CurrentVersion, sceneId.Value, path.Aoi, 0, 1, [], 0), cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                for (var i = 0; i < batches.Length; i++)
+                {
+                    await queue.SendAsync(StorageNames.TileBatchesQueue, new TileBatchMessage(
+                        TileBatchMessage.CurrentVersion, sceneId.Value, path.Aoi, baseline.Id.Value, i, batches.Length,
+                        [.. batches[i].Select(t => t.ToString())]), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception) when (!sending)
+        {
+            await catalog.ReleaseStepAsync(sceneId, SceneSteps.TileBatches, claimant, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
 
         await AppendCustodyAsync(sceneId, "ingested",
             $"{raster.Width}x{raster.Height} px, {raster.BandCount} bands, {tileIds.Count} tiles, baseline {baseline?.Id.Value ?? "none"}", cancellationToken).ConfigureAwait(false);
         await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Ingested }, cancellationToken).ConfigureAwait(false);
+        await catalog.CompleteStepAsync(sceneId, SceneSteps.TileBatches, claimant, cancellationToken).ConfigureAwait(false);
         logger.SceneIngested(sceneId.Value, path.Aoi, raster.Width, raster.Height, tileIds.Count, baseline?.Id.Value ?? "none");
     }
 

@@ -29,8 +29,8 @@ internal static partial class PipelineLog
     [LoggerMessage(1008, LogLevel.Information, "Report for scene {SceneId} ({Aoi}) written: {Kind}, {SiteCount} sites")]
     public static partial void ReportWritten(this ILogger logger, string sceneId, string aoi, string kind, int siteCount);
 
-    [LoggerMessage(1009, LogLevel.Information, "Report for scene {SceneId} is claimed by {Claimant}; this delivery stops")]
-    public static partial void ReportClaimedElsewhere(this ILogger logger, string sceneId, string claimant);
+    [LoggerMessage(1009, LogLevel.Information, "Step {Step} of scene {SceneId} is done ({Claimant}); this delivery stops")]
+    public static partial void StepDoneElsewhere(this ILogger logger, string step, string sceneId, string claimant);
 
     [LoggerMessage(1010, LogLevel.Information, "Reconcile: {Count} uploads in incoming had no scene and no rejection and were enqueued again")]
     public static partial void Reconciled(this ILogger logger, int count);
@@ -43,4 +43,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1013, LogLevel.Warning, "Track {TrackId} of {Aoi} changed while scene {SceneId} was updating it; reading it again (attempt {Attempt})")]
     public static partial void TrackConflict(this ILogger logger, string trackId, string aoi, string sceneId, int attempt);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Step {Step} of scene {SceneId} was taken over by {Claimant} after this delivery's lease ran out; this delivery stops without sending")]
+    public static partial void StepTakenOver(this ILogger logger, string step, string sceneId, string claimant);
 }

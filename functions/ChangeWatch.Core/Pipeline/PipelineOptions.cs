@@ -52,6 +52,15 @@ public sealed class PipelineOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double MaxMaskedFraction { get; set; } = 0.5;
 
+    /// <summary>
+    /// Seconds a delivery's claim on a once-only step (enqueueing a scene's tile batches, building and announcing its
+    /// report) lasts before another delivery may take it over, presuming the holder dead. A delivery that finds the claim
+    /// held fails and is retried (host.json: every 30 s, 5 deliveries), so keep it about as long as that retry window and
+    /// longer than a report takes to build; the holder renews it just before it announces.
+    /// </summary>
+    [Range(5, 3600)]
+    public int ClaimLeaseSeconds { get; set; } = 120;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -46,13 +46,26 @@ public interface ICatalog
     Task<int> CountBatchArrivalsAsync(SceneId sceneId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims the right to announce a scene's report. Exactly one claimant ever wins; the same claimant asking again
-    /// (a redelivered message) gets its claim back. Returns the claim as stored.
+    /// Claims once-only step <paramref name="step"/> (<see cref="Pipeline.SceneSteps"/>) of a scene for
+    /// <paramref name="claimant"/>, a token unique to one processing attempt, until <paramref name="now"/> +
+    /// <paramref name="lease"/>. Inserts the claim when there is none; renews it when <paramref name="claimant"/> holds it;
+    /// takes it over when another claimant's lease ended at or before <paramref name="now"/> and the step is not done.
+    /// Every change is conditional on the stored version (ETag), so of attempts racing for a claim exactly one gets it.
+    /// Returns the claim as stored after the call: the caller holds it when <see cref="StepClaim.IsHeldBy"/> is true.
     /// </summary>
-    Task<ReportClaim> ClaimReportAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken);
+    Task<StepClaim> ClaimStepAsync(SceneId sceneId, string step, string claimant, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Marks the claim's announcement as sent.</summary>
-    Task MarkReportAnnouncedAsync(SceneId sceneId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the step as done if <paramref name="claimant"/> still holds its claim (conditional on the stored version).
+    /// Returns false, changing nothing, when another claimant took it over or it was already done.
+    /// </summary>
+    Task<bool> CompleteStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends <paramref name="claimant"/>'s lease at once if it still holds the claim and the step is not done (conditional on
+    /// the stored version), so that the next attempt after a failure need not wait for the lease to run out. Otherwise does nothing.
+    /// </summary>
+    Task ReleaseStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken);
 
     /// <summary>Adds a rejection (idempotent by key and stage).</summary>
     Task AddRejectionAsync(Rejection rejection, CancellationToken cancellationToken);
@@ -101,8 +114,3 @@ public interface ICatalog
     /// </summary>
     Task<SceneTracking> GetOrAddSceneTrackingAsync(SceneTracking proposed, CancellationToken cancellationToken);
 }
-
-/// <summary>Who may announce a scene's report, and whether they have.</summary>
-/// <param name="Claimant">The winning claimant (e.g. the change-flags batch that completed the scene).</param>
-/// <param name="Announced">True once <c>reports-ready</c> was sent.</param>
-public sealed record ReportClaim(string Claimant, bool Announced);

@@ -13,7 +13,8 @@ namespace ChangeWatch.Runtime.Storage;
 /// <see cref="ICatalog"/> on Azure Table Storage (or Azurite). Layout:
 /// <list type="bullet">
 /// <item><c>scenes</c>: partition <c>scene</c> (row = scene id; columns Aoi, Status, Json), <c>grid</c> (row = AOI),
-/// <c>upload</c> (row = hex of the blob name; column SceneId), <c>report</c> (row = scene id; Claimant, Announced).</item>
+/// <c>upload</c> (row = hex of the blob name; column SceneId), and one partition per once-only step (<see cref="SceneSteps"/>:
+/// <c>report</c>, <c>batches</c>; row = scene id; columns Claimant, LeaseUntil, Done), changed only under the row's ETag.</item>
 /// <item><c>tiles</c>: partition = scene id (row = tile id; Flagged, Probability, Json); partition
 /// <c>{sceneId}-batches</c> (row = batch index) records batch arrivals.</item>
 /// <item><c>rejections</c>: partition <c>rejection</c>, row = rejection key.</item>
@@ -32,10 +33,11 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
     private const string ScenePartition = "scene";
     private const string GridPartition = "grid";
     private const string UploadPartition = "upload";
-    private const string ReportPartition = "report";
+    private const int MaxClaimAttempts = 8;
     private const string RejectionPartition = "rejection";
     private const string Json = "Json";
     private const int JsonChunk = 30_000;
+    private static readonly DateTimeOffset ReleasedLease = DateTimeOffset.UnixEpoch; // Table dates start in 1601: not MinValue
 
     private readonly CreatedOnce<TableClient> _tables = new(async n =>
     {
@@ -187,29 +189,81 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
     }
 
     /// <inheritdoc />
-    public async Task<ReportClaim> ClaimReportAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken)
+    public async Task<StepClaim> ClaimStepAsync(
+        SceneId sceneId, string step, string claimant, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(step);
         var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
-        try
+        var claim = new StepClaim(claimant, now + lease, false);
+        var entity = new TableEntity(step, sceneId.Value) { ["Claimant"] = claimant, ["LeaseUntil"] = claim.LeaseUntil, ["Done"] = false };
+        for (var attempt = 1; ; attempt++)
         {
-            await table.AddEntityAsync(new TableEntity(ReportPartition, sceneId.Value) { ["Claimant"] = claimant, ["Announced"] = false }, cancellationToken)
-                .ConfigureAwait(false);
-            return new ReportClaim(claimant, false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            var stored = await GetAsync(StorageNames.ScenesTable, ReportPartition, sceneId.Value, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Report claim of {sceneId} conflicted but cannot be read.", ex);
-            return new ReportClaim(stored.GetString("Claimant") ?? string.Empty, stored.GetBoolean("Announced") ?? false);
+            var stored = await GetAsync(StorageNames.ScenesTable, step, sceneId.Value, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (stored is null)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    return claim;
+                }
+
+                var current = ToStepClaim(stored);
+                if (current.Done || (current.Claimant != claimant && current.LeaseUntil > now))
+                {
+                    return current;
+                }
+
+                await table.UpdateEntityAsync(entity, stored.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return claim;
+            }
+            catch (RequestFailedException ex) when ((ex.Status is 409 or 412 or 404) && attempt < MaxClaimAttempts)
+            {
+                // another attempt wrote the claim between our read and write: read it again and decide again
+            }
         }
     }
 
     /// <inheritdoc />
-    public async Task MarkReportAnnouncedAsync(SceneId sceneId, CancellationToken cancellationToken)
+    public async Task<bool> CompleteStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken)
     {
+        var stored = await GetAsync(StorageNames.ScenesTable, step, sceneId.Value, cancellationToken).ConfigureAwait(false);
+        if (stored is null || !ToStepClaim(stored).IsHeldBy(claimant))
+        {
+            return false;
+        }
+
         var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
-        await table.UpdateEntityAsync(new TableEntity(ReportPartition, sceneId.Value) { ["Announced"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken)
-            .ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(step, sceneId.Value) { ["Done"] = true }, stored.ETag, TableUpdateMode.Merge, cancellationToken)
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false; // taken over meanwhile
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken)
+    {
+        var stored = await GetAsync(StorageNames.ScenesTable, step, sceneId.Value, cancellationToken).ConfigureAwait(false);
+        if (stored is null || !ToStepClaim(stored).IsHeldBy(claimant))
+        {
+            return;
+        }
+
+        var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(step, sceneId.Value) { ["LeaseUntil"] = ReleasedLease }, stored.ETag, TableUpdateMode.Merge, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            // taken over meanwhile: nothing of ours to release
+        }
     }
 
     /// <inheritdoc />
@@ -456,6 +510,10 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
     private static T FromJson<T>(TableEntity entity) =>
         JsonSerializer.Deserialize<T>(entity.GetString(Json) ?? "null", PipelineJson.Options)
         ?? throw new InvalidOperationException($"Row {entity.PartitionKey}/{entity.RowKey} has no {typeof(T).Name}.");
+
+    // Claims written before leases existed have Announced instead of Done and no LeaseUntil (so they lapsed long ago).
+    private static StepClaim ToStepClaim(TableEntity e) => new(
+        e.GetString("Claimant") ?? string.Empty, e.GetDateTimeOffset("LeaseUntil") ?? ReleasedLease, e.GetBoolean("Done") ?? e.GetBoolean("Announced") ?? false);
 
     private static Rejection ToRejection(TableEntity e) => new(
         e.RowKey, e.GetString("Stage") ?? string.Empty, e.GetString("Source") ?? string.Empty, e.GetString("Code") ?? string.Empty,

@@ -16,7 +16,7 @@ public sealed class InMemoryCatalog : ICatalog
     private readonly Dictionary<string, SceneId> _uploads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(SceneId, TileId), TileResult> _tiles = new();
     private readonly ConcurrentDictionary<(SceneId, int), bool> _batches = new();
-    private readonly Dictionary<SceneId, ReportClaim> _claims = [];
+    private readonly Dictionary<(SceneId Scene, string Step), StepClaim> _steps = [];
     private readonly ConcurrentDictionary<string, Rejection> _rejections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(SceneId, string), CustodyEvent> _custody = new();
     private readonly ConcurrentDictionary<(SceneId, string), SiteReview> _reviews = new();
@@ -126,23 +126,64 @@ public sealed class InMemoryCatalog : ICatalog
     public Task<int> CountBatchArrivalsAsync(SceneId sceneId, CancellationToken cancellationToken) =>
         Task.FromResult(_batches.Keys.Count(k => k.Item1 == sceneId));
 
-    public Task<ReportClaim> ClaimReportAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken)
+    /// <summary>Called inside <see cref="ClaimStepAsync"/> before the claim is read (to interleave a competing attempt).</summary>
+    public Func<SceneId, string, string, Task>? BeforeStepClaimAsync { get; set; }
+
+    public async Task<StepClaim> ClaimStepAsync(SceneId sceneId, string step, string claimant, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
+        if (BeforeStepClaimAsync is { } before)
+        {
+            await before(sceneId, step, claimant);
+        }
+
         lock (_gate)
         {
-            _claims.TryAdd(sceneId, new ReportClaim(claimant, false));
-            return Task.FromResult(_claims[sceneId]);
+            // Under one lock, read-decide-write is what the table adapter does with its ETag condition.
+            var key = (sceneId, step);
+            if (_steps.TryGetValue(key, out var stored)
+                && (stored.Done || (stored.Claimant != claimant && stored.LeaseUntil > now)))
+            {
+                return stored;
+            }
+
+            return _steps[key] = new StepClaim(claimant, now + lease, false);
         }
     }
 
-    public Task MarkReportAnnouncedAsync(SceneId sceneId, CancellationToken cancellationToken)
+    public Task<bool> CompleteStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            _claims[sceneId] = _claims[sceneId] with { Announced = true };
+            if (!_steps.TryGetValue((sceneId, step), out var stored) || !stored.IsHeldBy(claimant))
+            {
+                return Task.FromResult(false);
+            }
+
+            _steps[(sceneId, step)] = stored with { Done = true };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task ReleaseStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_steps.TryGetValue((sceneId, step), out var stored) && stored.IsHeldBy(claimant))
+            {
+                _steps[(sceneId, step)] = stored with { LeaseUntil = DateTimeOffset.UnixEpoch };
+            }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The stored claim on a scene's step, or null.</summary>
+    public StepClaim? GetStepClaim(SceneId sceneId, string step)
+    {
+        lock (_gate)
+        {
+            return _steps.GetValueOrDefault((sceneId, step));
+        }
     }
 
     public Task AddRejectionAsync(Rejection rejection, CancellationToken cancellationToken)

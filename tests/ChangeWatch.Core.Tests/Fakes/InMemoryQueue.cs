@@ -9,10 +9,21 @@ public sealed class InMemoryQueue : IMessageQueue
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _queues = new(StringComparer.Ordinal);
 
-    public Task SendAsync<T>(string queue, T message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs before each send with the queue's name and the message's JSON, once per send, before the message is queued (to
+    /// interleave a competing delivery with a handler that is about to send). Cleared by setting it to null.
+    /// </summary>
+    public Func<string, string, Task>? BeforeSendAsync { get; set; }
+
+    public async Task SendAsync<T>(string queue, T message, CancellationToken cancellationToken)
     {
-        _queues.GetOrAdd(queue, _ => new ConcurrentQueue<string>()).Enqueue(PipelineJson.Serialize(message));
-        return Task.CompletedTask;
+        var json = PipelineJson.Serialize(message);
+        if (BeforeSendAsync is { } before)
+        {
+            await before(queue, json);
+        }
+
+        _queues.GetOrAdd(queue, _ => new ConcurrentQueue<string>()).Enqueue(json);
     }
 
     public Task<int> GetApproximateCountAsync(string queue, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ public sealed class PipelineHarness
         Ingest = new IngestSceneHandler(Blobs, Queue, Catalog, new SyntheticTiffDecoder(), tiles, new SidecarReader(Blobs), rejections, Options, Time,
             NullLogger<IngestSceneHandler>.Instance);
         Score = new ScoreTilesHandler(Queue, Catalog, tiles, Scorer, rejections, NullLogger<ScoreTilesHandler>.Instance);
-        Report = new BuildReportHandler(Blobs, Queue, Catalog, tiles, Scorer, Renderer, new ScaledGeoLocator(), rejections, Time,
+        Report = new BuildReportHandler(Blobs, Queue, Catalog, tiles, Scorer, Renderer, new ScaledGeoLocator(), rejections, Options, Time,
             NullLogger<BuildReportHandler>.Instance);
         Reconciler = new IncomingReconciler(Blobs, Queue, Catalog, NullLogger<IncomingReconciler>.Instance);
     }

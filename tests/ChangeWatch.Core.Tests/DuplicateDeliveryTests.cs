@@ -1,0 +1,220 @@
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Tests.Fakes;
+
+namespace ChangeWatch.Core.Tests;
+
+/// <summary>
+/// "Redelivered or duplicated messages change nothing" when deliveries overlap: a second delivery runs while the first
+/// is about to send, as with the start-up reconcile re-enqueuing an upload whose blob-trigger message is still in flight,
+/// or with two hosts competing for copies of one message.
+/// </summary>
+public sealed class DuplicateDeliveryTests
+{
+    private const string Aoi = "kharkiv-north";
+
+    [Fact]
+    public async Task BuildReport_SecondMessageWithTheSameContentWhileTheFirstIsAnnouncing_AnnouncesOnce()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+
+        var duplicateOutcome = DeliverWhileSending(h, StorageNames.ReportsReadyQueue, h.Report.HandleAsync, last);
+        await h.Report.HandleAsync(last, CancellationToken.None);
+        h.Queue.BeforeSendAsync = null;
+        await h.Report.HandleAsync(last, CancellationToken.None); // the duplicate's retry, after the first finished
+
+        Assert.Equal(2, h.ReportsReady.Count); // one per scene: the baseline's and the change report
+        Assert.IsType<InvalidOperationException>(await duplicateOutcome.Task); // told to come back later, not announced
+    }
+
+    [Fact]
+    public async Task Ingest_SameUploadDeliveredAgainWhileTheFirstIsEnqueueingBatches_EnqueuesEachBatchOnceAndReportsOnce()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        Assert.True(h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingest));
+
+        var duplicateOutcome = DeliverWhileSending(h, StorageNames.TileBatchesQueue, h.Ingest.HandleAsync, ingest);
+        await h.Ingest.HandleAsync(ingest, CancellationToken.None);
+        h.Queue.BeforeSendAsync = null;
+        await h.Ingest.HandleAsync(ingest, CancellationToken.None); // the duplicate's retry, after the first finished
+
+        var scene = (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null);
+        Assert.Equal(SceneStatus.Ingested, scene.Status);
+        Assert.Equal(scene.BatchCount, h.Queue.Peek(StorageNames.TileBatchesQueue).Count);
+        Assert.IsType<InvalidOperationException>(await duplicateOutcome.Task);
+        await h.DrainAsync();
+        Assert.Equal(2, h.ReportsReady.Count);
+    }
+
+    [Fact]
+    public async Task Ingest_SameUploadDeliveredAgainAfterItWasIngested_EnqueuesNothing()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        Assert.True(h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingest));
+        await h.Ingest.HandleAsync(ingest, CancellationToken.None);
+        var batches = h.Queue.Peek(StorageNames.TileBatchesQueue).Count;
+
+        await h.Ingest.HandleAsync(ingest, CancellationToken.None);
+
+        Assert.True(batches > 1);
+        Assert.Equal(batches, h.Queue.Peek(StorageNames.TileBatchesQueue).Count);
+    }
+
+    [Fact]
+    public async Task BuildReport_ClaimOfAnAttemptThatDied_IsTakenOverOnceItsLeaseLapsesAndAnnouncedOnce()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+        var after = await AfterSceneAsync(h);
+        var lease = TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds);
+        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, "BuildReport@crashed/1", h.Time.GetUtcNow(), lease, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Report.HandleAsync(last, CancellationToken.None));
+        Assert.Single(h.ReportsReady); // the baseline's: nothing announced while the dead attempt's lease runs
+        h.Time.Advance(lease + TimeSpan.FromSeconds(1));
+        await h.Report.HandleAsync(last, CancellationToken.None);
+        await h.Report.HandleAsync(last, CancellationToken.None);
+
+        Assert.Equal(2, h.ReportsReady.Count);
+        Assert.True(h.Catalog.GetStepClaim(after, SceneSteps.Report)!.Done);
+        Assert.Equal(SceneStatus.Reported, (await h.Catalog.GetSceneAsync(after, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task BuildReport_HolderStalledPastItsLeaseWhileAnotherTookOver_StopsWithoutAnnouncing()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+        var claims = 0;
+        h.Catalog.BeforeStepClaimAsync = async (_, step, _) =>
+        {
+            if (step == SceneSteps.Report && ++claims == 2) // the stalled holder renewing before it sends
+            {
+                h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds + 1));
+                await h.Report.HandleAsync(last, CancellationToken.None); // a copy of the message takes the lapsed claim over
+            }
+        };
+
+        await h.Report.HandleAsync(last, CancellationToken.None);
+
+        Assert.Equal(2, h.ReportsReady.Count); // the baseline's and the one the copy announced
+        Assert.Equal(4, claims); // holder, copy, copy's renewal, holder's renewal
+    }
+
+    [Fact]
+    public async Task BuildReport_BaselineNotReportedYet_FailsAndReleasesItsClaimSoTheRetryNeedNotWaitForTheLease()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        Assert.True(h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingestBefore));
+        await h.Ingest.HandleAsync(ingestBefore, CancellationToken.None);
+        Assert.True(h.Queue.TryReceive(StorageNames.ChangeFlagsQueue, out var registerBefore)); // held back: the baseline is not reported
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Report.HandleAsync(last, CancellationToken.None));
+        await h.Report.HandleAsync(registerBefore, CancellationToken.None);
+        await h.Report.HandleAsync(last, CancellationToken.None); // same clock: the failed attempt's lease was released
+
+        Assert.Equal(2, h.ReportsReady.Count);
+    }
+
+    [Fact]
+    public async Task Ingest_DeliveryThatDiedWhileEnqueueingBatches_IsRedoneByTheRedeliveryOnceItsLeaseLapses()
+    {
+        var h = new PipelineHarness();
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        Assert.True(h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingest));
+        h.Queue.BeforeSendAsync = (queue, _) => queue == StorageNames.TileBatchesQueue
+            ? throw new IOException("host lost while sending") // the first delivery dies before any batch is queued
+            : Task.CompletedTask;
+        await Assert.ThrowsAsync<IOException>(() => h.Ingest.HandleAsync(ingest, CancellationToken.None));
+        h.Queue.BeforeSendAsync = null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Ingest.HandleAsync(ingest, CancellationToken.None));
+        Assert.Empty(h.Queue.Peek(StorageNames.TileBatchesQueue));
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds + 1));
+        await h.Ingest.HandleAsync(ingest, CancellationToken.None);
+
+        var scene = (await h.Catalog.GetSceneAsync(await AfterSceneAsync(h), CancellationToken.None))!;
+        Assert.Equal(SceneStatus.Ingested, scene.Status);
+        Assert.Equal(scene.BatchCount, h.Queue.Peek(StorageNames.TileBatchesQueue).Count);
+        await h.DrainAsync();
+        Assert.Equal(2, h.ReportsReady.Count);
+    }
+
+    private static async Task<SceneId> AfterSceneAsync(PipelineHarness h) =>
+        (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null).Id;
+
+    // Delivers every queued message except the last change-flags message (the one that completes the scene), and returns that one.
+    private static async Task<string> DeliverAllButLastChangeFlagsAsync(PipelineHarness h)
+    {
+        while (h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingest))
+        {
+            await h.Ingest.HandleAsync(ingest, CancellationToken.None);
+        }
+
+        while (h.Queue.TryReceive(StorageNames.TileBatchesQueue, out var batch))
+        {
+            await h.Score.HandleAsync(batch, CancellationToken.None);
+        }
+
+        var flags = new List<string>();
+        while (h.Queue.TryReceive(StorageNames.ChangeFlagsQueue, out var flag))
+        {
+            flags.Add(flag);
+        }
+
+        foreach (var flag in flags[..^1])
+        {
+            await h.Report.HandleAsync(flag, CancellationToken.None);
+        }
+
+        return flags[^1];
+    }
+
+    // The first time a message is about to go on `queue`, delivers `duplicate` to `handle`; returns what that threw (null if nothing).
+    private static TaskCompletionSource<Exception?> DeliverWhileSending(
+        PipelineHarness h, string queue, Func<string, CancellationToken, Task> handle, string duplicate)
+    {
+        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = false;
+        h.Queue.BeforeSendAsync = async (sentTo, _) =>
+        {
+            if (sentTo != queue || started)
+            {
+                return;
+            }
+
+            started = true;
+            try
+            {
+                await handle(duplicate, CancellationToken.None);
+                outcome.TrySetResult(null);
+            }
+            catch (InvalidOperationException ex)
+            {
+                outcome.TrySetResult(ex);
+            }
+        };
+        return outcome;
+    }
+}
