@@ -11,8 +11,10 @@ namespace ChangeWatch.LocalHost;
 /// </summary>
 /// <remarks>
 /// The delay lets the blob trigger's own first scan (which picks up uploads that have no receipt yet) record its
-/// uploads first, so the reconciler only re-enqueues what that scan cannot see: uploads whose receipt exists but whose
-/// ingest message was lost. Ingest is idempotent, so an overlap costs work, not correctness.
+/// uploads first, and the reconciler leaves alone every upload younger than <c>ChangeWatch:ReconcileMinAgeSeconds</c>
+/// (its blob-trigger message may still be in flight), so it re-enqueues only what the trigger cannot see: old uploads
+/// whose receipt exists but whose ingest message was lost. Should the two still overlap, ingest enqueues a scene's tile
+/// batches once and the report is announced once, so an overlap costs work, not correctness.
 /// </remarks>
 internal sealed partial class IncomingReconcileOnStart(
     IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<IncomingReconcileOnStart> logger) : BackgroundService

@@ -161,6 +161,20 @@ public sealed class DuplicateDeliveryTests
         Assert.Equal(2, h.ReportsReady.Count);
     }
 
+    [Fact]
+    public async Task Reconciler_UploadYoungerThanTheMinimumAge_IsLeftToTheBlobTriggerUntilItIsOld()
+    {
+        var h = new PipelineHarness();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/in-flight.tif", SyntheticTiffDecoder.Create(64, 64));
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ReconcileMinAgeSeconds - 1));
+
+        Assert.Equal(0, await h.Reconciler.ReconcileAsync(CancellationToken.None));
+        Assert.Empty(h.Queue.Peek(StorageNames.SceneIngestQueue));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await h.Reconciler.ReconcileAsync(CancellationToken.None));
+        Assert.Single(h.Queue.Peek(StorageNames.SceneIngestQueue));
+    }
+
     private static async Task<SceneId> AfterSceneAsync(PipelineHarness h) =>
         (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null).Id;
 

@@ -410,6 +410,7 @@ public sealed class PipelineTests
         Assert.Equal((100, 50, 4), (scene.Width, scene.Height, scene.BandCount));
         Assert.Equal("S2A", scene.Metadata.Sensor);
         Assert.Equal(32636, scene.GeoReference!.Epsg);
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ReconcileMinAgeSeconds)); // old enough for the reconcile to look at it
         Assert.Equal(0, await h.Reconciler.ReconcileAsync(CancellationToken.None));
     }
 
@@ -479,6 +480,7 @@ public sealed class PipelineTests
         await h.DrainAsync();
         h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/missed.tif", SyntheticTiffDecoder.Create(64, 64, bands: 1));
         h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/missed.tif.json", "{}"u8.ToArray());
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ReconcileMinAgeSeconds));
 
         var count = await h.Reconciler.ReconcileAsync(CancellationToken.None);
 

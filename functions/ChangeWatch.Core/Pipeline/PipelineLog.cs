@@ -32,8 +32,8 @@ internal static partial class PipelineLog
     [LoggerMessage(1009, LogLevel.Information, "Step {Step} of scene {SceneId} is done ({Claimant}); this delivery stops")]
     public static partial void StepDoneElsewhere(this ILogger logger, string step, string sceneId, string claimant);
 
-    [LoggerMessage(1010, LogLevel.Information, "Reconcile: {Count} uploads in incoming had no scene and no rejection and were enqueued again")]
-    public static partial void Reconciled(this ILogger logger, int count);
+    [LoggerMessage(1010, LogLevel.Information, "Reconcile: {Count} uploads in incoming had no scene and no rejection and were enqueued again; {Young} younger than {MinAgeSeconds} s were left to the blob trigger")]
+    public static partial void Reconciled(this ILogger logger, int count, int young, int minAgeSeconds);
 
     [LoggerMessage(1011, LogLevel.Information, "Upload {BlobName} duplicates scene {SceneId} (first seen as {FirstBlobName})")]
     public static partial void DuplicateUpload(this ILogger logger, string blobName, string sceneId, string firstBlobName);

@@ -61,6 +61,13 @@ public sealed class PipelineOptions : IValidatableObject
     [Range(5, 3600)]
     public int ClaimLeaseSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Seconds an upload must have been in <c>incoming</c> before the reconcile re-enqueues it: younger uploads are left to
+    /// the blob trigger, whose own message may still be on its way.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int ReconcileMinAgeSeconds { get; set; } = 300;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

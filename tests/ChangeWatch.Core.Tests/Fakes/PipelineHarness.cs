@@ -19,7 +19,7 @@ public sealed class PipelineHarness
         Score = new ScoreTilesHandler(Queue, Catalog, tiles, Scorer, rejections, NullLogger<ScoreTilesHandler>.Instance);
         Report = new BuildReportHandler(Blobs, Queue, Catalog, tiles, Scorer, Renderer, new ScaledGeoLocator(), rejections, Options, Time,
             NullLogger<BuildReportHandler>.Instance);
-        Reconciler = new IncomingReconciler(Blobs, Queue, Catalog, NullLogger<IncomingReconciler>.Instance);
+        Reconciler = new IncomingReconciler(Blobs, Queue, Catalog, Options, Time, NullLogger<IncomingReconciler>.Instance);
     }
 
     public IOptions<PipelineOptions> Options { get; }
