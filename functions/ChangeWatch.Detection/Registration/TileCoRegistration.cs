@@ -9,7 +9,7 @@ namespace ChangeWatch.Detection;
 /// luminance (mean of the first three bands) of the central <see cref="WindowSize"/>-pixel square of both tiles (a
 /// 128-px correlation window with 32 px of room for the estimator's second look), applies it with
 /// <see cref="SubPixelShift"/> (pixels shifted in from outside the tile become NaN), and measures the residual with a
-/// second phase correlation on the aligned pair. A shift longer than the maximum or with a correlation peak below the
+/// second phase correlation on the aligned pair (the before window's spectrum is reused). A shift longer than the maximum or with a correlation peak below the
 /// minimum is refused (the pair is compared unshifted and the refusal recorded); a shift shorter than
 /// <see cref="MinAppliedShift"/> is measured and recorded but not applied. Tiles smaller than 32 px, or whose window
 /// is less than half valid in either date, are not measured. Scratch memory (two windows of floats plus the phase
@@ -72,7 +72,8 @@ public static class TileCoRegistration
                 return (after, CoRegistration.NotMeasured);
             }
 
-            var (sx, sy, peak) = PhaseCorrelation.Estimate(lumB, lumA, side, side);
+            using var correlator = new PhaseCorrelator(side, side);
+            var (sx, sy, peak) = correlator.Estimate(lumB, lumA);
             var length = Math.Sqrt(sx * sx + sy * sy);
             if (peak < minPeak)
             {
@@ -91,7 +92,7 @@ public static class TileCoRegistration
 
             var aligned = SubPixelShift.Apply(after, sx, sy);
             Luminance(aligned, side, lumA);
-            var (rx, ry, _) = PhaseCorrelation.Estimate(lumB, lumA, side, side);
+            var (rx, ry, _) = correlator.EstimateAgain(lumA); // same reference window: its spectrum is reused
             return (aligned, new CoRegistration(sx, sy, peak, Math.Sqrt(rx * rx + ry * ry), CoRegistrationOutcome.Applied));
         }
         finally
