@@ -279,7 +279,7 @@ public static class PixelFeatures
             sample[count++] = 0.5f * (tb + ta);
         }
 
-        sample[..count].Sort();
+        RobustStats.Sort(sample[..count]);
         return count;
     }
 
