@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using ChangeWatch.Core.Imaging;
 
 namespace ChangeWatch.Detection;
@@ -9,7 +10,7 @@ namespace ChangeWatch.Detection;
 /// pixels, so sample units (0-255, 0-10000 reflectance) and a gain or offset between dates do not matter. Bands: 1-3
 /// visible (R, G, B order assumed; fewer are repeated), the 4th is read as NIR; further bands are ignored. NaN in either
 /// date marks the pixel masked; masked pixels count as unchanged in the maps. Scratch memory is rented from
-/// <see cref="ArrayPool{T}.Shared"/> (about 80 bytes per pixel) and returned before the call ends. Thread-safe.
+/// <see cref="ArrayPool{T}.Shared"/> (about 120 bytes per pixel) and returned before the call ends. Thread-safe.
 /// </summary>
 public static class TilePairFeatures
 {
@@ -58,10 +59,10 @@ public static class TilePairFeatures
         var floats = ArrayPool<float>.Shared.Rent(floatLength);
         var ints = ArrayPool<int>.Shared.Rent(2 * n);
         var bytes = ArrayPool<byte>.Shared.Rent(5 * n);
-        var doubles = ArrayPool<double>.Shared.Rent(BoxFilter.IntegralLength(w, h));
+        var doubles = ArrayPool<double>.Shared.Rent(5 * BoxFilter.IntegralLength(w, h));
         try
         {
-            var ws = new Workspace(floats, ints, bytes, doubles, n, bandsUsed);
+            var ws = new Workspace(floats, ints, bytes, doubles, n, bandsUsed, BoxFilter.IntegralLength(w, h));
             return ComputeCore(before, after, features[..Count], scoreMap, ws, w, h, bandsUsed);
         }
         finally
@@ -114,7 +115,7 @@ public static class TilePairFeatures
         // Change magnitude: plain and tolerant to ±1 px misregistration.
         var tolerant = ws.Plane(2);
         var raw = ws.Plane(3);
-        Magnitudes(zA, zB, valid, w, h, bandsUsed, tolerant, raw);
+        Magnitudes(zA, zB, valid, w, h, bandsUsed, tolerant, raw, ws.Plane(4));
         var (tMean, tStd, _) = RobustStats.Moments(tolerant, valid);
         var len = RobustStats.SortedSample(tolerant, valid, validCount, sample);
         f[(int)TilePairFeature.MagnitudeMean] = (float)tMean;
@@ -217,70 +218,132 @@ public static class TilePairFeatures
         }
     }
 
-    private static void Magnitudes(ReadOnlySpan<float> zA, ReadOnlySpan<float> zB, ReadOnlySpan<byte> valid, int w, int h, int bands, Span<float> tolerant, Span<float> raw)
+    /// <summary>
+    /// Tolerant and plain change magnitude per pixel. Rows away from the border are done a vector of pixels at a time
+    /// (an invalid neighbour counts as infinitely far: the same minimum as leaving it out), with the same float
+    /// operations in the same order as the per-pixel loop, which does the border and what is left of each row.
+    /// </summary>
+    private static void Magnitudes(ReadOnlySpan<float> zA, ReadOnlySpan<float> zB, ReadOnlySpan<byte> valid, int w, int h, int bands, Span<float> tolerant, Span<float> raw, Span<float> penalty)
     {
         var n = w * h;
         var invBands = 1f / bands;
+        for (var i = 0; i < n; i++)
+        {
+            penalty[i] = valid[i] != 0 ? 0f : float.PositiveInfinity;
+        }
+
+        var lanes = Vector<float>.Count;
+        var scale = new Vector<float>(invBands);
         for (var y = 0; y < h; y++)
         {
-            for (var x = 0; x < w; x++)
+            var x = 0;
+            if (y > 0 && y < h - 1)
             {
-                var p = y * w + x;
-                if (valid[p] == 0)
+                MagnitudesAt(zA, zB, valid, w, h, bands, invBands, tolerant, raw, y, 0, 1);
+                for (x = 1; x + lanes <= w - 1; x += lanes)
                 {
-                    tolerant[p] = 0;
-                    raw[p] = 0;
+                    var p = y * w + x;
+                    var bestAB = new Vector<float>(float.MaxValue);
+                    var bestBA = bestAB;
+                    var plain = Vector<float>.Zero;
+                    for (var dy = -1; dy <= 1; dy++)
+                    {
+                        for (var dx = -1; dx <= 1; dx++)
+                        {
+                            var q = p + dy * w + dx;
+                            var dab = Vector<float>.Zero;
+                            var dba = Vector<float>.Zero;
+                            for (var b = 0; b < bands; b++)
+                            {
+                                var o = b * n;
+                                var e1 = new Vector<float>(zA.Slice(o + p, lanes)) - new Vector<float>(zB.Slice(o + q, lanes));
+                                var e2 = new Vector<float>(zB.Slice(o + p, lanes)) - new Vector<float>(zA.Slice(o + q, lanes));
+                                dab += e1 * e1;
+                                dba += e2 * e2;
+                            }
+
+                            if (q == p)
+                            {
+                                plain = dab;
+                            }
+
+                            var far = new Vector<float>(penalty.Slice(q, lanes));
+                            bestAB = Vector.Min(bestAB, dab + far);
+                            bestBA = Vector.Min(bestBA, dba + far);
+                        }
+                    }
+
+                    var isValid = Vector.Equals(new Vector<float>(penalty.Slice(p, lanes)), Vector<float>.Zero);
+                    Vector.ConditionalSelect(isValid, Vector.SquareRoot(Vector.Max(bestAB, bestBA) * scale), Vector<float>.Zero).CopyTo(tolerant.Slice(p, lanes));
+                    Vector.ConditionalSelect(isValid, Vector.SquareRoot(plain * scale), Vector<float>.Zero).CopyTo(raw.Slice(p, lanes));
+                }
+            }
+
+            MagnitudesAt(zA, zB, valid, w, h, bands, invBands, tolerant, raw, y, x, w);
+        }
+    }
+
+    /// <summary>The per-pixel magnitudes of row <paramref name="y"/>, columns [<paramref name="x0"/>, <paramref name="x1"/>).</summary>
+    private static void MagnitudesAt(ReadOnlySpan<float> zA, ReadOnlySpan<float> zB, ReadOnlySpan<byte> valid, int w, int h, int bands, float invBands, Span<float> tolerant, Span<float> raw, int y, int x0, int x1)
+    {
+        var n = w * h;
+        for (var x = x0; x < x1; x++)
+        {
+            var p = y * w + x;
+            if (valid[p] == 0)
+            {
+                tolerant[p] = 0;
+                raw[p] = 0;
+                continue;
+            }
+
+            var bestAB = float.MaxValue;
+            var bestBA = float.MaxValue;
+            var plain = 0f;
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                var qy = y + dy;
+                if ((uint)qy >= (uint)h)
+                {
                     continue;
                 }
 
-                var bestAB = float.MaxValue;
-                var bestBA = float.MaxValue;
-                var plain = 0f;
-                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
                 {
-                    var qy = y + dy;
-                    if ((uint)qy >= (uint)h)
+                    var qx = x + dx;
+                    if ((uint)qx >= (uint)w)
                     {
                         continue;
                     }
 
-                    for (var dx = -1; dx <= 1; dx++)
+                    var q = qy * w + qx;
+                    if (valid[q] == 0)
                     {
-                        var qx = x + dx;
-                        if ((uint)qx >= (uint)w)
-                        {
-                            continue;
-                        }
-
-                        var q = qy * w + qx;
-                        if (valid[q] == 0)
-                        {
-                            continue;
-                        }
-
-                        float dab = 0, dba = 0;
-                        for (var b = 0; b < bands; b++)
-                        {
-                            var o = b * n;
-                            var e1 = zA[o + p] - zB[o + q];
-                            var e2 = zB[o + p] - zA[o + q];
-                            dab += e1 * e1;
-                            dba += e2 * e2;
-                        }
-
-                        if (q == p)
-                        {
-                            plain = dab;
-                        }
-
-                        bestAB = Math.Min(bestAB, dab);
-                        bestBA = Math.Min(bestBA, dba);
+                        continue;
                     }
-                }
 
-                tolerant[p] = MathF.Sqrt(Math.Max(bestAB, bestBA) * invBands);
-                raw[p] = MathF.Sqrt(plain * invBands);
+                    float dab = 0, dba = 0;
+                    for (var b = 0; b < bands; b++)
+                    {
+                        var o = b * n;
+                        var e1 = zA[o + p] - zB[o + q];
+                        var e2 = zB[o + p] - zA[o + q];
+                        dab += e1 * e1;
+                        dba += e2 * e2;
+                    }
+
+                    if (q == p)
+                    {
+                        plain = dab;
+                    }
+
+                    bestAB = Math.Min(bestAB, dab);
+                    bestBA = Math.Min(bestBA, dba);
+                }
             }
+
+            tolerant[p] = MathF.Sqrt(Math.Max(bestAB, bestBA) * invBands);
+            raw[p] = MathF.Sqrt(plain * invBands);
         }
     }
 
@@ -317,12 +380,14 @@ public static class TilePairFeatures
         var ebb = ws.Plane(10);
         var eab = ws.Plane(4);
         var integral = ws.Integral;
-        BoxFilter.Mean(a, w, h, radius, meanA, integral);
-        BoxFilter.Mean(b, w, h, radius, meanB, integral);
-        BoxFilter.Integrate(a, w, h, integral, squared: true);
-        BoxFilter.Mean(integral, w, h, radius, eaa);
-        BoxFilter.Integrate(b, w, h, integral, squared: true);
-        BoxFilter.Mean(integral, w, h, radius, ebb);
+        BoxFilter.Integrate(a, w, h, ws.SumA);
+        BoxFilter.Mean(ws.SumA, w, h, radius, meanA);
+        BoxFilter.Integrate(b, w, h, ws.SumB);
+        BoxFilter.Mean(ws.SumB, w, h, radius, meanB);
+        BoxFilter.Integrate(a, w, h, ws.SumAA, squared: true);
+        BoxFilter.Mean(ws.SumAA, w, h, radius, eaa);
+        BoxFilter.Integrate(b, w, h, ws.SumBB, squared: true);
+        BoxFilter.Mean(ws.SumBB, w, h, radius, ebb);
         BoxFilter.IntegrateProduct(a, b, w, h, integral);
         BoxFilter.Mean(integral, w, h, radius, eab);
         double sum = 0;
@@ -388,8 +453,8 @@ public static class TilePairFeatures
         var n = w * h;
         var objectsA = ws.Bytes(1);
         var objectsB = ws.Bytes(2);
-        var (darkA, brightA) = ObjectMask(a, valid, validCount, w, h, objectsA, ws);
-        var (darkB, brightB) = ObjectMask(b, valid, validCount, w, h, objectsB, ws);
+        var (darkA, brightA) = ObjectMask(a, ws.SumA, valid, validCount, w, h, objectsA, ws);
+        var (darkB, brightB) = ObjectMask(b, ws.SumB, valid, validCount, w, h, objectsB, ws);
         f[(int)TilePairFeature.DarkBlobsAfter] = darkA;
         f[(int)TilePairFeature.BrightBlobsAfter] = brightA;
         f[(int)TilePairFeature.DarkBlobsBefore] = darkB;
@@ -417,11 +482,11 @@ public static class TilePairFeatures
     }
 
     /// <summary>Marks pixels much darker or brighter than their 15×15 neighbourhood; returns dark and bright compact blob counts. Dark pixels get 1, bright 2.</summary>
-    private static (int Dark, int Bright) ObjectMask(ReadOnlySpan<float> lum, ReadOnlySpan<byte> valid, int validCount, int w, int h, Span<byte> objects, Workspace ws)
+    private static (int Dark, int Bright) ObjectMask(ReadOnlySpan<float> lum, ReadOnlySpan<double> lumTable, ReadOnlySpan<byte> valid, int validCount, int w, int h, Span<byte> objects, Workspace ws)
     {
         var n = w * h;
         var contrast = ws.Plane(7);
-        BoxFilter.Mean(lum, w, h, 7, contrast, ws.Integral);
+        BoxFilter.Mean(lumTable, w, h, 7, contrast);
         var absContrast = ws.Plane(8);
         for (var i = 0; i < n; i++)
         {
@@ -470,8 +535,8 @@ public static class TilePairFeatures
 
         var stdA = ws.Plane(7);
         var stdB = ws.Plane(8);
-        LocalStd(a, w, h, stdA, ws.Plane(9), ws.Integral);
-        LocalStd(b, w, h, stdB, ws.Plane(9), ws.Integral);
+        LocalStd(ws.SumA, ws.SumAA, w, h, stdA, ws.Plane(9));
+        LocalStd(ws.SumB, ws.SumBB, w, h, stdB, ws.Plane(9));
         double sumT = 0;
         for (var i = 0; i < n; i++)
         {
@@ -485,11 +550,11 @@ public static class TilePairFeatures
         f[(int)TilePairFeature.TextureChangeP99] = RobustStats.Quantile(ws.Sample[..len], 0.99);
     }
 
-    private static void LocalStd(ReadOnlySpan<float> src, int w, int h, Span<float> std, Span<float> scratch, Span<double> integral)
+    /// <summary>5×5 standard deviation from the summed-area tables of a plane and of its square.</summary>
+    private static void LocalStd(ReadOnlySpan<double> sum, ReadOnlySpan<double> sumOfSquares, int w, int h, Span<float> std, Span<float> scratch)
     {
-        BoxFilter.Mean(src, w, h, 2, std, integral);
-        BoxFilter.Integrate(src, w, h, integral, squared: true);
-        BoxFilter.Mean(integral, w, h, 2, scratch);
+        BoxFilter.Mean(sum, w, h, 2, std);
+        BoxFilter.Mean(sumOfSquares, w, h, 2, scratch);
         for (var i = 0; i < w * h; i++)
         {
             std[i] = MathF.Sqrt(Math.Max(0f, scratch[i] - std[i] * std[i]));
@@ -539,8 +604,9 @@ public static class TilePairFeatures
         private readonly Span<byte> _bytes;
         private readonly int _n;
         private readonly int _bands;
+        private readonly int _integralLength;
 
-        public Workspace(float[] floats, int[] ints, byte[] bytes, double[] doubles, int n, int bands)
+        public Workspace(float[] floats, int[] ints, byte[] bytes, double[] doubles, int n, int bands, int integralLength)
         {
             _floats = floats;
             _bytes = bytes;
@@ -548,7 +614,9 @@ public static class TilePairFeatures
             _bands = bands;
             Labels = ints.AsSpan(0, n);
             Stack = ints.AsSpan(n, n);
-            Integral = doubles;
+            Integral = doubles.AsSpan(0, integralLength);
+            LuminanceTables = doubles.AsSpan(integralLength, 4 * integralLength);
+            _integralLength = integralLength;
             Sample = floats.AsSpan(n * (2 * bands + 11), RobustStats.MaxSample);
         }
 
@@ -557,6 +625,17 @@ public static class TilePairFeatures
         public Span<int> Stack { get; }
 
         public Span<double> Integral { get; }
+
+        /// <summary>Summed-area tables of the after and before luminance and of their squares, built once by the correlation and read by the blob and texture features.</summary>
+        public Span<double> LuminanceTables { get; }
+
+        public Span<double> SumA => LuminanceTables[.._integralLength];
+
+        public Span<double> SumB => LuminanceTables.Slice(_integralLength, _integralLength);
+
+        public Span<double> SumAA => LuminanceTables.Slice(2 * _integralLength, _integralLength);
+
+        public Span<double> SumBB => LuminanceTables.Slice(3 * _integralLength, _integralLength);
 
         public Span<float> Sample { get; }
 
