@@ -25,7 +25,8 @@ namespace ChangeWatch.LocalHost;
 /// <c>AzureFunctionsJobHost__extensions__queues__*</c>, and poll at most every <see cref="MaxPollingInterval"/>.
 /// Blob triggers poll (container scan plus receipts in <c>AzureWebJobsStorage</c>). Hosts that share a host id and a
 /// storage account share receipts and locks, so two local processes process each upload once.</para>
-/// <para>Once the host has started, <see cref="Core.Pipeline.IncomingReconciler"/> runs once.</para>
+/// <para>Once the host has started, <see cref="Core.Pipeline.IncomingReconciler"/> runs, then every
+/// <c>ChangeWatch:ReconcileIntervalSeconds</c> (it repairs uploads the polling blob trigger missed).</para>
 /// </remarks>
 public static class LocalHostBuilder
 {
@@ -101,7 +102,7 @@ public static class LocalHostBuilder
             {
                 services.AddSingleton<ITypeLocator, LocalFunctionTypeLocator>();
                 services.AddChangeWatch(context.Configuration);
-                services.AddHostedService<IncomingReconcileOnStart>();
+                services.AddHostedService<IncomingReconcileSchedule>();
             });
     }
 }

@@ -175,6 +175,22 @@ public sealed class DuplicateDeliveryTests
         Assert.Single(h.Queue.Peek(StorageNames.SceneIngestQueue));
     }
 
+    [Fact]
+    public async Task Reconciler_RunAgainWhileTheUploadIsStillNotIngested_EnqueuesItOnceUntilItIsWrittenAgain()
+    {
+        var h = new PipelineHarness();
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/missed.tif", SyntheticTiffDecoder.Create(64, 64));
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ReconcileMinAgeSeconds));
+
+        Assert.Equal(1, await h.Reconciler.ReconcileAsync(CancellationToken.None));
+        Assert.Equal(0, await h.Reconciler.ReconcileAsync(CancellationToken.None)); // its ingest may keep failing: not again
+        h.Blobs.Put(StorageNames.IncomingContainer, $"{Aoi}/missed.tif", SyntheticTiffDecoder.Create(64, 64, bands: 1));
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ReconcileMinAgeSeconds));
+        Assert.Equal(1, await h.Reconciler.ReconcileAsync(CancellationToken.None)); // written again: a new upload
+
+        Assert.Equal(2, h.Queue.Peek(StorageNames.SceneIngestQueue).Count);
+    }
+
     private static async Task<SceneId> AfterSceneAsync(PipelineHarness h) =>
         (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null).Id;
 

@@ -36,6 +36,10 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             // Retry failed messages at once (host.json waits 30 s), so a poison message reaches its poison queue in seconds.
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00",
+            // Repair uploads the polling blob trigger misses (a blob written in the same second as one its scan already saw)
+            // within the tests' waits: a reconcile every 10 s of uploads at least 20 s old.
+            [$"{PipelineOptions.Section}:{nameof(PipelineOptions.ReconcileMinAgeSeconds)}"] = "20",
+            [$"{PipelineOptions.Section}:{nameof(PipelineOptions.ReconcileIntervalSeconds)}"] = "10",
         }).Build();
         Storage = new StorageSession(Configuration);
         Log = new FileLoggerProvider(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"changewatch-it-{Environment.ProcessId}.log"));

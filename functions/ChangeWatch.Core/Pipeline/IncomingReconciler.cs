@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Ports;
@@ -11,11 +12,15 @@ namespace ChangeWatch.Core.Pipeline;
 /// every blob in <c>incoming</c> that is not a sidecar, is at least <see cref="PipelineOptions.ReconcileMinAgeSeconds"/>
 /// old (by its last-modified time; younger ones are the blob trigger's, whose message may still be in flight) and has
 /// neither a scene record nor a rejection. Safe to run any time and on several hosts: ingest is idempotent and enqueues a
-/// scene's tile batches once even when two deliveries of an upload overlap.
+/// scene's tile batches once even when two deliveries of an upload overlap. One instance enqueues each upload (name and
+/// last-modified time) at most once, so running it periodically does not feed an upload whose ingest keeps failing to
+/// the poison queue again and again; an upload written again is a new one.
 /// </summary>
 public sealed class IncomingReconciler(
     IBlobStore blobs, IMessageQueue queue, ICatalog catalog, IOptions<PipelineOptions> options, TimeProvider time, ILogger<IncomingReconciler> logger)
 {
+    private readonly ConcurrentDictionary<(string Name, DateTimeOffset LastModified), bool> _enqueued = new();
+
     /// <summary>Enqueues the forgotten uploads and returns how many there were (young uploads left alone are not counted).</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -43,8 +48,21 @@ public sealed class IncomingReconciler(
                 continue;
             }
 
-            await queue.SendAsync(StorageNames.SceneIngestQueue,
-                new SceneIngestMessage(SceneIngestMessage.CurrentVersion, blob.Name, blob.Length), cancellationToken).ConfigureAwait(false);
+            if (!_enqueued.TryAdd((blob.Name, blob.LastModified), true))
+            {
+                continue; // enqueued by an earlier run of this instance
+            }
+
+            try
+            {
+                await queue.SendAsync(StorageNames.SceneIngestQueue,
+                    new SceneIngestMessage(SceneIngestMessage.CurrentVersion, blob.Name, blob.Length), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (_enqueued.TryRemove((blob.Name, blob.LastModified), out _))
+            {
+                throw; // not sent: the next run tries it again
+            }
+
             count++;
         }
 

@@ -68,6 +68,13 @@ public sealed class PipelineOptions : IValidatableObject
     [Range(0, 86_400)]
     public int ReconcileMinAgeSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Seconds between the local host's reconcile runs after the first (which runs a minute after start); 0 runs it only
+    /// at start. The runs repair uploads the polling blob trigger missed.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int ReconcileIntervalSeconds { get; set; } = 120;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
