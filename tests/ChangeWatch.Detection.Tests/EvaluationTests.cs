@@ -62,6 +62,8 @@ public sealed class EvaluationTests : IDisposable
 
         Assert.Equal(["test_2", "test_2", "val_9"], pairs.Select(p => p.Site));
         Assert.All(pairs, p => Assert.Equal(64, p.Truth.Sum(t => t)));
+        Assert.All(pairs, p => Assert.Equal(0.5, p.GroundSampleDistance));
+        Assert.All(ChangeDatasetReader.Read(_root, "levir", groundSampleDistance: 0.3), p => Assert.Equal(0.3, p.GroundSampleDistance));
     }
 
     [Fact]
@@ -86,6 +88,7 @@ public sealed class EvaluationTests : IDisposable
         var pair = Assert.Single(ChangeDatasetReader.Read(_root, "oscd"));
 
         Assert.Equal((12, 8, 4), (pair.Width, pair.Height, pair.Bands));
+        Assert.Equal(10.0, pair.GroundSampleDistance);
         Assert.Equal(pair.Before, pair.After);
         Assert.Equal(8, pair.Truth.Sum(t => t));
     }

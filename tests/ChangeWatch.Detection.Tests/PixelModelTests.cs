@@ -116,6 +116,43 @@ public sealed class PixelModelTests
     }
 
     [Theory]
+    [InlineData(0.5, -1f)]
+    [InlineData(10.0, 3.321928f)]
+    [InlineData(1.0, 0f)]
+    public void Compute_GeoreferencedTile_FillsTheGroundSamplePlaneWithItsLog2(double metres, float expected)
+    {
+        var pair = SquarePair(seed: 3);
+        var geo = new GeoReference(32633, new GeoTransform(500_000, metres, 0, 4_000_000, 0, -metres));
+        var before = new TileRaster(pair.Width, pair.Height, pair.Bands, pair.Before, geo);
+        var after = new TileRaster(pair.Width, pair.Height, pair.Bands, pair.After, geo);
+        var planes = new float[PixelFeatures.Count * pair.PixelCount];
+
+        PixelFeatures.Compute(before, after, planes, new byte[pair.PixelCount]);
+
+        Assert.All(planes.AsSpan((int)PixelFeature.GroundSampleLog2 * pair.PixelCount, pair.PixelCount).ToArray(), v => Assert.Equal(expected, v, 4));
+    }
+
+    [Fact]
+    public void Compute_TileWithoutGeoreferencing_FillsTheGroundSamplePlaneWithZero()
+    {
+        var pair = SquarePair(seed: 4);
+        var planes = new float[PixelFeatures.Count * pair.PixelCount];
+        planes.AsSpan().Fill(float.NaN);
+
+        PixelFeatures.Compute(new TileRaster(pair.Width, pair.Height, pair.Bands, pair.Before), new TileRaster(pair.Width, pair.Height, pair.Bands, pair.After), planes, new byte[pair.PixelCount]);
+
+        Assert.All(planes.AsSpan((int)PixelFeature.GroundSampleLog2 * pair.PixelCount, pair.PixelCount).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Names_GroundSampleFeature_IsAppendedAfterEveryEarlierFeature()
+    {
+        // Models trained before the feature existed (v2, v3) list the first 33 names and read only those planes.
+        Assert.Equal(nameof(PixelFeature.HasNir), PixelFeatures.Names[32]);
+        Assert.Equal(nameof(PixelFeature.GroundSampleLog2), PixelFeatures.Names[^1]);
+    }
+
+    [Theory]
     [InlineData(2)]
     [InlineData(3)]
     public void Compute_OnAGrid_GivesEachGridPointTheValuesOfItsPixel(int stride)

@@ -105,4 +105,11 @@ public enum PixelFeature
 
     /// <summary>1 when a 4th (NIR) band is present, else 0.</summary>
     HasNir,
+
+    /// <summary>
+    /// log2 of the ground sample distance in metres (0.5 m → −1, 10 m → 3.32), from the rasters' georeferencing; 0 (1 m)
+    /// when neither date is georeferenced. Lets one model trained on several sensors treat each resolution as its own
+    /// (added for v4; models trained before it read only the planes before it).
+    /// </summary>
+    GroundSampleLog2,
 }

@@ -18,7 +18,7 @@ namespace ChangeWatch.Detection;
 public static class PixelFeatures
 {
     /// <summary>Number of feature planes.</summary>
-    public const int Count = 33;
+    public const int Count = 34;
 
     /// <summary>The widest window radius used: context a tile needs around it, in pixels.</summary>
     public const int ContextRadius = 15;
@@ -90,6 +90,13 @@ public static class PixelFeatures
             ArrayPool<double>.Shared.Return(doubles);
             ArrayPool<float>.Shared.Return(floats);
         }
+    }
+
+    /// <summary>log2 of the ground sample distance (metres) of the georeferenced date, clamped to [−4, 6]; 0 without georeferencing.</summary>
+    internal static float GroundSampleLog2(TileRaster before, TileRaster after)
+    {
+        var gsd = GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, before.Height);
+        return gsd is { } metres && double.IsFinite(metres) && metres > 0 ? (float)Math.Clamp(Math.Log2(metres), -4, 6) : 0f;
     }
 
     private static int ComputeCore(TileRaster before, TileRaster after, Span<float> planeSpan, Span<byte> valid, float[] floats, double[] doubles, int w, int h, int s,
@@ -218,6 +225,7 @@ public static class PixelFeatures
         len = TextureSample(sumB, sumA, sumBB, sumAA, valid, validCount, w, h, sample);
         planes.Of(PixelFeature.TextureRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
         planes.Of(PixelFeature.HasNir).Fill(bands >= 4 ? 1f : 0f);
+        planes.Of(PixelFeature.GroundSampleLog2).Fill(GroundSampleLog2(before, after));
 
         // Gradient magnitude change (scratch 0 and 1 reused: the z planes are no longer read).
         var gradB = Scratch(0);

@@ -5,7 +5,7 @@ namespace ChangeWatch.Detection;
 
 /// <summary>
 /// Loads a pixel model folder (<c>model.zip</c> written by ML.NET, <c>model.json</c> with <see cref="ModelManifest.Kind"/>
-/// = "pixel"), checks that the manifest's feature list is <see cref="PixelFeatures.Names"/>, and returns the
+/// = "pixel"), checks that the manifest's feature list is <see cref="PixelFeatures.Names"/> or its beginning (features are only appended), and returns the
 /// <see cref="PixelChangeModel"/> with the manifest's threshold, stride and coarse-pass gate.
 /// </summary>
 public static class PixelModelFile
@@ -31,10 +31,12 @@ public static class PixelModelFile
             throw new InvalidDataException($"{jsonPath} is not a pixel model (kind '{manifest.Kind ?? "tile"}').");
         }
 
-        if (!manifest.FeatureNames.SequenceEqual(PixelFeatures.Names, StringComparer.Ordinal))
+        // Features are only ever appended, so a model trained before a feature was added reads a prefix of the planes.
+        if (manifest.FeatureNames.Count > PixelFeatures.Count
+            || !manifest.FeatureNames.SequenceEqual(PixelFeatures.Names.Take(manifest.FeatureNames.Count), StringComparer.Ordinal))
         {
             throw new InvalidDataException(
-                $"{jsonPath} lists {manifest.FeatureNames.Count} pixel features that differ from the code's {PixelFeatures.Count}; retrain the model for this code version.");
+                $"{jsonPath} lists {manifest.FeatureNames.Count} pixel features that are not the first of the code's {PixelFeatures.Count}; retrain the model for this code version.");
         }
 
         var bytes = File.ReadAllBytes(zipPath);

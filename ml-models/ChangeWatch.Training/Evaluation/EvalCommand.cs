@@ -13,7 +13,8 @@ namespace ChangeWatch.Training.Evaluation;
 /// <summary>What the eval verb was asked to do.</summary>
 internal sealed record EvalOptions(
     string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
-    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0);
+    PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
+    double? GroundSampleDistance = null);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -30,8 +31,8 @@ internal static class EvalCommand
         }
 
         var clock = Stopwatch.StartNew();
-        var pairs = ChangeDatasetReader.Read(options.Data, options.Dataset);
-        output.WriteLine($"{options.Dataset}: {pairs.Count} pairs, {pairs.Select(p => p.Site).Distinct().Count()} sites, {pairs.Sum(p => (long)p.PixelCount) / 1e6:F2} MP from {options.Data}");
+        var pairs = ChangeDatasetReader.Read(options.Data, options.Dataset, options.GroundSampleDistance);
+        output.WriteLine($"{options.Dataset}: {pairs.Count} pairs, {pairs.Select(p => p.Site).Distinct().Count()} sites, {pairs.Sum(p => (long)p.PixelCount) / 1e6:F2} MP at {pairs[0].GroundSampleDistance} m/px from {options.Data}");
 
         var cva = new ChangeScoring();
         foreach (var pair in pairs)

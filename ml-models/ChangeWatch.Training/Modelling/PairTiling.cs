@@ -44,7 +44,9 @@ internal static class PairTiling
 
     private static TileRaster Crop(float[] data, ChangePair pair, PixelWindow window)
     {
-        var tile = new TileRaster(window.Width, window.Height, pair.Bands);
+        // A local metric grid (EPSG 0: no named system) carrying the pair's pixel size, as a georeferenced scene's tiles carry theirs.
+        var grid = new GeoReference(0, new GeoTransform(window.X * pair.GroundSampleDistance, pair.GroundSampleDistance, 0, -window.Y * pair.GroundSampleDistance, 0, -pair.GroundSampleDistance));
+        var tile = new TileRaster(window.Width, window.Height, pair.Bands, grid);
         for (var b = 0; b < pair.Bands; b++)
         {
             for (var y = 0; y < window.Height; y++)

@@ -22,7 +22,20 @@ internal static class ChangeDatasetReader
 
     private static readonly string[] OscdBands = ["B04", "B03", "B02", "B08"];
 
-    public static IReadOnlyList<ChangePair> Read(string directory, string kind)
+    /// <summary>
+    /// Nominal ground sample distance of each layout in metres (../shared/data/SOURCES.md): Sentinel-2's 10 m bands,
+    /// SZTAKI's 1.5 m aerial images, LEVIR-CD's 0.5 m.
+    /// </summary>
+    public static double NominalGroundSampleDistance(string kind) => kind switch
+    {
+        "oscd" => 10.0,
+        "sztaki" => 1.5,
+        "levir" => 0.5,
+        _ => throw new ArgumentException($"Unknown dataset layout '{kind}' (oscd, sztaki or levir).", nameof(kind)),
+    };
+
+    /// <summary>Reads every pair of the <paramref name="kind"/> layout under <paramref name="directory"/>, at <paramref name="groundSampleDistance"/> metres a pixel (default: the layout's nominal one).</summary>
+    public static IReadOnlyList<ChangePair> Read(string directory, string kind, double? groundSampleDistance = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -41,7 +54,8 @@ internal static class ChangeDatasetReader
             throw new InvalidDataException($"No {kind} pairs found under {directory}.");
         }
 
-        return pairs;
+        var gsd = groundSampleDistance ?? NominalGroundSampleDistance(kind);
+        return [.. pairs.Select(p => p with { GroundSampleDistance = gsd })];
     }
 
     private static List<ChangePair> ReadOscd(string directory)
