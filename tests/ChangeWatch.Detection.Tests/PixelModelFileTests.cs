@@ -33,13 +33,50 @@ public sealed class PixelModelFileTests : IDisposable
         Assert.Contains("retrain", ex.Message, StringComparison.Ordinal);
     }
 
-    private void Copy(string version, Func<JsonArray, JsonArray> editFeatures)
+    [Theory]
+    [InlineData(0.3, 0.4)]
+    [InlineData(0.5, 0.4)]
+    [InlineData(1.5, 0.7)]
+    [InlineData(10.0, 0.9)]
+    [InlineData(25.0, 0.8)]
+    [InlineData(null, 0.8)]
+    public void ThresholdFor_GroundSampleDistance_TakesTheFirstBandItFitsElseTheDefault(double? gsd, double expected)
+    {
+        var model = new PixelChangeModel(PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees, 0.8)
+        {
+            ResolutionThresholds = [new(0.87, 0.4), new(3.87, 0.7), new(20, 0.9)],
+        };
+
+        Assert.Equal(expected, model.ThresholdFor(gsd));
+    }
+
+    [Fact]
+    public void ResolutionThresholds_NotAscending_AreRefused()
+    {
+        var trees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees;
+
+        Assert.Throws<ArgumentException>(() => new PixelChangeModel(trees, 0.8) { ResolutionThresholds = [new(3.87, 0.7), new(0.87, 0.4)] });
+    }
+
+    [Fact]
+    public void Load_ManifestWithResolutionThresholds_AppliesThem()
+    {
+        Copy("v3", features => features, manifest => manifest["resolutionThresholds"] = JsonNode.Parse("""[{"maxGroundSampleDistance":0.87,"threshold":0.42}]"""));
+
+        var model = PixelModelFile.Load(_folder);
+
+        Assert.Equal(0.42, model.ThresholdFor(0.5));
+        Assert.Equal(model.Threshold, model.ThresholdFor(1.5));
+    }
+
+    private void Copy(string version, Func<JsonArray, JsonArray> editFeatures, Action<JsonObject>? editManifest = null)
     {
         var source = Path.Combine(Some.ModelDirectory(), version);
         File.Copy(Path.Combine(source, "model.zip"), Path.Combine(_folder, "model.zip"));
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(source, "model.json")))!.AsObject();
         var key = manifest.Select(kv => kv.Key).Single(k => string.Equals(k, "features", StringComparison.OrdinalIgnoreCase) || string.Equals(k, "featureNames", StringComparison.OrdinalIgnoreCase));
         manifest[key] = editFeatures(manifest[key]!.AsArray());
+        editManifest?.Invoke(manifest);
         File.WriteAllText(Path.Combine(_folder, "model.json"), manifest.ToJsonString());
     }
 }

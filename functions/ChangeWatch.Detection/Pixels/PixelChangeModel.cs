@@ -20,6 +20,8 @@ namespace ChangeWatch.Detection;
 /// </summary>
 public sealed class PixelChangeModel
 {
+    private ResolutionThreshold[] _resolutionThresholds = [];
+
     /// <summary>Radius of the box mean applied to the probability map (5×5).</summary>
     public const int SmoothingRadius = 2;
 
@@ -51,8 +53,52 @@ public sealed class PixelChangeModel
     /// <summary>The ensemble.</summary>
     public PixelTreeModel Trees { get; }
 
-    /// <summary>Smoothed probability at or above which a pixel is change.</summary>
+    /// <summary>Smoothed probability at or above which a pixel is change, where no <see cref="ResolutionThresholds"/> entry applies.</summary>
     public double Threshold { get; }
+
+    /// <summary>
+    /// Thresholds by ground sample distance, ascending by maximum (<see cref="ModelManifest.ResolutionThresholds"/>);
+    /// empty: <see cref="Threshold"/> at every resolution.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not ascending by maximum, or a threshold outside 0-1.</exception>
+    public IReadOnlyList<ResolutionThreshold> ResolutionThresholds
+    {
+        get => _resolutionThresholds;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            for (var i = 0; i < value.Count; i++)
+            {
+                if (value[i].Threshold is < 0 or > 1 || !(value[i].MaxGroundSampleDistance > 0)
+                    || (i > 0 && value[i].MaxGroundSampleDistance <= value[i - 1].MaxGroundSampleDistance))
+                {
+                    throw new ArgumentException("Resolution thresholds must lie in 0-1 and ascend by a positive maximum ground sample distance.", nameof(value));
+                }
+            }
+
+            _resolutionThresholds = [.. value];
+        }
+    }
+
+    /// <summary>
+    /// The threshold for a tile of <paramref name="groundSampleDistance"/> metres a pixel: the first
+    /// <see cref="ResolutionThresholds"/> entry whose maximum it does not exceed, else (beyond the last, or unknown) <see cref="Threshold"/>.
+    /// </summary>
+    public double ThresholdFor(double? groundSampleDistance)
+    {
+        if (groundSampleDistance is { } gsd && double.IsFinite(gsd) && gsd > 0)
+        {
+            foreach (var band in _resolutionThresholds)
+            {
+                if (gsd <= band.MaxGroundSampleDistance)
+                {
+                    return band.Threshold;
+                }
+            }
+        }
+
+        return Threshold;
+    }
 
     /// <summary>Grid step at which features and ensemble are evaluated (1 = every pixel).</summary>
     public int Stride { get; }

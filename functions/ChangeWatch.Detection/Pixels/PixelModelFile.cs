@@ -6,7 +6,7 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// Loads a pixel model folder (<c>model.zip</c> written by ML.NET, <c>model.json</c> with <see cref="ModelManifest.Kind"/>
 /// = "pixel"), checks that the manifest's feature list is <see cref="PixelFeatures.Names"/> or its beginning (features are only appended), and returns the
-/// <see cref="PixelChangeModel"/> with the manifest's threshold, stride and coarse-pass gate.
+/// <see cref="PixelChangeModel"/> with the manifest's threshold (and thresholds by resolution), stride and coarse-pass gate.
 /// </summary>
 public static class PixelModelFile
 {
@@ -43,6 +43,9 @@ public static class PixelModelFile
         sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         using var stream = new MemoryStream(bytes, writable: false);
         var transformer = new MLContext(seed: 0).Model.Load(stream, out _);
-        return new PixelChangeModel(PixelTreeModel.FromTransformer(transformer), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0);
+        return new PixelChangeModel(PixelTreeModel.FromTransformer(transformer), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0)
+        {
+            ResolutionThresholds = manifest.ResolutionThresholds ?? [],
+        };
     }
 }

@@ -15,7 +15,7 @@ namespace ChangeWatch.Detection;
 /// <see cref="ModelManifest.CascadeTileModel"/>, decides whether the pixel model looks at the tile when
 /// <see cref="ModelManifest.CascadeTileThreshold"/> is above 0; at 0 every assessable tile passes and the tile model
 /// is not run); the <b>pixel model</b> (<see cref="PixelChangeModel"/>: features, ensemble, smoothing); the <b>mask</b>
-/// (smoothed probability ≥ the pixel threshold, regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
+/// (smoothed probability ≥ the pixel threshold for the tile's ground sample distance, <see cref="PixelChangeModel.ThresholdFor"/>; regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
 /// dropped; the tile is flagged when the mask holds at least <see cref="MinFlaggedPixels"/> pixels; its probability is
 /// the 99th percentile of the smoothed pixel probability); the change <b>type</b> of flagged tiles only
 /// (<see cref="ChangeTypeRule"/> on the <see cref="TilePairFeatures"/>); and the <b>objects</b> counted in flagged tiles.
@@ -51,9 +51,13 @@ public sealed class CascadeChangeScorer : IChangeScorer
         ArgumentOutOfRangeException.ThrowIfNegative(maxMaskedFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMaskedFraction, 1.0);
         var loaded = PixelModelFile.Load(Path.Combine(modelDirectory, version), out var manifest, out var sha);
+        // A threshold override applies at every resolution; otherwise the model's thresholds by resolution stay.
         _pixels = thresholdOverride is null && strideOverride is null && gateOverride is null
             ? loaded
-            : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride, gateOverride ?? loaded.Gate);
+            : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride, gateOverride ?? loaded.Gate)
+            {
+                ResolutionThresholds = thresholdOverride is null ? loaded.ResolutionThresholds : [],
+            };
         _gate = manifest.CascadeTileThreshold ?? 0.0;
         _maxMaskedFraction = maxMaskedFraction;
         _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);
@@ -133,7 +137,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
             _pixels.Score(before, after, probability, pair.Statistics, Times);
             clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
-            var threshold = (float)_pixels.Threshold;
+            var threshold = (float)_pixels.ThresholdFor(GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, before.Height));
             for (var i = 0; i < n; i++)
             {
                 mask[i] = probability[i] >= threshold ? (byte)1 : (byte)0;

@@ -67,6 +67,13 @@ public sealed record ModelManifest
     /// <summary>Probability at or above which a tile is flagged, chosen on validation data.</summary>
     public required double Threshold { get; init; }
 
+    /// <summary>
+    /// For a pixel model: thresholds by ground sample distance, ascending by
+    /// <see cref="ResolutionThreshold.MaxGroundSampleDistance"/>. A tile takes the first whose maximum its ground sample
+    /// distance does not exceed; a tile beyond the last, or without georeferencing, takes <see cref="Threshold"/>. Null: <see cref="Threshold"/> everywhere.
+    /// </summary>
+    public IReadOnlyList<ResolutionThreshold>? ResolutionThresholds { get; init; }
+
     /// <summary>How <see cref="Threshold"/> was chosen.</summary>
     public string? ThresholdRule { get; init; }
 

@@ -89,8 +89,11 @@ internal static class EvalCommand
         if (string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
         {
             var loaded = PixelModelFile.Load(folder);
-            var pixelModel = options.Stride > 1 || options.Gate > 0 ? new PixelChangeModel(loaded.Trees, loaded.Threshold, options.Stride, options.Gate) : loaded;
-            output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {pixelModel.Threshold:F3}");
+            var pixelModel = options.Stride > 1 || options.Gate > 0
+                ? new PixelChangeModel(loaded.Trees, loaded.Threshold, options.Stride, options.Gate) { ResolutionThresholds = loaded.ResolutionThresholds }
+                : loaded;
+            var threshold = pixelModel.ThresholdFor(pairs[0].GroundSampleDistance);
+            output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px (default {pixelModel.Threshold:F3})");
             if (manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
             {
                 output.WriteLine($"NOTE: {options.ModelVersion} was trained on {options.Dataset} pairs ({manifest.TrainedOn}); on those pairs these figures are in-sample, not an estimate for new places: use --mode loso.");
@@ -98,7 +101,7 @@ internal static class EvalCommand
             foreach (var pair in pairs)
             {
                 var probability = PixelImageScorer.Score(pixelModel, pair);
-                scoring.Add(pair, Threshold(probability, pixelModel.Threshold), probability);
+                scoring.Add(pair, Threshold(probability, pixelModel.ThresholdFor(pair.GroundSampleDistance)), probability);
             }
 
             return options.ModelVersion;
