@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Detection;
+using ChangeWatch.Training.Data;
 using ChangeWatch.Training.Modelling;
 using ChangeWatch.Training.RealData;
 using Microsoft.ML;
@@ -14,7 +15,7 @@ namespace ChangeWatch.Training.Evaluation;
 internal sealed record EvalOptions(
     string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
-    double? GroundSampleDistance = null);
+    double? GroundSampleDistance = null, int SyntheticPairs = 0);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -138,6 +139,7 @@ internal static class EvalCommand
     private static string LeaveOneSiteOut(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output, Dictionary<string, object> extra)
     {
         var others = options.PoolDatasets ? OtherDatasets(options, output) : [];
+        others.AddRange(SyntheticTraining(options, output));
         var all = pairs.Concat(others).ToList();
         var samples = DrawSamples(options, all);
         var sites = pairs.Select(p => p.Site).Distinct().ToList();
@@ -202,25 +204,32 @@ internal static class EvalCommand
             throw new InvalidDataException($"cross mode needs the other datasets under {options.SharedData}.");
         }
 
+        others.AddRange(SyntheticTraining(options, output));
+
         var samples = DrawSamples(options, others);
 
         // Threshold: 3 folds over the training sites (grouped by dataset and site), out-of-fold maps pooled.
         var groups = others.Select(p => p.Dataset + "/" + p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
         var validation = new ThresholdHistogram();
+        var foldMaps = new Dictionary<ChangePair, float[]>();
         for (var fold = 0; fold < 3; fold++)
         {
             var held = groups.Where((_, i) => i % 3 == fold).ToHashSet();
             var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
             var model = new PixelChangeModel(PixelTreeModel.FromTransformer(
                 trainer.Train(others.Where(p => !held.Contains(p.Dataset + "/" + p.Site)).Select(p => samples[p]))), 0.5, options.Stride, options.Gate);
-            foreach (var pair in others.Where(p => held.Contains(p.Dataset + "/" + p.Site)))
+            foreach (var pair in others.Where(p => held.Contains(p.Dataset + "/" + p.Site) && p.Dataset != SyntheticPixelPairs.Dataset))
             {
-                validation.Add(PixelImageScorer.Score(model, pair), pair.Truth, []);
+                var map = PixelImageScorer.Score(model, pair);
+                foldMaps[pair] = map;
+                validation.Add(map, pair.Truth, []);
             }
         }
 
-        var (threshold, validationF1) = validation.Best();
-        output.WriteLine($"  threshold {threshold:F3} chosen on 3-fold out-of-fold maps of the training datasets (validation pixel F1 {validationF1:F3})");
+        var (pooledThreshold, validationF1) = validation.Best();
+        var bands = ResolutionThresholdChoice.Choose(foldMaps, output);
+        var threshold = ResolutionThresholdChoice.Applied(bands, pooledThreshold, pairs[0].GroundSampleDistance);
+        output.WriteLine($"  threshold {threshold:F3} for {pairs[0].GroundSampleDistance} m/px chosen on 3-fold out-of-fold maps of the training datasets (pooled: {pooledThreshold:F3}, validation pixel F1 {validationF1:F3})");
         var final = new PixelModelTrainer(options.Trees, (int)options.Seed);
         var finalModel = new PixelChangeModel(PixelTreeModel.FromTransformer(final.Train(others.Select(p => samples[p]))), threshold, options.Stride, options.Gate);
         foreach (var pair in pairs)
@@ -232,6 +241,17 @@ internal static class EvalCommand
         extra["threshold"] = Round(threshold);
         extra["trained_on"] = string.Join("+", others.Select(p => p.Dataset).Distinct());
         return $"pixel-gbt cross ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves)";
+    }
+
+    private static List<ChangePair> SyntheticTraining(EvalOptions options, TextWriter output)
+    {
+        if (options.SyntheticPairs <= 0)
+        {
+            return [];
+        }
+
+        output.WriteLine($"  training also on {options.SyntheticPairs} synthetic pairs (seed family {SyntheticSeeds.PixelTraining}, {SyntheticPixelPairs.GroundSampleDistance} m/px)");
+        return SyntheticPixelPairs.Generate(options.SyntheticPairs);
     }
 
     private static List<ChangePair> OtherDatasets(EvalOptions options, TextWriter output)

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ChangeWatch.Detection;
+using ChangeWatch.Training.Data;
 using ChangeWatch.Training.Evaluation;
 using ChangeWatch.Training.RealData;
 
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>What train-pixel was asked to do.</summary>
-internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0);
+internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0);
 
 /// <summary>
 /// Trains the pixel model on the real datasets of ../shared/data pooled (each image normalised on its own), chooses the
@@ -35,6 +36,12 @@ internal static class TrainPixelCommand
             throw new DirectoryNotFoundException($"No labelled datasets under {options.SharedData}.");
         }
 
+        if (options.SyntheticPairs > 0)
+        {
+            output.WriteLine($"training also on {options.SyntheticPairs} synthetic pairs (seed family {SyntheticSeeds.PixelTraining}, {SyntheticPixelPairs.GroundSampleDistance} m/px)");
+            pairs.AddRange(SyntheticPixelPairs.Generate(options.SyntheticPairs));
+        }
+
         var samples = pairs.AsParallel().AsOrdered()
             .Select(p => (p, PixelSamples.Draw(p, options.SamplesPerDataset / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.SamplesPerDataset / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.Seed)))
             .ToDictionary(t => t.p, t => t.Item2);
@@ -52,14 +59,17 @@ internal static class TrainPixelCommand
             {
                 var map = PixelImageScorer.Score(model, pair);
                 foldMaps[pair] = map;
-                validation.Add(map, pair.Truth, []);
+                if (pair.Dataset != SyntheticPixelPairs.Dataset)
+                {
+                    validation.Add(map, pair.Truth, []); // the default threshold is for real imagery
+                }
             }
 
             output.WriteLine($"fold {fold}: {held.Count} validation sites");
         }
 
         var (threshold, validationF1) = validation.Best();
-        var resolutionThresholds = ByResolution(pairs, foldMaps, output);
+        var resolutionThresholds = ResolutionThresholdChoice.Choose(foldMaps, output);
         foreach (var (pair, map) in foldMaps)
         {
             if (!perDataset.TryGetValue(pair.Dataset, out var scoring))
@@ -67,7 +77,7 @@ internal static class TrainPixelCommand
                 perDataset[pair.Dataset] = scoring = new ChangeScoring();
             }
 
-            scoring.Add(pair, EvalCommand.Threshold(map, Applied(resolutionThresholds, threshold, pair.GroundSampleDistance)), map);
+            scoring.Add(pair, EvalCommand.Threshold(map, ResolutionThresholdChoice.Applied(resolutionThresholds, threshold, pair.GroundSampleDistance)), map);
         }
 
         output.WriteLine($"threshold {threshold:F3} (out-of-fold pixel F1 {validationF1:F3})");
@@ -105,8 +115,10 @@ internal static class TrainPixelCommand
             FeatureNames = PixelFeatures.Names,
             TrainedOn = string.Join(", ", pairs.GroupBy(p => p.Dataset).Select(g => $"{g.Key} ({g.Count()} pairs)")) + " from ../shared/data (research / non-commercial terms)",
             Created = DateTimeOffset.UtcNow,
-            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)}",
-            Seeds = new Dictionary<string, ulong> { ["samples"] = options.Seed },
+            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs}",
+            Seeds = options.SyntheticPairs > 0
+                ? new Dictionary<string, ulong> { ["samples"] = options.Seed, ["synthetic"] = SyntheticSeeds.PixelTraining }
+                : new Dictionary<string, ulong> { ["samples"] = options.Seed },
             Pairs = pairs.GroupBy(p => p.Dataset).ToDictionary(g => g.Key, g => g.Count()),
             Trainer = new Dictionary<string, string>
             {
@@ -127,37 +139,6 @@ internal static class TrainPixelCommand
         output.WriteLine($"wrote {options.Output} (sha256 {sha})");
         return 0;
     }
-
-    /// <summary>
-    /// One threshold per training dataset, the best pixel F1 on its out-of-fold maps, applying up to the geometric mean
-    /// of its pixel size and the next coarser dataset's (the coarsest: up to twice its own).
-    /// </summary>
-    private static List<ResolutionThreshold> ByResolution(List<ChangePair> pairs, Dictionary<ChangePair, float[]> foldMaps, TextWriter output)
-    {
-        var datasets = pairs.GroupBy(p => p.Dataset)
-            .Select(g => (Gsd: g.First().GroundSampleDistance, Pairs: g.ToList()))
-            .OrderBy(d => d.Gsd)
-            .ToList();
-        var result = new List<ResolutionThreshold>();
-        for (var i = 0; i < datasets.Count; i++)
-        {
-            var histogram = new ThresholdHistogram();
-            foreach (var pair in datasets[i].Pairs)
-            {
-                histogram.Add(foldMaps[pair], pair.Truth, []);
-            }
-
-            var (threshold, f1) = histogram.Best();
-            var max = i + 1 < datasets.Count ? Math.Sqrt(datasets[i].Gsd * datasets[i + 1].Gsd) : 2 * datasets[i].Gsd;
-            output.WriteLine($"  {datasets[i].Pairs[0].Dataset} ({datasets[i].Gsd} m/px): threshold {threshold:F3} (out-of-fold pixel F1 {f1:F3}), applied up to {max:F2} m/px");
-            result.Add(new ResolutionThreshold(Math.Round(max, 3), threshold));
-        }
-
-        return result;
-    }
-
-    private static double Applied(List<ResolutionThreshold> bands, double threshold, double gsd) =>
-        bands.FirstOrDefault(b => gsd <= b.MaxGroundSampleDistance)?.Threshold ?? threshold;
 
     private static string Card(ModelManifest m, string sha, Dictionary<string, IReadOnlyDictionary<string, double>> metrics)
     {
