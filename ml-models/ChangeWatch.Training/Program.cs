@@ -13,9 +13,9 @@ internal static class Program
 {
     private const string Usage =
         "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
-        "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>]\n" +
+        "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
-        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>]\n" +
+        "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "       ChangeWatch.Training bench-scoring --data <sztaki dir> [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3]";
 
     public static int Main(string[] args)
@@ -69,7 +69,8 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture),
                             double.Parse(options.GetValueOrDefault("gate") ?? "0", CultureInfo.InvariantCulture),
                             options.GetValueOrDefault("gsd") is { } gsd ? double.Parse(gsd, CultureInfo.InvariantCulture) : null,
-                            int.Parse(options.GetValueOrDefault("synthetic") ?? "0", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("synthetic") ?? "0", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("synthetic-samples") ?? "0", CultureInfo.InvariantCulture)),
                         Console.Out);
                 case "bench-scoring":
                     return ScoringBenchmark.Run(
@@ -92,7 +93,8 @@ internal static class Program
                             ulong.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture),
                             double.Parse(options.GetValueOrDefault("gate") ?? "0", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("synthetic") ?? "0", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("synthetic") ?? "0", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("synthetic-samples") ?? "0", CultureInfo.InvariantCulture)),
                         Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");

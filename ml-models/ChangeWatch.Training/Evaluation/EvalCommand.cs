@@ -15,7 +15,7 @@ namespace ChangeWatch.Training.Evaluation;
 internal sealed record EvalOptions(
     string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
-    double? GroundSampleDistance = null, int SyntheticPairs = 0);
+    double? GroundSampleDistance = null, int SyntheticPairs = 0, int SyntheticSamples = 0);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -280,7 +280,7 @@ internal static class EvalCommand
         var lockObject = new object();
         Parallel.ForEach(pairs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, pair =>
         {
-            var perPair = options.SamplesPerDataset / pairs.Count(p => p.Dataset == pair.Dataset);
+            var perPair = SyntheticPixelPairs.Budget(pair.Dataset, options.SamplesPerDataset, options.SyntheticSamples) / pairs.Count(p => p.Dataset == pair.Dataset);
             var s = PixelSamples.Draw(pair, perPair / 2, perPair / 2, options.Seed);
             lock (lockObject)
             {

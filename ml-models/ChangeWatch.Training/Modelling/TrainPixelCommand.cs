@@ -9,7 +9,7 @@ using ChangeWatch.Training.RealData;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>What train-pixel was asked to do.</summary>
-internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0);
+internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0);
 
 /// <summary>
 /// Trains the pixel model on the real datasets of ../shared/data pooled (each image normalised on its own), chooses the
@@ -42,8 +42,9 @@ internal static class TrainPixelCommand
             pairs.AddRange(SyntheticPixelPairs.Generate(options.SyntheticPairs));
         }
 
+        int Budget(ChangePair p) => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples);
         var samples = pairs.AsParallel().AsOrdered()
-            .Select(p => (p, PixelSamples.Draw(p, options.SamplesPerDataset / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.SamplesPerDataset / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.Seed)))
+            .Select(p => (p, PixelSamples.Draw(p, Budget(p) / 2 / pairs.Count(q => q.Dataset == p.Dataset), Budget(p) / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.Seed)))
             .ToDictionary(t => t.p, t => t.Item2);
         var groups = pairs.Select(p => p.Dataset + "/" + p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
         var validation = new ThresholdHistogram();
@@ -115,7 +116,7 @@ internal static class TrainPixelCommand
             FeatureNames = PixelFeatures.Names,
             TrainedOn = string.Join(", ", pairs.GroupBy(p => p.Dataset).Select(g => $"{g.Key} ({g.Count()} pairs)")) + " from ../shared/data (research / non-commercial terms)",
             Created = DateTimeOffset.UtcNow,
-            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs}",
+            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}",
             Seeds = options.SyntheticPairs > 0
                 ? new Dictionary<string, ulong> { ["samples"] = options.Seed, ["synthetic"] = SyntheticSeeds.PixelTraining }
                 : new Dictionary<string, ulong> { ["samples"] = options.Seed },
