@@ -33,8 +33,7 @@ public static class TilePairPreparation
             var reasonsBefore = reasons.AsSpan(0, n);
             var reasonsAfter = reasons.AsSpan(n, n);
             reasons.AsSpan(0, 2 * n).Clear();
-            var (cloudAfter, shadowAfter, hazeAfter) = CloudMask.Mark(aligned, before, reasonsAfter);
-            var (cloudBefore, shadowBefore, hazeBefore) = CloudMask.Mark(before, aligned, reasonsBefore);
+            var ((cloudAfter, shadowAfter, hazeAfter), (cloudBefore, shadowBefore, hazeBefore)) = CloudMask.MarkBoth(aligned, before, reasonsAfter, reasonsBefore);
             var maskedBefore = cloudBefore + shadowBefore > 0 ? WithoutMasked(before, reasonsBefore) : before;
             var maskedAfter = cloudAfter + shadowAfter > 0 ? WithoutMasked(aligned, reasonsAfter) : aligned;
             int noData = 0, cloud = 0, shadow = 0;
