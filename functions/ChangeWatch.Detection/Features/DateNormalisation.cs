@@ -67,6 +67,25 @@ internal static class DateNormalisation
             iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
         }
 
+        Scale(band, valid, median, iqr, z);
+    }
+
+    /// <summary>
+    /// As <see cref="Normalise(ReadOnlySpan{float}, ReadOnlySpan{byte}, int, Span{float}, Span{float})"/>, the band's own
+    /// median and IQR taken from the sample at <paramref name="positions"/> (<see cref="RobustStats.SamplePositions"/> of
+    /// <paramref name="valid"/>): the same values, without scanning the mask again.
+    /// </summary>
+    public static void Normalise(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, ReadOnlySpan<int> positions, Span<float> z, Span<float> sample)
+    {
+        var len = RobustStats.SortedSample(band, positions, sample);
+        var s = sample[..len];
+        var median = RobustStats.Quantile(s, 0.5);
+        var iqr = RobustStats.Quantile(s, 0.75) - RobustStats.Quantile(s, 0.25);
+        Scale(band, valid, median, iqr, z);
+    }
+
+    private static void Scale(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, float median, float iqr, Span<float> z)
+    {
         var scale = Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
         var inv = 1f / scale;
         for (var i = 0; i < z.Length; i++)

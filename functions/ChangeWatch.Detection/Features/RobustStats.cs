@@ -114,6 +114,51 @@ internal static class RobustStats
         static uint Decode(uint key) => (key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key;
     }
 
+    /// <summary>
+    /// The positions <see cref="SortedSample(ReadOnlySpan{float}, ReadOnlySpan{byte}, int, Span{float})"/> samples for this
+    /// mask (every stride-th valid pixel, the first included, at most <paramref name="positions"/>' length); returns
+    /// their count. Planes sharing one mask then gather the same sample from the list instead of scanning the mask again.
+    /// </summary>
+    public static int SamplePositions(ReadOnlySpan<byte> valid, int validCount, Span<int> positions)
+    {
+        if (validCount == 0)
+        {
+            return 0;
+        }
+
+        var stride = Math.Max(1, (validCount + MaxSample - 1) / MaxSample);
+        var n = 0;
+        var skip = 0;
+        for (var i = 0; i < valid.Length && n < positions.Length; i++)
+        {
+            if (valid[i] == 0)
+            {
+                continue;
+            }
+
+            if (skip-- == 0)
+            {
+                positions[n++] = i;
+                skip = stride - 1;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>The values of <paramref name="plane"/> at <paramref name="positions"/> (<see cref="SamplePositions"/>), sorted, into <paramref name="sample"/>; returns the sample length.</summary>
+    public static int SortedSample(ReadOnlySpan<float> plane, ReadOnlySpan<int> positions, Span<float> sample)
+    {
+        var n = Math.Min(positions.Length, sample.Length);
+        for (var k = 0; k < n; k++)
+        {
+            sample[k] = plane[positions[k]];
+        }
+
+        Sort(sample[..n]);
+        return n;
+    }
+
     /// <summary>Linear-interpolated quantile <paramref name="q"/> (0-1) of a sorted sample; 0 when empty.</summary>
     public static float Quantile(ReadOnlySpan<float> sorted, double q)
     {

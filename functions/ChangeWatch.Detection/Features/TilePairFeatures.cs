@@ -57,7 +57,7 @@ public static class TilePairFeatures
         var bandsUsed = Math.Min(before.BandCount, 4);
         var floatLength = n * (2 * bandsUsed + 11) + RobustStats.MaxSample;
         var floats = ArrayPool<float>.Shared.Rent(floatLength);
-        var ints = ArrayPool<int>.Shared.Rent(2 * n);
+        var ints = ArrayPool<int>.Shared.Rent(2 * n + RobustStats.MaxSample);
         var bytes = ArrayPool<byte>.Shared.Rent(5 * n);
         var doubles = ArrayPool<double>.Shared.Rent(5 * BoxFilter.IntegralLength(w, h));
         try
@@ -98,12 +98,13 @@ public static class TilePairFeatures
         }
 
         var sample = ws.Sample;
+        ws.Positions = ws.PositionScratch[..RobustStats.SamplePositions(valid, validCount, ws.PositionScratch)];
         var zA = ws.ZAfter;
         var zB = ws.ZBefore;
         for (var b = 0; b < bandsUsed; b++)
         {
-            DateNormalisation.Normalise(before.Band(b), valid, validCount, zB.Slice(b * n, n), sample);
-            DateNormalisation.Normalise(after.Band(b), valid, validCount, zA.Slice(b * n, n), sample);
+            DateNormalisation.Normalise(before.Band(b), valid, ws.Positions, zB.Slice(b * n, n), sample);
+            DateNormalisation.Normalise(after.Band(b), valid, ws.Positions, zA.Slice(b * n, n), sample);
         }
 
         var visible = Math.Min(bandsUsed, 3);
@@ -117,7 +118,7 @@ public static class TilePairFeatures
         var raw = ws.Plane(3);
         Magnitudes(zA, zB, valid, w, h, bandsUsed, tolerant, raw, ws.Plane(4));
         var (tMean, tStd, _) = RobustStats.Moments(tolerant, valid);
-        var len = RobustStats.SortedSample(tolerant, valid, validCount, sample);
+        var len = RobustStats.SortedSample(tolerant, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.MagnitudeMean] = (float)tMean;
         f[(int)TilePairFeature.MagnitudeStd] = (float)tStd;
         f[(int)TilePairFeature.MagnitudeP50] = RobustStats.Quantile(sample[..len], 0.5);
@@ -126,7 +127,7 @@ public static class TilePairFeatures
         f[(int)TilePairFeature.MagnitudeFractionAbove2] = RobustStats.FractionAbove(tolerant, valid, validCount, 2f);
         f[(int)TilePairFeature.MagnitudeFractionAbove3] = RobustStats.FractionAbove(tolerant, valid, validCount, 3f);
         var (rMean, _, _) = RobustStats.Moments(raw, valid);
-        len = RobustStats.SortedSample(raw, valid, validCount, sample);
+        len = RobustStats.SortedSample(raw, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.RawMagnitudeMean] = (float)rMean;
         f[(int)TilePairFeature.RawMagnitudeP99] = RobustStats.Quantile(sample[..len], 0.99);
         f[(int)TilePairFeature.TolerantToRawRatio] = (float)(rMean > 1e-6 ? tMean / rMean : 1.0);
@@ -143,7 +144,7 @@ public static class TilePairFeatures
                 diff[i] = a[i] - b[i];
             }
 
-            len = RobustStats.SortedSample(diff, valid, validCount, sample);
+            len = RobustStats.SortedSample(diff, ws.Positions, ws.Sample);
             f[(int)TilePairFeature.Band1DifferenceP01 + 2 * k] = RobustStats.Quantile(sample[..len], 0.01);
             f[(int)TilePairFeature.Band1DifferenceP99 + 2 * k] = RobustStats.Quantile(sample[..len], 0.99);
         }
@@ -156,11 +157,11 @@ public static class TilePairFeatures
         BoxFilter.Mean(integral, w, h, 2, local5);
         BoxFilter.Mean(integral, w, h, 7, local15);
         f[(int)TilePairFeature.Local5Max] = RobustStats.Moments(local5, valid).Max;
-        len = RobustStats.SortedSample(local5, valid, validCount, sample);
+        len = RobustStats.SortedSample(local5, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.Local5P99] = RobustStats.Quantile(sample[..len], 0.99);
         f[(int)TilePairFeature.Local5FractionAbove2] = RobustStats.FractionAbove(local5, valid, validCount, 2f);
         f[(int)TilePairFeature.Local15Max] = RobustStats.Moments(local15, valid).Max;
-        len = RobustStats.SortedSample(local15, valid, validCount, sample);
+        len = RobustStats.SortedSample(local15, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.Local15P99] = RobustStats.Quantile(sample[..len], 0.99);
         f[(int)TilePairFeature.Local15FractionAbove1] = RobustStats.FractionAbove(local15, valid, validCount, 1f);
         if (!scoreMap.IsEmpty)
@@ -405,7 +406,7 @@ public static class TilePairFeatures
         }
 
         f[(int)TilePairFeature.CorrelationLocalMean] = (float)(sum / validCount);
-        var len = RobustStats.SortedSample(eab, valid, validCount, ws.Sample);
+        var len = RobustStats.SortedSample(eab, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.CorrelationLocalP05] = RobustStats.Quantile(ws.Sample[..len], 0.05);
     }
 
@@ -443,7 +444,7 @@ public static class TilePairFeatures
         }
 
         f[(int)TilePairFeature.GradientChangeMean] = (float)(sumChange / validCount);
-        var len = RobustStats.SortedSample(change, valid, validCount, ws.Sample);
+        var len = RobustStats.SortedSample(change, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.GradientChangeP99] = RobustStats.Quantile(ws.Sample[..len], 0.99);
         f[(int)TilePairFeature.GradientLogRatio] = (float)Math.Log((sumA + 1e-3) / (sumB + 1e-3));
     }
@@ -494,7 +495,7 @@ public static class TilePairFeatures
             absContrast[i] = MathF.Abs(contrast[i]);
         }
 
-        var len = RobustStats.SortedSample(absContrast, valid, validCount, ws.Sample);
+        var len = RobustStats.SortedSample(absContrast, ws.Positions, ws.Sample);
         var sigma = 1.4826f * RobustStats.Quantile(ws.Sample[..len], 0.5);
         var threshold = Math.Max(2.5f * sigma, 0.5f);
         var mask = ws.Bytes(4);
@@ -529,7 +530,7 @@ public static class TilePairFeatures
         f[(int)TilePairFeature.LuminanceChangeMean] = (float)(sum / validCount);
         var local = ws.Plane(7);
         BoxFilter.Mean(d, w, h, 2, local, ws.Integral);
-        var len = RobustStats.SortedSample(local, valid, validCount, ws.Sample);
+        var len = RobustStats.SortedSample(local, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.LuminanceChangeLocalP01] = RobustStats.Quantile(ws.Sample[..len], 0.01);
         f[(int)TilePairFeature.LuminanceChangeLocalP99] = RobustStats.Quantile(ws.Sample[..len], 0.99);
 
@@ -546,7 +547,7 @@ public static class TilePairFeatures
         }
 
         f[(int)TilePairFeature.TextureChangeMean] = (float)(sumT / validCount);
-        len = RobustStats.SortedSample(d, valid, validCount, ws.Sample);
+        len = RobustStats.SortedSample(d, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.TextureChangeP99] = RobustStats.Quantile(ws.Sample[..len], 0.99);
     }
 
@@ -592,13 +593,13 @@ public static class TilePairFeatures
 
         f[(int)TilePairFeature.NdviChangeMean] = (float)(sum / validCount);
         f[(int)TilePairFeature.NdviChangeFractionAbove02] = (float)above / validCount;
-        var len = RobustStats.SortedSample(d, valid, validCount, ws.Sample);
+        var len = RobustStats.SortedSample(d, ws.Positions, ws.Sample);
         f[(int)TilePairFeature.NdviChangeP01] = RobustStats.Quantile(ws.Sample[..len], 0.01);
         f[(int)TilePairFeature.NdviChangeP99] = RobustStats.Quantile(ws.Sample[..len], 0.99);
     }
 
     /// <summary>Slices of the rented buffers.</summary>
-    private readonly ref struct Workspace
+    private ref struct Workspace
     {
         private readonly Span<float> _floats;
         private readonly Span<byte> _bytes;
@@ -614,6 +615,7 @@ public static class TilePairFeatures
             _bands = bands;
             Labels = ints.AsSpan(0, n);
             Stack = ints.AsSpan(n, n);
+            PositionScratch = ints.AsSpan(2 * n, RobustStats.MaxSample);
             Integral = doubles.AsSpan(0, integralLength);
             LuminanceTables = doubles.AsSpan(integralLength, 4 * integralLength);
             _integralLength = integralLength;
@@ -638,6 +640,12 @@ public static class TilePairFeatures
         public Span<double> SumBB => LuminanceTables.Slice(3 * _integralLength, _integralLength);
 
         public Span<float> Sample { get; }
+
+        /// <summary>Scratch for the sample positions (<see cref="RobustStats.MaxSample"/> ints).</summary>
+        public Span<int> PositionScratch { get; }
+
+        /// <summary>The sample positions of the pixels valid in both dates, shared by every quantile of the tile.</summary>
+        public ReadOnlySpan<int> Positions { get; set; }
 
         public Span<float> ZAfter => _floats.Slice(0, _bands * _n);
 

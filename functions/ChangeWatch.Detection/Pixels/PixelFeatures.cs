@@ -259,7 +259,7 @@ public static class PixelFeatures
     }
 
     /// <summary>
-    /// The sorted sample <see cref="RobustStats.SortedSample"/> would draw from the full-resolution plane of the mean 5×5
+    /// The sorted sample <see cref="RobustStats.SortedSample(ReadOnlySpan{float}, ReadOnlySpan{byte}, int, Span{float})"/> would draw from the full-resolution plane of the mean 5×5
     /// texture of both dates, computed only at the sampled pixels (so the raster statistic does not depend on the stride).
     /// </summary>
     private static int TextureSample(ReadOnlySpan<double> sumB, ReadOnlySpan<double> sumA, ReadOnlySpan<double> sumBB, ReadOnlySpan<double> sumAA, ReadOnlySpan<byte> valid, int validCount, int w, int h, Span<float> sample)
