@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 
@@ -145,7 +146,20 @@ public static class PixelFeatures
         var za0 = Scratch(4);
         var za1 = Scratch(5);
         var za2 = Scratch(6);
-        for (var i = 0; i < n; i++)
+        var lanes = Vector<float>.Count;
+        var third = new Vector<float>(1f / 3f);
+        var start = 0;
+        for (; start + lanes <= n; start += lanes)
+        {
+            var (b0, b1, b2) = (new Vector<float>(zb0.Slice(start, lanes)), new Vector<float>(zb1.Slice(start, lanes)), new Vector<float>(zb2.Slice(start, lanes)));
+            var (a0, a1, a2) = (new Vector<float>(za0.Slice(start, lanes)), new Vector<float>(za1.Slice(start, lanes)), new Vector<float>(za2.Slice(start, lanes)));
+            ((b0 + b1 + b2) * third).CopyTo(lumB.Slice(start, lanes));
+            ((a0 + a1 + a2) * third).CopyTo(lumA.Slice(start, lanes));
+            var (d0, d1, d2) = (a0 - b0, a1 - b1, a2 - b2);
+            Vector.SquareRoot(d0 * d0 + d1 * d1 + d2 * d2).CopyTo(magnitude.Slice(start, lanes));
+        }
+
+        for (var i = start; i < n; i++)
         {
             lumB[i] = (zb0[i] + zb1[i] + zb2[i]) * (1f / 3f);
             lumA[i] = (za0[i] + za1[i] + za2[i]) * (1f / 3f);
@@ -212,7 +226,17 @@ public static class PixelFeatures
             {
                 var product = planes.Of(radius == 3 ? PixelFeature.Correlation3 : PixelFeature.Correlation7);
                 BoxFilter.Mean(sumAB, w, h, radius, product, s);
-                for (var i = 0; i < product.Length; i++)
+                var i = 0;
+                for (; i + lanes <= product.Length; i += lanes)
+                {
+                    var (mA, mB) = (new Vector<float>(meanA.Slice(i, lanes)), new Vector<float>(meanB.Slice(i, lanes)));
+                    var cov = new Vector<float>(product.Slice(i, lanes)) - mA * mB;
+                    var varA = Vector.Max(Vector<float>.Zero, new Vector<float>(meanAA.Slice(i, lanes)) - mA * mA);
+                    var varB = Vector.Max(Vector<float>.Zero, new Vector<float>(meanBB.Slice(i, lanes)) - mB * mB);
+                    (cov / Vector.SquareRoot(varA * varB + new Vector<float>(1e-4f))).CopyTo(product.Slice(i, lanes));
+                }
+
+                for (; i < product.Length; i++)
                 {
                     var cov = product[i] - meanA[i] * meanB[i];
                     var varA = Math.Max(0f, meanAA[i] - meanA[i] * meanA[i]);
@@ -235,10 +259,7 @@ public static class PixelFeatures
         Subtract(gradA, gradB, diff);
         BoxFilter.Integrate(diff, w, h, i1);
         BoxFilter.Mean(i1, w, h, 2, planes.Of(PixelFeature.GradientChangeMean2), s);
-        for (var i = 0; i < n; i++)
-        {
-            diff[i] = MathF.Abs(diff[i]);
-        }
+        Absolute(diff);
 
         BoxFilter.Integrate(diff, w, h, i1);
         BoxFilter.Mean(i1, w, h, 2, planes.Of(PixelFeature.AbsoluteGradientChangeMean2), s);
@@ -293,17 +314,48 @@ public static class PixelFeatures
 
     private static float Deviation(float mean, float meanOfSquares) => MathF.Sqrt(Math.Max(0f, meanOfSquares - mean * mean));
 
+    // The plane loops below run a vector at a time with the same float operations per element as the scalar tail.
     private static void Subtract(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
     {
-        for (var i = 0; i < destination.Length; i++)
+        var lanes = Vector<float>.Count;
+        var i = 0;
+        for (; i + lanes <= destination.Length; i += lanes)
+        {
+            (new Vector<float>(a.Slice(i, lanes)) - new Vector<float>(b.Slice(i, lanes))).CopyTo(destination.Slice(i, lanes));
+        }
+
+        for (; i < destination.Length; i++)
         {
             destination[i] = a[i] - b[i];
         }
     }
 
+    private static void Absolute(Span<float> plane)
+    {
+        var lanes = Vector<float>.Count;
+        var i = 0;
+        for (; i + lanes <= plane.Length; i += lanes)
+        {
+            Vector.Abs(new Vector<float>(plane.Slice(i, lanes))).CopyTo(plane.Slice(i, lanes));
+        }
+
+        for (; i < plane.Length; i++)
+        {
+            plane[i] = MathF.Abs(plane[i]);
+        }
+    }
+
     private static void StandardDeviation(ReadOnlySpan<float> mean, ReadOnlySpan<float> meanOfSquares, Span<float> destination)
     {
-        for (var i = 0; i < destination.Length; i++)
+        var lanes = Vector<float>.Count;
+        var i = 0;
+        for (; i + lanes <= destination.Length; i += lanes)
+        {
+            var m = new Vector<float>(mean.Slice(i, lanes));
+            Vector.SquareRoot(Vector.Max(Vector<float>.Zero, new Vector<float>(meanOfSquares.Slice(i, lanes)) - m * m)).CopyTo(destination.Slice(i, lanes));
+        }
+
+        for (; i < destination.Length; i++)
         {
             destination[i] = Deviation(mean[i], meanOfSquares[i]);
         }
@@ -318,12 +370,30 @@ public static class PixelFeatures
             var down = plane.Slice(Math.Min(h - 1, y + 1) * w, w);
             var row = plane.Slice(y * w, w);
             var dst = destination.Slice(y * w, w);
-            for (var x = 0; x < w; x++)
+            var lanes = Vector<float>.Count;
+            var x = 0;
+            for (; x < Math.Min(1, w); x++)
             {
-                var gx = row[Math.Min(w - 1, x + 1)] - row[Math.Max(0, x - 1)];
-                dst[x] = MathF.Abs(gx) + MathF.Abs(down[x] - up[x]);
+                dst[x] = GradientAt(row, up, down, w, x);
+            }
+
+            for (; x + lanes <= w - 1; x += lanes)
+            {
+                var gx = new Vector<float>(row.Slice(x + 1, lanes)) - new Vector<float>(row.Slice(x - 1, lanes));
+                (Vector.Abs(gx) + Vector.Abs(new Vector<float>(down.Slice(x, lanes)) - new Vector<float>(up.Slice(x, lanes)))).CopyTo(dst.Slice(x, lanes));
+            }
+
+            for (; x < w; x++)
+            {
+                dst[x] = GradientAt(row, up, down, w, x);
             }
         }
+    }
+
+    private static float GradientAt(ReadOnlySpan<float> row, ReadOnlySpan<float> up, ReadOnlySpan<float> down, int w, int x)
+    {
+        var gx = row[Math.Min(w - 1, x + 1)] - row[Math.Max(0, x - 1)];
+        return MathF.Abs(gx) + MathF.Abs(down[x] - up[x]);
     }
 
     private static void NdviChange(TileRaster before, TileRaster after, ReadOnlySpan<byte> valid, Span<float> destination)
