@@ -38,6 +38,15 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
+@description('Change model version the app loads (app setting ChangeWatch__ModelVersion). v1 = synthetic tile model (the demo); v4 = pixel model for real imagery, trained on research-licensed data: research / non-commercial use only (ml-models/models/v4/MODEL.md).')
+@allowed([
+  'v1'
+  'v2'
+  'v3'
+  'v4'
+])
+param modelVersion string = 'v1'
+
 @description('Queue messages each instance takes per function at a time (host.json extensions.queues.batchSize).')
 @minValue(1)
 @maxValue(32)
@@ -220,6 +229,7 @@ module functionApp 'app/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     tileBatchSize: tileBatchSize
     queueBatchSize: queueBatchSize
+    modelVersion: modelVersion
   }
   // The app starts with its identity's data roles in place.
   dependsOn: [

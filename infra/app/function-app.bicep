@@ -51,6 +51,15 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
+@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v4 = pixel model for real imagery, research / non-commercial terms (ml-models/models/v4/MODEL.md).')
+@allowed([
+  'v1'
+  'v2'
+  'v3'
+  'v4'
+])
+param modelVersion string = 'v1'
+
 @description('Queue messages one instance takes per trigger at a time (host.json extensions.queues.batchSize).')
 @minValue(1)
 @maxValue(32)
@@ -130,6 +139,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     ChangeWatch__BatchSize: string(tileBatchSize)
+    ChangeWatch__ModelVersion: modelVersion
     AzureFunctionsJobHost__extensions__queues__batchSize: string(queueBatchSize)
   }
 }
