@@ -10,7 +10,53 @@ public sealed class ChangeTypeModelTests
         var scorer = new MlNetChangeScorer(Some.ModelDirectory(), "v1");
 
         Assert.NotNull(scorer.TypeModel);
+        Assert.Equal("types-v4", scorer.TypeModel.Manifest.Version);
         Assert.Equal(ChangeTypes.All, scorer.TypeModel.Manifest.Classes);
+        Assert.True(scorer.TypeModel.UsesExtraFeatures);
+        Assert.Equal(ChangeTypeFeatures.Count, scorer.TypeModel.FeatureCount);
+    }
+
+    [Fact]
+    public void Load_TypesV3_ReadsTheTilePairFeaturesAlone()
+    {
+        var model = new ChangeTypeModel(Some.ModelDirectory(), "types-v3");
+        var pair = new SyntheticScene(256, 256, 21).AddVehicles(Formation.Park, 30).Render();
+        var features = new float[TilePairFeatures.Count];
+        TilePairFeatures.Compute(pair.Before, pair.After, features);
+
+        Assert.False(model.UsesExtraFeatures);
+        Assert.Equal(TilePairFeatures.Count, model.FeatureCount);
+        Assert.Contains(model.Classify(pair.Before, pair.After, features), ChangeTypes.All);
+    }
+
+    [Fact]
+    public void Manifest_TypesV4_RecordsTheSha256OfItsModelFile()
+    {
+        var model = new ChangeTypeModel(Some.ModelDirectory(), "types-v4");
+        var fileSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            File.ReadAllBytes(Path.Combine(Some.ModelDirectory(), "types-v4", "model.zip"))));
+
+        Assert.Equal(fileSha, model.Manifest.ModelSha256);
+        Assert.Equal(fileSha, model.Sha256);
+    }
+
+    [Fact]
+    public void Load_ModelFileWhoseHashDiffersFromTheManifest_IsRefused()
+    {
+        var directory = Directory.CreateTempSubdirectory("cw-types-");
+        try
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(directory.FullName, "types-v4")).FullName;
+            File.Copy(Path.Combine(Some.ModelDirectory(), "types-v4", "model.zip"), Path.Combine(folder, "model.zip"));
+            var manifest = ModelManifest.Read(Path.Combine(Some.ModelDirectory(), "types-v4", "model.json"));
+            (manifest with { ModelSha256 = new string('0', 64) }).Write(Path.Combine(folder, "model.json"));
+
+            Assert.Throws<InvalidDataException>(() => new ChangeTypeModel(directory.FullName, "types-v4"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -159,7 +159,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
             {
                 Span<float> tileFeatures = stackalloc float[TilePairFeatures.Count];
                 TilePairFeatures.Compute(before, after, tileFeatures);
-                type = _tileScorer.TypeModel is { } typeModel ? typeModel.Classify(tileFeatures) : ChangeTypeRule.Classify(tileFeatures);
+                type = _tileScorer.TypeModel is { } typeModel ? typeModel.Classify(before, after, tileFeatures) : ChangeTypeRule.Classify(tileFeatures);
                 clock = Times?.Record(ScoringStep.Type, clock) ?? clock;
             }
 

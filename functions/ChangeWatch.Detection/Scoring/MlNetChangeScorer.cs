@@ -144,7 +144,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
             var probability = assessable ? engine.Predict() : 0.0;
             var flagged = assessable && probability >= Model.Threshold;
             var mask = flagged ? ChangeMask.Derive(scoreMap.AsSpan(0, n), before.Width, before.Height) : null;
-            var type = !flagged ? ChangeTypeRule.Unclassified : TypeModel is { } typeModel ? typeModel.Classify(features) : ChangeTypeRule.Classify(features);
+            var type = !flagged ? ChangeTypeRule.Unclassified : TypeModel is { } typeModel ? typeModel.Classify(before, after, features) : ChangeTypeRule.Classify(features);
             return new TileAssessment(probability, flagged, assessable, masked, pair.AppliedShiftX, pair.AppliedShiftY, type, mask)
             {
                 Objects = flagged && _countObjects ? CountObjects(before, after) : null,

@@ -101,6 +101,12 @@ public sealed record ModelManifest
     /// <summary>Measured figures per split (e.g. "test" → "f1" → 0.93).</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? Metrics { get; init; }
 
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the model.zip the trainer wrote beside this manifest, or null (manifests written
+    /// before types-v4 have none). The change-type loader refuses a model.zip whose hash differs.
+    /// </summary>
+    public string? ModelSha256 { get; init; }
+
     /// <summary>Reads a manifest file.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid manifest.</exception>
     public static ModelManifest Read(string path)

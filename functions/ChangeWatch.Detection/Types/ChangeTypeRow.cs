@@ -5,12 +5,20 @@ namespace ChangeWatch.Detection;
 /// <summary>Input row of the change-type model: the tile-pair features and (for training) the type label.</summary>
 public sealed class ChangeTypeRow
 {
-    /// <summary>The tile-pair feature vector (<see cref="TilePairFeatures"/>).</summary>
-    [VectorType(TilePairFeatures.Count)]
-    public float[] Features { get; set; } = new float[TilePairFeatures.Count];
+    /// <summary>The feature vector: <see cref="ChangeTypeFeatures"/> (or, for the older models, <see cref="TilePairFeatures"/> alone).</summary>
+    [VectorType(ChangeTypeFeatures.Count)]
+    public float[] Features { get; set; } = new float[ChangeTypeFeatures.Count];
 
     /// <summary>The type label, one of <see cref="ChangeTypes.All"/> (training only; empty when scoring).</summary>
     public string Type { get; set; } = string.Empty;
+
+    /// <summary>The row schema with a feature vector of <paramref name="featureCount"/> values (the models differ in length).</summary>
+    public static SchemaDefinition Schema(int featureCount)
+    {
+        var schema = SchemaDefinition.Create(typeof(ChangeTypeRow));
+        schema[nameof(Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
+        return schema;
+    }
 }
 
 /// <summary>Output row of the change-type model.</summary>

@@ -3,8 +3,8 @@ using ChangeWatch.Synthetic;
 
 namespace ChangeWatch.Training.Data;
 
-/// <summary>One generated change-type example: tile-pair features and the exact type (an index into <see cref="ChangeTypes.All"/>).</summary>
-/// <param name="Features">The tile-pair feature vector.</param>
+/// <summary>One generated change-type example: the type model's features and the exact type (an index into <see cref="ChangeTypes.All"/>).</summary>
+/// <param name="Features">The <see cref="ChangeTypeFeatures"/> vector (its first <see cref="TilePairFeatures.Count"/> values are the tile-pair features).</param>
 /// <param name="TypeIndex">Index into <see cref="ChangeTypes.All"/>.</param>
 /// <param name="Kind">The change placed (None for vegetation-seasonal and other).</param>
 public sealed record TypedPair(float[] Features, int TypeIndex, ChangeKind Kind);
@@ -17,7 +17,8 @@ public sealed record TypedPair(float[] Features, int TypeIndex, ChangeKind Kind)
 /// mild illumination, haze and misregistration); other (no change of interest; strong illumination, per-band gain,
 /// haze, blur, noise and up to 2 px misregistration, no vegetation change). Static vehicles on both dates in 35 %.
 /// Tiles 256, 288 or 320 px, NIR in 40 %. Pair <c>i</c> is a pure function of (set seed, i); a positive whose change
-/// rendered under <see cref="SyntheticDataset.MinChangedPixels"/> labelled pixels is dropped.
+/// rendered under <see cref="SyntheticDataset.MinChangedPixels"/> labelled pixels is dropped. The features are computed
+/// on the pair as the scorers hand it to the type model: after <see cref="TilePairPreparation"/> (co-registration, masks).
 /// </summary>
 internal static class TypeDataset
 {
@@ -39,8 +40,9 @@ internal static class TypeDataset
             return null;
         }
 
-        var features = new float[TilePairFeatures.Count];
-        TilePairFeatures.Compute(pair.Before, pair.After, features);
+        var features = new float[ChangeTypeFeatures.Count];
+        var prepared = TilePairPreparation.Prepare(pair.Before, pair.After);
+        ChangeTypeFeatures.Compute(prepared.Before, prepared.After, features);
         return new TypedPair(features, typeIndex, kind);
     }
 

@@ -84,6 +84,7 @@ internal static class SyntheticEvaluation
                 ["type_rule_macro_f1"] = types is { } tr ? EvalCommand.Round(tr.Rule.MacroF1) : double.NaN,
                 ["type_classes"] = ChangeTypes.All,
                 ["type_confusion"] = types?.Metrics.Rows() ?? [],
+                ["type_f1"] = types?.Metrics.F1.Select(EvalCommand.Round).ToArray() ?? [],
                 ["count_after_error"] = EvalCommand.Round(counts.AfterError),
                 ["count_after_mean_abs_error"] = EvalCommand.Round(counts.MeanAbsoluteAfterError),
                 ["count_scenes_within_20pct"] = EvalCommand.Round(counts.WithinTwentyPercent / (double)CountSceneCount),
@@ -120,7 +121,7 @@ internal static class SyntheticEvaluation
         var typeModel = new ChangeTypeModel(options.ModelsDirectory, version);
         var pairs = TypeDataset.Generate(SyntheticSeeds.EvalTypes, TypePairs);
         var truth = pairs.Select(p => p.TypeIndex).ToList();
-        var predicted = pairs.Select(p => ChangeTypes.IndexOf(typeModel.Classify(p.Features))).ToList();
+        var predicted = pairs.Select(p => ChangeTypes.IndexOf(typeModel.Classify(p.Features.AsSpan(0, typeModel.FeatureCount)))).ToList();
         var rule = pairs.Select(p => ChangeTypeRule.Classify(p.Features) switch
         {
             ChangeTypeRule.ObjectBuildUp => 0,

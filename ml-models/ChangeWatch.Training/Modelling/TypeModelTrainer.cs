@@ -7,7 +7,7 @@ namespace ChangeWatch.Training.Modelling;
 
 /// <summary>
 /// Trains the change-type model: one-versus-all FastTree binary classifiers (single-threaded and seeded, so the same
-/// data gives the same model bytes' predictions) over <see cref="TilePairFeatures"/>, classes <see cref="ChangeTypes.All"/>.
+/// data gives the same model bytes' predictions) over <see cref="ChangeTypeFeatures"/>, classes <see cref="ChangeTypes.All"/>.
 /// </summary>
 internal sealed class TypeModelTrainer(int seed, TreeSettings settings)
 {
@@ -41,7 +41,9 @@ internal sealed class TypeModelTrainer(int seed, TreeSettings settings)
     }
 
     private IDataView ToDataView(IReadOnlyList<TypedPair> pairs) =>
-        _context.Data.LoadFromEnumerable(pairs.Select(p => new ChangeTypeRow { Features = p.Features, Type = ChangeTypes.All[p.TypeIndex] }).ToList());
+        _context.Data.LoadFromEnumerable(
+            pairs.Select(p => new ChangeTypeRow { Features = p.Features, Type = ChangeTypes.All[p.TypeIndex] }).ToList(),
+            ChangeTypeRow.Schema(ChangeTypeFeatures.Count));
 
     private sealed class KeyRow
     {
