@@ -13,7 +13,7 @@ namespace ChangeWatch.Training;
 internal static class Program
 {
     private const string Usage =
-        "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9]\n" +
+        "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9] [--compare <earlier type model>]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
@@ -45,7 +45,8 @@ internal static class Program
                         new TreeSettings(
                             int.Parse(options.GetValueOrDefault("trees") ?? "100", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("leaves") ?? "15", CultureInfo.InvariantCulture)),
-                        double.Parse(options.GetValueOrDefault("min-precision") ?? "0.9", CultureInfo.InvariantCulture));
+                        double.Parse(options.GetValueOrDefault("min-precision") ?? "0.9", CultureInfo.InvariantCulture),
+                        options.GetValueOrDefault("compare"));
                     return options.GetValueOrDefault("task") switch
                     {
                         null or "tile" => TrainCommand.Run(trainOptions, Console.Out),

@@ -8,7 +8,7 @@ using ChangeWatch.Training.Evaluation;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>Options of the <c>train</c> verb.</summary>
-internal sealed record TrainOptions(string OutputDirectory, ulong Seed, int Pairs, string Version, TreeSettings Trees, double MinPrecision = 0.9);
+internal sealed record TrainOptions(string OutputDirectory, ulong Seed, int Pairs, string Version, TreeSettings Trees, double MinPrecision = 0.9, string? Compare = null);
 
 /// <summary>
 /// The <c>train</c> verb: generates the synthetic train, validation and test sets (disjoint seed families: seed,
