@@ -2,12 +2,16 @@ using ChangeWatch.Core.Imaging;
 
 namespace ChangeWatch.Core.Domain;
 
-/// <summary>Where a scene is in the pipeline.</summary>
+/// <summary>
+/// Where a scene is in the pipeline, in pipeline order: a scene's recorded status only moves forward
+/// (<see cref="Ports.ICatalog.SaveSceneAsync"/> ignores a write that would lower it).
+/// </summary>
 public enum SceneStatus
 {
     /// <summary>Claimed by an ingest; tiles may be partly written.</summary>
     Ingesting,
-    /// <summary>Tiles written and batches enqueued.</summary>
+    /// <summary>Tiles written and the record complete; tile batches are being enqueued or have been (the scene's
+    /// <see cref="Pipeline.SceneSteps.TileBatches"/> step is done once they all are).</summary>
     Ingested,
     /// <summary>Report written and announced on <c>reports-ready</c>.</summary>
     Reported,

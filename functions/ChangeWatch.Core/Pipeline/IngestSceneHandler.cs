@@ -21,11 +21,14 @@ namespace ChangeWatch.Core.Pipeline;
 /// </para>
 /// <para>
 /// Idempotent: an upload already ingested (or a second upload of the same bytes under another name) changes nothing; a
-/// delivery that crashed half-way is redone from the start (tiles are overwritten with the same content). Tile batches are
-/// enqueued once: under the scene's leased <see cref="SceneSteps.TileBatches"/> claim, so a second delivery of the upload
-/// running at the same time (a reconcile, a duplicate event) writes the same tiles and then stops (step done) or fails
-/// to be retried (claim held); only a crash while sending lets a later delivery send them again after the lease lapses,
-/// which scoring and reporting absorb. Memory: the upload (each band file) is streamed to a temporary file;
+/// delivery that crashed before recording the scene <see cref="SceneStatus.Ingested"/> is redone from the start (tiles are
+/// overwritten with the same content). The record is complete and <see cref="SceneStatus.Ingested"/> before the first
+/// tile batch is sent, and nothing of the ingest writes it afterwards, so a scene scored and reported quickly is never
+/// set back (the catalog never lowers a status either). Tile batches are enqueued once: under the scene's leased
+/// <see cref="SceneSteps.TileBatches"/> claim, so a second delivery of the upload running at the same time (a reconcile, a
+/// duplicate event) stops (step done) or fails to be retried (claim held); a delivery that finds the scene ingested but
+/// the step not done (the ingesting one failed or died while sending) sends the batches from the scene's record once the
+/// claim is free or lapsed. Only a crash while sending sends some batches twice, which scoring and reporting absorb. Memory: the upload (each band file) is streamed to a temporary file;
 /// tiles are read one window at a time into <see cref="TilesInFlight"/> + 1 reused sample buffers, with at most
 /// <see cref="TilesInFlight"/> tiles encoding and uploading at once; the scene's per-band statistics
 /// (<see cref="SceneRecord.Statistics"/>) are sampled from the tiles as they are read (<see cref="SceneStatisticsSampler"/>:
@@ -85,7 +88,7 @@ public sealed class IngestSceneHandler(
         var known = await catalog.GetUploadAsync(path.Name, cancellationToken).ConfigureAwait(false);
         if (known is { } knownId && await catalog.GetSceneAsync(knownId, cancellationToken).ConfigureAwait(false) is { Status: not SceneStatus.Ingesting } done)
         {
-            logger.AlreadyIngested(path.Name, done.Id.Value, done.Status.ToString());
+            await FinishOrStopAsync(path.Name, done, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -272,7 +275,7 @@ public sealed class IngestSceneHandler(
 
         if (claimed.Status != SceneStatus.Ingesting)
         {
-            logger.AlreadyIngested(path.Name, sceneId.Value, claimed.Status.ToString());
+            await FinishOrStopAsync(path.Name, claimed, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -295,18 +298,9 @@ public sealed class IngestSceneHandler(
 
         var batches = baseline is null ? [] : tileIds.Chunk(settings.BatchSize).ToArray();
         var claimant = SceneSteps.NewClaimant(Actor);
-        var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.TileBatches, claimant, time.GetUtcNow(),
-            TimeSpan.FromSeconds(settings.ClaimLeaseSeconds), cancellationToken).ConfigureAwait(false);
-        if (claim.Done)
+        if (!await ClaimTileBatchesAsync(sceneId, claimant, cancellationToken).ConfigureAwait(false))
         {
-            logger.StepDoneElsewhere(SceneSteps.TileBatches, sceneId.Value, claim.Claimant);
             return; // another delivery of this upload (or of its copy) ingested it meanwhile: its batches are on their way
-        }
-
-        if (!claim.IsHeldBy(claimant))
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Scene {sceneId}'s tile batches are being enqueued by {claim.Claimant} (lease until {claim.LeaseUntil:O}); the message will be retried."));
         }
 
         var scene = claimed with
@@ -317,39 +311,143 @@ public sealed class IngestSceneHandler(
             BatchCount = Math.Max(1, batches.Length),
             Statistics = statistics,
             IngestedAt = time.GetUtcNow(),
+            Status = SceneStatus.Ingested,
         };
-        var sending = false;
         try
         {
-            await catalog.SaveSceneAsync(scene, cancellationToken).ConfigureAwait(false);
-            sending = true; // from here a failure may have sent some batches: keep the claim, so only its lapse allows sending again
-            if (baseline is null)
+            await AppendCustodyAsync(sceneId, "ingested",
+                $"{raster.Width}x{raster.Height} px, {raster.BandCount} bands, {tileIds.Count} tiles, baseline {baseline?.Id.Value ?? "none"}", cancellationToken).ConfigureAwait(false);
+
+            // Recorded before any batch is sent: once one is out, the scene may be scored and reported at any moment, and
+            // nothing of this delivery may write the scene after that. A failure or crash from here on leaves the scene
+            // Ingested with its batches step not done: the next delivery sends them from this record (FinishOrStopAsync).
+            if (!await catalog.SaveSceneAsync(scene, cancellationToken).ConfigureAwait(false))
             {
-                // An AOI's first scene: nothing to compare with; BuildReport registers it as the baseline.
-                await queue.SendAsync(StorageNames.ChangeFlagsQueue,
-                    new ChangeFlagsMessage(ChangeFlagsMessage.CurrentVersion, sceneId.Value, path.Aoi, 0, 1, [], 0), cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                for (var i = 0; i < batches.Length; i++)
-                {
-                    await queue.SendAsync(StorageNames.TileBatchesQueue, new TileBatchMessage(
-                        TileBatchMessage.CurrentVersion, sceneId.Value, path.Aoi, baseline.Id.Value, i, batches.Length,
-                        [.. batches[i].Select(t => t.ToString())]), cancellationToken).ConfigureAwait(false);
-                }
+                // Already further along (reported): its batches went out with an earlier ingest of it.
+                logger.StatusNotLowered(sceneId.Value, scene.Status.ToString());
+                await catalog.CompleteStepAsync(sceneId, SceneSteps.TileBatches, claimant, cancellationToken).ConfigureAwait(false);
+                return;
             }
         }
-        catch (Exception) when (!sending)
+        catch (Exception)
         {
             await catalog.ReleaseStepAsync(sceneId, SceneSteps.TileBatches, claimant, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
-        await AppendCustodyAsync(sceneId, "ingested",
-            $"{raster.Width}x{raster.Height} px, {raster.BandCount} bands, {tileIds.Count} tiles, baseline {baseline?.Id.Value ?? "none"}", cancellationToken).ConfigureAwait(false);
-        await catalog.SaveSceneAsync(scene with { Status = SceneStatus.Ingested }, cancellationToken).ConfigureAwait(false);
-        await catalog.CompleteStepAsync(sceneId, SceneSteps.TileBatches, claimant, cancellationToken).ConfigureAwait(false);
+        await SendTileBatchesAsync(scene, batches, claimant, cancellationToken).ConfigureAwait(false);
         logger.SceneIngested(sceneId.Value, path.Aoi, raster.Width, raster.Height, tileIds.Count, baseline?.Id.Value ?? "none");
+    }
+
+    /// <summary>
+    /// For a scene already past <see cref="SceneStatus.Ingesting"/>: stops when its tile batches were all sent (its
+    /// <see cref="SceneSteps.TileBatches"/> step is done, it is reported, or it was ingested before steps were recorded);
+    /// otherwise, the delivery that ingested it having failed or died while sending, sends them from its record under the
+    /// step's claim (fails, to be retried, while another delivery holds the claim).
+    /// </summary>
+    private async Task FinishOrStopAsync(string blobName, SceneRecord scene, CancellationToken cancellationToken)
+    {
+        var step = scene.Status == SceneStatus.Reported
+            ? null
+            : await catalog.GetStepAsync(scene.Id, SceneSteps.TileBatches, cancellationToken).ConfigureAwait(false);
+        if (step is null or { Done: true })
+        {
+            // No claim on an Ingested scene: ingested before tile batches were claimed, when Ingested was saved after sending.
+            logger.AlreadyIngested(blobName, scene.Id.Value, scene.Status.ToString());
+            return;
+        }
+
+        var claimant = SceneSteps.NewClaimant(Actor);
+        if (!await ClaimTileBatchesAsync(scene.Id, claimant, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        TileId[][] batches;
+        try
+        {
+            batches = await BatchesOfAsync(scene, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await catalog.ReleaseStepAsync(scene.Id, SceneSteps.TileBatches, claimant, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        logger.BatchesResumed(scene.Id.Value, scene.Aoi, Math.Max(1, batches.Length));
+        await SendTileBatchesAsync(scene, batches, claimant, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The tile batches of an ingested scene, rebuilt from its record: its tiles on the AOI grid in the same order, cut into
+    /// the same <see cref="SceneRecord.BatchCount"/> batches (of <see cref="PipelineOptions.BatchSize"/> tiles as at ingest
+    /// when that setting is unchanged; otherwise as evenly as that count allows). None for an AOI's first scene.
+    /// </summary>
+    private async Task<TileId[][]> BatchesOfAsync(SceneRecord scene, CancellationToken cancellationToken)
+    {
+        if (scene.BaselineId is null)
+        {
+            return [];
+        }
+
+        var grid = await catalog.GetGridAsync(scene.Aoi, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"AOI {scene.Aoi} has no grid.");
+        var placement = scene.Placement ?? throw new InvalidOperationException($"Scene {scene.Id} is ingested but has no grid placement.");
+        var tileIds = grid.TilesCovering(placement);
+        var size = options.Value.BatchSize;
+        if ((tileIds.Count + size - 1) / size != scene.BatchCount)
+        {
+            size = Math.Max(1, (tileIds.Count + scene.BatchCount - 1) / scene.BatchCount); // gives BatchCount batches again
+        }
+
+        return tileIds.Chunk(size).ToArray();
+    }
+
+    /// <summary>
+    /// Claims the scene's <see cref="SceneSteps.TileBatches"/> step for <paramref name="claimant"/>. Returns false when the
+    /// step is done; throws (the message is retried) while another delivery holds it.
+    /// </summary>
+    private async Task<bool> ClaimTileBatchesAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken)
+    {
+        var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.TileBatches, claimant, time.GetUtcNow(),
+            TimeSpan.FromSeconds(options.Value.ClaimLeaseSeconds), cancellationToken).ConfigureAwait(false);
+        if (claim.Done)
+        {
+            logger.StepDoneElsewhere(SceneSteps.TileBatches, sceneId.Value, claim.Claimant);
+            return false;
+        }
+
+        return claim.IsHeldBy(claimant)
+            ? true
+            : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Scene {sceneId}'s tile batches are being enqueued by {claim.Claimant} (lease until {claim.LeaseUntil:O}); the message will be retried."));
+    }
+
+    /// <summary>
+    /// Sends the scene's tile batches (or, for an AOI's first scene, its baseline registration) and records its
+    /// <see cref="SceneSteps.TileBatches"/> step done. Writes nothing to the scene record: by the first send it is complete,
+    /// and the scene may be reported before this returns. A failure keeps the claim (some batches may be out), so only its
+    /// lapse lets another delivery send them again.
+    /// </summary>
+    private async Task SendTileBatchesAsync(SceneRecord scene, TileId[][] batches, string claimant, CancellationToken cancellationToken)
+    {
+        if (scene.BaselineId is not { } baselineId)
+        {
+            // An AOI's first scene: nothing to compare with; BuildReport registers it as the baseline.
+            await queue.SendAsync(StorageNames.ChangeFlagsQueue,
+                new ChangeFlagsMessage(ChangeFlagsMessage.CurrentVersion, scene.Id.Value, scene.Aoi, 0, 1, [], 0), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            for (var i = 0; i < batches.Length; i++)
+            {
+                await queue.SendAsync(StorageNames.TileBatchesQueue, new TileBatchMessage(
+                    TileBatchMessage.CurrentVersion, scene.Id.Value, scene.Aoi, baselineId.Value, i, batches.Length,
+                    [.. batches[i].Select(t => t.ToString())]), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await catalog.CompleteStepAsync(scene.Id, SceneSteps.TileBatches, claimant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The latest ingested scene of the same AOI acquired before this one.</summary>

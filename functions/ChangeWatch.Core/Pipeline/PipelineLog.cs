@@ -46,4 +46,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1014, LogLevel.Warning, "Step {Step} of scene {SceneId} was taken over by {Claimant} after this delivery's lease ran out; this delivery stops without sending")]
     public static partial void StepTakenOver(this ILogger logger, string step, string sceneId, string claimant);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Scene {SceneId} ({Aoi}) was ingested but its tile batches were not all sent (the delivery that ingested it failed or died); sending {BatchCount} batches from its record")]
+    public static partial void BatchesResumed(this ILogger logger, string sceneId, string aoi, int batchCount);
+
+    [LoggerMessage(1016, LogLevel.Information, "Scene {SceneId} is already further along than {Status}; its status is never moved backwards, so the write changed nothing")]
+    public static partial void StatusNotLowered(this ILogger logger, string sceneId, string status);
 }

@@ -15,8 +15,14 @@ public interface ICatalog
     /// <summary>Inserts the scene if absent. Returns the stored record (the existing one when another claim won).</summary>
     Task<SceneRecord> ClaimSceneAsync(SceneRecord scene, CancellationToken cancellationToken);
 
-    /// <summary>Overwrites the scene record.</summary>
-    Task SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken);
+    /// <summary>
+    /// Overwrites the scene record (inserts it when absent), unless the stored record's <see cref="SceneRecord.Status"/> is
+    /// further along (<see cref="SceneStatus"/> order) than <paramref name="scene"/>'s: a scene's status never moves
+    /// backwards, so a late write from an earlier stage changes nothing. A record with the same or a later status replaces
+    /// the stored one. Conditional on the stored version (ETag): of writers racing, each decides against what it replaces.
+    /// Returns true when written, false when the stored status was further along and nothing changed.
+    /// </summary>
+    Task<bool> SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken);
 
     /// <summary>Scenes of one AOI, or of all AOIs when <paramref name="aoi"/> is null.</summary>
     Task<IReadOnlyList<SceneRecord>> ListScenesAsync(string? aoi, CancellationToken cancellationToken);
@@ -54,6 +60,9 @@ public interface ICatalog
     /// Returns the claim as stored after the call: the caller holds it when <see cref="StepClaim.IsHeldBy"/> is true.
     /// </summary>
     Task<StepClaim> ClaimStepAsync(SceneId sceneId, string step, string claimant, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>The stored claim on step <paramref name="step"/> of a scene, or null when nobody ever claimed it. Changes nothing.</summary>
+    Task<StepClaim?> GetStepAsync(SceneId sceneId, string step, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records the step as done if <paramref name="claimant"/> still holds its claim (conditional on the stored version).

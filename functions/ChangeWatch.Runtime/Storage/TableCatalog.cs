@@ -12,7 +12,8 @@ namespace ChangeWatch.Runtime.Storage;
 /// <summary>
 /// <see cref="ICatalog"/> on Azure Table Storage (or Azurite). Layout:
 /// <list type="bullet">
-/// <item><c>scenes</c>: partition <c>scene</c> (row = scene id; columns Aoi, Status, Json), <c>grid</c> (row = AOI),
+/// <item><c>scenes</c>: partition <c>scene</c> (row = scene id; columns Aoi, Status, Json; replaced under its ETag, never
+/// to a lower status), <c>grid</c> (row = AOI),
 /// <c>upload</c> (row = hex of the blob name; column SceneId), and one partition per once-only step (<see cref="SceneSteps"/>:
 /// <c>report</c>, <c>batches</c>; row = scene id; columns Claimant, LeaseUntil, Done), changed only under the row's ETag.</item>
 /// <item><c>tiles</c>: partition = scene id (row = tile id; Flagged, Probability, Json); partition
@@ -71,11 +72,35 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
     }
 
     /// <inheritdoc />
-    public async Task SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
+    public async Task<bool> SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scene);
         var table = await TableAsync(StorageNames.ScenesTable).ConfigureAwait(false);
-        await table.UpsertEntityAsync(SceneEntity(scene), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var entity = SceneEntity(scene);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await GetAsync(StorageNames.ScenesTable, ScenePartition, scene.Id.Value, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (stored is null)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+
+                if (StoredStatus(stored) > scene.Status)
+                {
+                    return false; // never backwards: a late write from an earlier stage
+                }
+
+                await table.UpdateEntityAsync(entity, stored.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException ex) when ((ex.Status is 409 or 412 or 404) && attempt < MaxClaimAttempts)
+            {
+                // another writer changed the scene between our read and write: read it again and decide again
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -221,6 +246,14 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
                 // another attempt wrote the claim between our read and write: read it again and decide again
             }
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<StepClaim?> GetStepAsync(SceneId sceneId, string step, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(step);
+        var stored = await GetAsync(StorageNames.ScenesTable, step, sceneId.Value, cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : ToStepClaim(stored);
     }
 
     /// <inheritdoc />
@@ -506,6 +539,12 @@ public sealed class TableCatalog(StorageClients clients) : ICatalog
         ["Status"] = scene.Status.ToString(),
         [Json] = PipelineJson.Serialize(scene),
     };
+
+    // The Status column, written beside the JSON on every scene row (the JSON's status when the column is unreadable).
+    private static SceneStatus StoredStatus(TableEntity entity) =>
+        Enum.TryParse<SceneStatus>(entity.GetString("Status"), ignoreCase: false, out var status) && Enum.IsDefined(status)
+            ? status
+            : FromJson<SceneRecord>(entity).Status;
 
     private static T FromJson<T>(TableEntity entity) =>
         JsonSerializer.Deserialize<T>(entity.GetString(Json) ?? "null", PipelineJson.Options)

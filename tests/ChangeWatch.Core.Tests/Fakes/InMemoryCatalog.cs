@@ -54,15 +54,21 @@ public sealed class InMemoryCatalog : ICatalog
         }
     }
 
-    public Task SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
+    public Task<bool> SaveSceneAsync(SceneRecord scene, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            // Under one lock, read-decide-write is what the table adapter does with its ETag condition.
+            if (_scenes.TryGetValue(scene.Id, out var stored) && stored.Status > scene.Status)
+            {
+                return Task.FromResult(false);
+            }
+
             _scenes[scene.Id] = RoundTrip(scene);
             SceneWrites++;
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     public Task<IReadOnlyList<SceneRecord>> ListScenesAsync(string? aoi, CancellationToken cancellationToken)
@@ -149,6 +155,9 @@ public sealed class InMemoryCatalog : ICatalog
             return _steps[key] = new StepClaim(claimant, now + lease, false);
         }
     }
+
+    public Task<StepClaim?> GetStepAsync(SceneId sceneId, string step, CancellationToken cancellationToken) =>
+        Task.FromResult(GetStepClaim(sceneId, step));
 
     public Task<bool> CompleteStepAsync(SceneId sceneId, string step, string claimant, CancellationToken cancellationToken)
     {

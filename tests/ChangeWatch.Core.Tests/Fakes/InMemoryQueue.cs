@@ -15,6 +15,12 @@ public sealed class InMemoryQueue : IMessageQueue
     /// </summary>
     public Func<string, string, Task>? BeforeSendAsync { get; set; }
 
+    /// <summary>
+    /// Runs after each send with the queue's name and the message's JSON, once the message is queued (to interleave other
+    /// handlers between a handler's send and its next write). Cleared by setting it to null.
+    /// </summary>
+    public Func<string, string, Task>? AfterSendAsync { get; set; }
+
     public async Task SendAsync<T>(string queue, T message, CancellationToken cancellationToken)
     {
         var json = PipelineJson.Serialize(message);
@@ -24,6 +30,10 @@ public sealed class InMemoryQueue : IMessageQueue
         }
 
         _queues.GetOrAdd(queue, _ => new ConcurrentQueue<string>()).Enqueue(json);
+        if (AfterSendAsync is { } after)
+        {
+            await after(queue, json);
+        }
     }
 
     public Task<int> GetApproximateCountAsync(string queue, CancellationToken cancellationToken) =>
