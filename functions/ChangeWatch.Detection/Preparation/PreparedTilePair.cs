@@ -37,8 +37,8 @@ public sealed class PreparedTilePair
     public MaskSummary Masks { get; }
 
     /// <summary>Shift applied to the after tile, columns (0 unless <see cref="CoRegistrationOutcome.Applied"/>).</summary>
-    public double AppliedShiftX => Registration.Outcome == CoRegistrationOutcome.Applied ? Registration.EstimatedShiftX : 0;
+    public double AppliedShiftX => Registration.Outcome == CoRegistrationOutcome.Applied ? TileCoRegistration.WholePixels(Registration.EstimatedShiftX) : 0;
 
     /// <summary>Shift applied to the after tile, rows (0 unless <see cref="CoRegistrationOutcome.Applied"/>).</summary>
-    public double AppliedShiftY => Registration.Outcome == CoRegistrationOutcome.Applied ? Registration.EstimatedShiftY : 0;
+    public double AppliedShiftY => Registration.Outcome == CoRegistrationOutcome.Applied ? TileCoRegistration.WholePixels(Registration.EstimatedShiftY) : 0;
 }

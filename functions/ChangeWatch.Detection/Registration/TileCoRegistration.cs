@@ -7,11 +7,13 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// Aligns the after tile of a pair to the before tile: estimates the shift by <see cref="PhaseCorrelation"/> on the
 /// luminance (mean of the first three bands) of the central <see cref="WindowSize"/>-pixel square of both tiles (a
-/// 128-px correlation window with 32 px of room for the estimator's second look), applies it with
-/// <see cref="SubPixelShift"/> (pixels shifted in from outside the tile become NaN), and measures the residual with a
+/// 128-px correlation window with 32 px of room for the estimator's second look), applies its whole-pixel part
+/// (<see cref="WholePixels"/>; a fractional resample would smooth the after tile against the before tile) with
+/// <see cref="SubPixelShift"/> (pixels shifted in from outside the tile become NaN), and measures the residual (up to
+/// about half a pixel, plus the estimate's error) with a
 /// second phase correlation on the aligned pair (the before window's spectrum is reused). A shift longer than the maximum or with a correlation peak below the
 /// minimum is refused (the pair is compared unshifted and the refusal recorded); a shift shorter than
-/// <see cref="MinAppliedShift"/> is measured and recorded but not applied. Tiles smaller than 32 px, or whose window
+/// <see cref="MinAppliedShift"/>, or whose whole-pixel part is zero, is measured and recorded but not applied. Tiles smaller than 32 px, or whose window
 /// is less than half valid in either date, are not measured. Scratch memory (two windows of floats plus the phase
 /// correlation's) is rented and returned. Thread-safe.
 /// </summary>
@@ -90,7 +92,16 @@ public static class TileCoRegistration
                 return (after, new CoRegistration(sx, sy, peak, length, CoRegistrationOutcome.NotNeeded));
             }
 
-            var aligned = SubPixelShift.Apply(after, sx, sy);
+            // Whole pixels only: a fractional resample smooths the after tile against the sharp before tile, and the
+            // features tolerate the half pixel left (measured on the synthetic test set: v1 pixel F1 0.325 applying the
+            // sub-pixel shift, 0.430 applying its whole-pixel part, as without co-registration; false alarms 3.3 % both).
+            var (wholeX, wholeY) = (WholePixels(sx), WholePixels(sy));
+            if (wholeX == 0 && wholeY == 0)
+            {
+                return (after, new CoRegistration(sx, sy, peak, length, CoRegistrationOutcome.NotNeeded));
+            }
+
+            var aligned = SubPixelShift.Apply(after, wholeX, wholeY);
             Luminance(aligned, side, lumA);
             var (rx, ry, _) = correlator.EstimateAgain(lumA); // same reference window: its spectrum is reused
             return (aligned, new CoRegistration(sx, sy, peak, Math.Sqrt(rx * rx + ry * ry), CoRegistrationOutcome.Applied));
@@ -100,6 +111,9 @@ public static class TileCoRegistration
             ArrayPool<float>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The whole-pixel part of a shift: rounded to the nearest integer, halves away from zero.</summary>
+    public static double WholePixels(double shift) => Math.Round(shift, MidpointRounding.AwayFromZero);
 
     /// <summary>Mean of the first three bands over the central side × side square (NaN where any is NaN); returns the finite count.</summary>
     private static int Luminance(TileRaster raster, int side, Span<float> destination)
