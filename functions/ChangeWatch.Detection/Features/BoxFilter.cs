@@ -26,8 +26,8 @@ internal static class BoxFilter
         Integrate<Product>(a, b, width, height, integral);
 
     /// <summary>
-    /// Two rows at a time, so the two running row sums (each a chain of dependent additions) overlap; every entry is the
-    /// same sum, in the same order, as one row at a time would give.
+    /// Four rows at a time (then two, then one), so the running row sums (each a chain of dependent additions) overlap;
+    /// every entry is the same sum, in the same order, as one row at a time would give.
     /// </summary>
     private static void Integrate<TValue>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int width, int height, Span<double> integral)
         where TValue : struct, IPixelValue
@@ -35,6 +35,42 @@ internal static class BoxFilter
         var stride = width + 1;
         integral[..stride].Clear();
         var y = 0;
+        for (; y + 3 < height; y += 4)
+        {
+            var a0 = a.Slice(y * width, width);
+            var b0 = b.Slice(y * width, width);
+            var a1 = a.Slice((y + 1) * width, width);
+            var b1 = b.Slice((y + 1) * width, width);
+            var a2 = a.Slice((y + 2) * width, width);
+            var b2 = b.Slice((y + 2) * width, width);
+            var a3 = a.Slice((y + 3) * width, width);
+            var b3 = b.Slice((y + 3) * width, width);
+            var above = integral.Slice(y * stride, stride);
+            var current0 = integral.Slice((y + 1) * stride, stride);
+            var current1 = integral.Slice((y + 2) * stride, stride);
+            var current2 = integral.Slice((y + 3) * stride, stride);
+            var current3 = integral.Slice((y + 4) * stride, stride);
+            current0[0] = 0;
+            current1[0] = 0;
+            current2[0] = 0;
+            current3[0] = 0;
+            double run0 = 0, run1 = 0, run2 = 0, run3 = 0;
+            for (var x = 0; x < width; x++)
+            {
+                run0 += TValue.Of(a0[x], b0[x]);
+                run1 += TValue.Of(a1[x], b1[x]);
+                run2 += TValue.Of(a2[x], b2[x]);
+                run3 += TValue.Of(a3[x], b3[x]);
+                var first = above[x + 1] + run0;
+                var second = first + run1;
+                var third = second + run2;
+                current0[x + 1] = first;
+                current1[x + 1] = second;
+                current2[x + 1] = third;
+                current3[x + 1] = third + run3;
+            }
+        }
+
         for (; y + 1 < height; y += 2)
         {
             var a0 = a.Slice(y * width, width);
