@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace ChangeWatch.Detection;
 
@@ -11,7 +12,7 @@ internal static class GreyMorphology
     /// <summary>Square max (<paramref name="max"/> true) or min filter of radius <paramref name="radius"/> into <paramref name="destination"/>.</summary>
     public static void Filter(ReadOnlySpan<float> source, int width, int height, int radius, bool max, Span<float> destination, Span<float> scratch)
     {
-        var longest = Math.Max(width, height) + 2 * radius;
+        var longest = width + 2 * radius;
         var buffers = ArrayPool<float>.Shared.Rent(4 * longest);
         try
         {
@@ -25,18 +26,75 @@ internal static class GreyMorphology
                 result[..width].CopyTo(scratch.Slice(y * width, width));
             }
 
-            for (var x = 0; x < width; x++)
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffers);
+        }
+
+        Columns(scratch, width, height, radius, max, destination);
+    }
+
+    /// <summary>
+    /// The vertical pass, the same van Herk / Gil-Werman scheme as <see cref="Line"/> along every column at once: whole
+    /// rows are combined with vector extrema (IEEE maximum and minimum, as <see cref="Math.Max(float, float)"/> and
+    /// <see cref="Math.Min(float, float)"/>), so each output is the same extremum of the same samples.
+    /// </summary>
+    private static void Columns(ReadOnlySpan<float> source, int width, int height, int radius, bool max, Span<float> destination)
+    {
+        var k = 2 * radius + 1;
+        var padded = height + 2 * radius;
+        var buffers = ArrayPool<float>.Shared.Rent((2 * padded + 1) * width);
+        try
+        {
+            var prefix = buffers.AsSpan(0, padded * width);
+            var suffix = buffers.AsSpan(padded * width, padded * width);
+            var identity = buffers.AsSpan(2 * padded * width, width);
+            identity.Fill(max ? float.NegativeInfinity : float.PositiveInfinity);
+            for (var start = 0; start < padded; start += k)
             {
-                Line(scratch[x..], width, height, radius, max, line, prefix, suffix, result);
-                for (var y = 0; y < height; y++)
+                var end = Math.Min(start + k, padded) - 1;
+                Row(source, identity, radius, height, width, start).CopyTo(prefix.Slice(start * width, width));
+                for (var i = start + 1; i <= end; i++)
                 {
-                    destination[y * width + x] = result[y];
+                    Combine(prefix.Slice((i - 1) * width, width), Row(source, identity, radius, height, width, i), prefix.Slice(i * width, width), max);
                 }
+
+                Row(source, identity, radius, height, width, end).CopyTo(suffix.Slice(end * width, width));
+                for (var i = end - 1; i >= start; i--)
+                {
+                    Combine(suffix.Slice((i + 1) * width, width), Row(source, identity, radius, height, width, i), suffix.Slice(i * width, width), max);
+                }
+            }
+
+            for (var y = 0; y < height; y++)
+            {
+                Combine(suffix.Slice(y * width, width), prefix.Slice((y + k - 1) * width, width), destination.Slice(y * width, width), max);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(buffers);
+        }
+
+        static ReadOnlySpan<float> Row(ReadOnlySpan<float> source, ReadOnlySpan<float> identity, int radius, int height, int width, int i) =>
+            i < radius || i >= radius + height ? identity : source.Slice((i - radius) * width, width);
+    }
+
+    /// <summary>destination = Pick(a, b) element by element, a vector at a time.</summary>
+    private static void Combine(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination, bool max)
+    {
+        var lanes = Vector<float>.Count;
+        var x = 0;
+        for (; x + lanes <= destination.Length; x += lanes)
+        {
+            var (va, vb) = (new Vector<float>(a.Slice(x, lanes)), new Vector<float>(b.Slice(x, lanes)));
+            (max ? Vector.Max(va, vb) : Vector.Min(va, vb)).CopyTo(destination.Slice(x, lanes));
+        }
+
+        for (; x < destination.Length; x++)
+        {
+            destination[x] = Pick(a[x], b[x], max);
         }
     }
 
@@ -53,15 +111,22 @@ internal static class GreyMorphology
             line[radius + i] = source[i * stride];
         }
 
+        // Blocks of k samples (the last one shorter): extrema from each block's start forwards and from its end backwards.
         var k = 2 * radius + 1;
-        for (var i = 0; i < padded; i++)
+        for (var start = 0; start < padded; start += k)
         {
-            prefix[i] = i % k == 0 ? line[i] : Pick(prefix[i - 1], line[i], max);
-        }
+            var end = Math.Min(start + k, padded) - 1;
+            prefix[start] = line[start];
+            for (var i = start + 1; i <= end; i++)
+            {
+                prefix[i] = Pick(prefix[i - 1], line[i], max);
+            }
 
-        for (var i = padded - 1; i >= 0; i--)
-        {
-            suffix[i] = i == padded - 1 || (i + 1) % k == 0 ? line[i] : Pick(suffix[i + 1], line[i], max);
+            suffix[end] = line[end];
+            for (var i = end - 1; i >= start; i--)
+            {
+                suffix[i] = Pick(suffix[i + 1], line[i], max);
+            }
         }
 
         // Window [i, i + k - 1] of the padded line is centred on sample i.
