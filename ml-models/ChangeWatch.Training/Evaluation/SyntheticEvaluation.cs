@@ -38,6 +38,22 @@ internal static class SyntheticEvaluation
             output.WriteLine($"synthetic: --data {options.Data} is not read; the test set is generated from seed families {SyntheticSeeds.EvalScenes}, {SyntheticSeeds.EvalTypes}, {SyntheticSeeds.EvalCounts} and {SyntheticSeeds.EvalNuisance}.");
         }
 
+        var (countFamily, emptyFamily) = options.Counts switch
+        {
+            "test" => (SyntheticSeeds.EvalCounts, SyntheticSeeds.EvalNuisance),
+            "tuning" => (SyntheticSeeds.CountTuning, SyntheticSeeds.ValidationNuisance),
+            var c => throw new FormatException($"unknown --counts '{c}' (test: families {SyntheticSeeds.EvalCounts} and {SyntheticSeeds.EvalNuisance}; tuning: {SyntheticSeeds.CountTuning} and {SyntheticSeeds.ValidationNuisance})"),
+        };
+        if (options.Only is "counts")
+        {
+            return RunCounts(options, output, countFamily, emptyFamily);
+        }
+
+        if (options.Only is not null)
+        {
+            throw new FormatException($"unknown --only '{options.Only}' (counts)");
+        }
+
         var clock = Stopwatch.StartNew();
         var pairs = Enumerable.Range(0, MixedScenes).AsParallel().AsOrdered()
             .Select(i => EvalScenes.ToChangePair(EvalScenes.Mixed(SyntheticSeeds.EvalScenes, i), $"scene-{i:D2}")).ToList();
@@ -53,7 +69,7 @@ internal static class SyntheticEvaluation
         var modelName = EvalCommand.Shipped(options, pairs, model, output);
 
         var types = MeasureTypes(options, output);
-        var counts = MeasureCounts(output);
+        var counts = MeasureCounts(output, CountSceneCount, countFamily, emptyFamily);
         var (falseAlarmRate, nuisanceTiles, nuisanceFlagged) = MeasureFalseAlarms(options, output);
 
         output.WriteLine();
@@ -68,7 +84,7 @@ internal static class SyntheticEvaluation
             output.Write(t.Metrics.ToMarkdown());
         }
 
-        output.WriteLine(Invariant($"vehicle counts ({CountSceneCount} build-up scenes, seed {SyntheticSeeds.EvalCounts}, {SyntheticTiling.GroundSampleDistance} m, tile cores): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {CountSceneCount} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true"));
+        PrintCounts(output, counts);
         output.WriteLine(Invariant($"false alarms on nuisance-only pairs (illumination, haze, ≤ 2 px misregistration; seed {SyntheticSeeds.EvalNuisance}): {nuisanceFlagged} of {nuisanceTiles} tiles flagged = {falseAlarmRate:P1}"));
         if (options.Json)
         {
@@ -85,10 +101,14 @@ internal static class SyntheticEvaluation
                 ["type_classes"] = ChangeTypes.All,
                 ["type_confusion"] = types?.Metrics.Rows() ?? [],
                 ["type_f1"] = types?.Metrics.F1.Select(EvalCommand.Round).ToArray() ?? [],
+                ["count_family"] = counts.Family,
                 ["count_after_error"] = EvalCommand.Round(counts.AfterError),
                 ["count_after_mean_abs_error"] = EvalCommand.Round(counts.MeanAbsoluteAfterError),
-                ["count_scenes_within_20pct"] = EvalCommand.Round(counts.WithinTwentyPercent / (double)CountSceneCount),
-                ["count_before_excess_per_scene"] = EvalCommand.Round((counts.CountedBefore - counts.TrueBefore) / (double)CountSceneCount),
+                ["count_scenes_within_20pct"] = EvalCommand.Round(counts.WithinTwentyPercent / (double)counts.Scenes),
+                ["count_before_excess_per_scene"] = EvalCommand.Round((counts.CountedBefore - counts.TrueBefore) / (double)counts.Scenes),
+                ["count_change_scenes_within_20pct"] = EvalCommand.Round(counts.ChangeWithinTwentyPercent / (double)counts.Scenes),
+                ["count_empty_family"] = counts.EmptyFamily,
+                ["count_empty_false_per_scene"] = EvalCommand.Round(counts.EmptyFalsePerScene),
                 ["nuisance_false_alarm_rate"] = EvalCommand.Round(falseAlarmRate),
                 ["nuisance_tiles"] = nuisanceTiles,
                 ["seeds"] = new Dictionary<string, ulong>
@@ -131,35 +151,94 @@ internal static class SyntheticEvaluation
         return new TypeFigures(version, new MulticlassMetrics(ChangeTypes.All, truth, predicted), new MulticlassMetrics(ChangeTypes.All, truth, rule));
     }
 
-    internal sealed record CountFigures(long TrueAfter, long CountedAfter, long TrueBefore, long CountedBefore, int WithinTwentyPercent, double MeanAbsoluteAfterError)
+    /// <summary>
+    /// Object-count figures: on <see cref="Scenes"/> build-up scenes of family <see cref="Family"/> the true and counted
+    /// vehicles on each date, how many scenes' after count lies within ±20 % of the truth, and how many scenes' counted
+    /// change (after − before) lies within ±20 % of the true arrivals; on the nuisance-only scenes of
+    /// <see cref="EmptyFamily"/> (no change, static vehicles in 40 %) the objects counted beyond the truth, per scene and date.
+    /// </summary>
+    internal sealed record CountFigures(
+        ulong Family, int Scenes, long TrueAfter, long CountedAfter, long TrueBefore, long CountedBefore, int WithinTwentyPercent,
+        double MeanAbsoluteAfterError, int ChangeWithinTwentyPercent, ulong EmptyFamily, double EmptyFalsePerScene)
     {
         public double AfterError => TrueAfter == 0 ? 0 : (CountedAfter - TrueAfter) / (double)TrueAfter;
     }
 
-    internal static CountFigures MeasureCounts(TextWriter? output = null, int scenes = CountSceneCount, ulong family = SyntheticSeeds.EvalCounts)
+    internal static CountFigures MeasureCounts(TextWriter? output = null, int scenes = CountSceneCount, ulong family = SyntheticSeeds.EvalCounts, ulong emptyFamily = SyntheticSeeds.EvalNuisance)
     {
         var perScene = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
         {
             var pair = CountScenes.BuildUp(family, i);
-            long before = 0, after = 0;
-            foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap))
-            {
-                var c = ObjectCounter.Count(tile.Before, tile.After, SyntheticTiling.GroundSampleDistance, TileOverlap / 2)!;
-                before += c.Before;
-                after += c.After;
-            }
-
+            var (before, after) = CountTiles(pair);
             return (TrueBefore: pair.Objects.Count(o => o.Before), TrueAfter: pair.Objects.Count(o => o.After), Before: before, After: after);
         }).ToList();
         foreach (var (s, i) in perScene.Select((s, i) => (s, i)))
         {
-            output?.WriteLine(Invariant($"  count scene {i:D2}: before {s.Before}/{s.TrueBefore}, after {s.After}/{s.TrueAfter}"));
+            output?.WriteLine(Invariant($"  count scene {i:D2}: before {s.Before}/{s.TrueBefore}, after {s.After}/{s.TrueAfter}{(Math.Abs(s.After - s.TrueAfter) <= 0.2 * s.TrueAfter ? string.Empty : "  (outside ±20 %)")}"));
         }
 
+        // Scenes with no change of interest: every object counted beyond the truth (static vehicles) is a false object.
+        var empty = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
+        {
+            var pair = EvalScenes.NuisanceOnly(emptyFamily, i);
+            var (before, after) = CountTiles(pair);
+            var (trueBefore, trueAfter) = (pair.Objects.Count(o => o.Before), pair.Objects.Count(o => o.After));
+            return Math.Max(0, before - trueBefore) + Math.Max(0, after - trueAfter);
+        }).ToList();
+        output?.WriteLine(Invariant($"  nuisance-only scenes (seed {emptyFamily}): false objects per scene and date {string.Join(' ', empty.Select(e => (e / 2.0).ToString("0.#", CultureInfo.InvariantCulture)))}"));
+
         return new CountFigures(
+            family, scenes,
             perScene.Sum(s => (long)s.TrueAfter), perScene.Sum(s => s.After), perScene.Sum(s => (long)s.TrueBefore), perScene.Sum(s => s.Before),
             perScene.Count(s => Math.Abs(s.After - s.TrueAfter) <= 0.2 * s.TrueAfter),
-            perScene.Average(s => Math.Abs(s.After - s.TrueAfter) / (double)Math.Max(1, s.TrueAfter)));
+            perScene.Average(s => Math.Abs(s.After - s.TrueAfter) / (double)Math.Max(1, s.TrueAfter)),
+            perScene.Count(s => Math.Abs(s.After - s.Before - (s.TrueAfter - s.TrueBefore)) <= 0.2 * (s.TrueAfter - s.TrueBefore)),
+            emptyFamily,
+            empty.Sum() / (2.0 * scenes));
+    }
+
+    private static (long Before, long After) CountTiles(Synthetic.SyntheticPair pair)
+    {
+        long before = 0, after = 0;
+        foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap))
+        {
+            var c = ObjectCounter.Count(tile.Before, tile.After, SyntheticTiling.GroundSampleDistance, TileOverlap / 2)!;
+            before += c.Before;
+            after += c.After;
+        }
+
+        return (before, after);
+    }
+
+    private static void PrintCounts(TextWriter output, CountFigures counts) =>
+        output.WriteLine(Invariant($"vehicle counts ({counts.Scenes} build-up scenes, seed {counts.Family}, {SyntheticTiling.GroundSampleDistance} m, tile cores): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {counts.Scenes} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true; change (after − before) within ±20 % of the arrivals in {counts.ChangeWithinTwentyPercent} of {counts.Scenes}; nuisance-only scenes (seed {counts.EmptyFamily}): {counts.EmptyFalsePerScene:0.00} false objects per scene and date"));
+
+    /// <summary><c>--only counts</c>: the object-count figures alone (seconds, not minutes), on the test or the tuning families.</summary>
+    private static int RunCounts(EvalOptions options, TextWriter output, ulong family, ulong emptyFamily)
+    {
+        var clock = Stopwatch.StartNew();
+        var counts = MeasureCounts(output, CountSceneCount, family, emptyFamily);
+        output.WriteLine();
+        output.WriteLine(Invariant($"dataset synthetic, counts only ({options.Counts}), {clock.Elapsed.TotalSeconds:F0} s"));
+        PrintCounts(output, counts);
+        if (options.Json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["dataset"] = Dataset,
+                ["mode"] = "counts-" + options.Counts,
+                ["count_family"] = counts.Family,
+                ["count_after_error"] = EvalCommand.Round(counts.AfterError),
+                ["count_after_mean_abs_error"] = EvalCommand.Round(counts.MeanAbsoluteAfterError),
+                ["count_scenes_within_20pct"] = EvalCommand.Round(counts.WithinTwentyPercent / (double)counts.Scenes),
+                ["count_before_excess_per_scene"] = EvalCommand.Round((counts.CountedBefore - counts.TrueBefore) / (double)counts.Scenes),
+                ["count_change_scenes_within_20pct"] = EvalCommand.Round(counts.ChangeWithinTwentyPercent / (double)counts.Scenes),
+                ["count_empty_family"] = counts.EmptyFamily,
+                ["count_empty_false_per_scene"] = EvalCommand.Round(counts.EmptyFalsePerScene),
+            }));
+        }
+
+        return 0;
     }
 
     /// <summary>Tiles of the nuisance-only scenes flagged by the pipeline's scorer for <see cref="EvalOptions.ModelVersion"/> (assessable tiles only).</summary>
