@@ -17,7 +17,7 @@ public static class DemoImagery
     public const int Epsg = 32636;
 
     /// <summary>Metres per pixel.</summary>
-    public const double GroundSampleDistance = 0.5;
+    public const double GroundSampleDistance = DemoScenario.GroundSampleDistance;
 
     private const double OriginEasting = 311_200;
     private const double OriginNorthing = 5_543_600;

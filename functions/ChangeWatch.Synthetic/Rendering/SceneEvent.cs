@@ -23,7 +23,8 @@ internal sealed class SceneEvent(ChangeKind kind, Formation? formation, string? 
     public Clearing? Clearing { get; set; }
 }
 
-internal sealed record Vehicle(double X, double Y, double Ux, double Uy, double HalfLength, double HalfWidth, Spectrum Colour);
+/// <summary>A placed vehicle, in pixels: centre, unit direction of its length, half length and width, shadow offset (away from the sun).</summary>
+internal sealed record Vehicle(double X, double Y, double Ux, double Uy, double HalfLength, double HalfWidth, double Shadow, Spectrum Colour);
 
 internal sealed record Trench(List<(double X, double Y)> Points, double HalfWidth, double BermWidth);
 

@@ -3,7 +3,7 @@ using ChangeWatch.Core.Imaging;
 namespace ChangeWatch.Synthetic;
 
 /// <summary>
-/// The fixed demo pair: a 1024 × 1024 RGB + NIR area where, in the after image, vehicles and equipment gather at two
+/// The fixed demo pair: a 1024 × 1024 RGB + NIR area at <see cref="GroundSampleDistance"/> where, in the after image, vehicles and equipment gather at two
 /// places (site A: a vehicle park of about 60 beside a road, with a few vehicles arriving in column; site B: a dispersed
 /// group of about 20 with fresh trenches and dug positions), plus static vehicles present on both dates and mild
 /// nuisances (small gain and colour changes, light haze, sub-pixel misregistration). Deterministic: every call returns
@@ -13,6 +13,9 @@ public static class DemoScenario
 {
     /// <summary>The scene seed.</summary>
     public const ulong Seed = 20_240_611;
+
+    /// <summary>Metres per pixel: vehicles are drawn at this GSD (a car about 9 × 4 px).</summary>
+    public const double GroundSampleDistance = 0.5;
 
     /// <summary>Width and height in pixels.</summary>
     public const int Size = 1024;
@@ -51,7 +54,7 @@ public static class DemoScenario
     }
 
     private static SyntheticScene Build() =>
-        new SyntheticScene(Size, Size, Seed, includeNir: true)
+        new SyntheticScene(Size, Size, Seed, includeNir: true, GroundSampleDistance)
             .AddVehicles(Formation.Park, 60, ChangeKind.ObjectBuildUp, SiteAArea, SiteA)
             .AddVehicles(Formation.Convoy, 8, ChangeKind.ObjectBuildUp, SiteAArea, SiteA)
             .AddVehicles(Formation.Dispersed, 20, ChangeKind.ObjectBuildUp, SiteBArea, SiteB)

@@ -10,8 +10,9 @@ namespace ChangeWatch.Synthetic;
 /// </summary>
 public sealed class SyntheticPair
 {
-    internal SyntheticPair(TileRaster before, TileRaster after, byte[] label, IReadOnlyList<PlacedChange> changes, IReadOnlyList<PlacedObject> objects, Nuisance nuisance, ulong seed)
+    internal SyntheticPair(TileRaster before, TileRaster after, byte[] label, IReadOnlyList<PlacedChange> changes, IReadOnlyList<PlacedObject> objects, Nuisance nuisance, ulong seed, double groundSampleDistance)
     {
+        GroundSampleDistance = groundSampleDistance;
         Objects = objects;
         Before = before;
         After = after;
@@ -46,6 +47,9 @@ public sealed class SyntheticPair
 
     /// <summary>The scene seed.</summary>
     public ulong Seed { get; }
+
+    /// <summary>Metres per pixel at which vehicles and equipment were drawn (<see cref="SyntheticScene.GroundSampleDistance"/>).</summary>
+    public double GroundSampleDistance { get; }
 
     /// <summary>Pixels labelled as change.</summary>
     public int ChangedPixels { get; }

@@ -8,7 +8,10 @@ namespace ChangeWatch.Synthetic;
 /// villages with shadowed buildings, trees) drawn from <see cref="Seed"/>, changes of interest added with the
 /// <c>Add*</c> methods, nuisances set with <see cref="WithNuisance"/>, then <see cref="Render"/>. Everything, placement
 /// included, is a pure function of the seed and the calls made: the same calls with the same seed give identical bytes.
-/// Pixel size is notionally about 0.5-1 m: cars and trucks are 2-4 × 4-8 px. Not thread-safe; one instance per thread.
+/// Vehicles and equipment are drawn at their physical size converted with <see cref="GroundSampleDistance"/> (light
+/// vehicles 4.2-5.2 × 1.7-2.1 m, heavy trucks and armour 6-8 × 2.4-3.4 m, shadows cast from their height), and so are
+/// their spacings (1-2 m between vehicles in a park's rows, 3-8 m aisles; convoy and dispersed spacing in metres). The
+/// landscape, earthworks and construction are drawn in pixels (notionally 0.5-1 m). Not thread-safe; one instance per thread.
 /// </summary>
 public sealed class SyntheticScene
 {
@@ -17,13 +20,22 @@ public sealed class SyntheticScene
     private readonly List<SceneEvent> _events = [];
     private Nuisance _nuisance = Nuisance.None;
 
+    /// <summary>Metres per pixel when none is given: the GSD the synthetic training and test sets are tiled at.</summary>
+    public const double DefaultGroundSampleDistance = 1.0;
+
     /// <summary>Creates a scene of <paramref name="width"/> × <paramref name="height"/> pixels (16 to 8192 each).</summary>
     /// <param name="width">Columns.</param>
     /// <param name="height">Rows.</param>
     /// <param name="seed">Fixes the landscape and every random choice made later.</param>
     /// <param name="includeNir">Adds a fourth band, near infrared.</param>
-    public SyntheticScene(int width, int height, ulong seed, bool includeNir = false)
+    /// <param name="groundSampleDistance">Metres per pixel (0.1 to 4): sets the pixel size of vehicles and their spacing.</param>
+    public SyntheticScene(int width, int height, ulong seed, bool includeNir = false, double groundSampleDistance = DefaultGroundSampleDistance)
     {
+        if (!double.IsFinite(groundSampleDistance) || groundSampleDistance < 0.1 || groundSampleDistance > 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(groundSampleDistance), groundSampleDistance, "The ground sample distance must lie between 0.1 and 4 m.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 16);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 8192);
@@ -31,6 +43,7 @@ public sealed class SyntheticScene
         Width = width;
         Height = height;
         Seed = seed;
+        GroundSampleDistance = groundSampleDistance;
         BandCount = includeNir ? 4 : 3;
         _layout = new SceneLayout(width, height, seed);
         _placement = new ScenarioRandom(ScenarioRandom.Mix(seed, 0xE7E5));
@@ -47,6 +60,9 @@ public sealed class SyntheticScene
 
     /// <summary>3 (R, G, B) or 4 (R, G, B, NIR).</summary>
     public int BandCount { get; }
+
+    /// <summary>Metres per pixel at which vehicles, equipment and their spacing are drawn.</summary>
+    public double GroundSampleDistance { get; }
 
     /// <summary>
     /// Adds a group of vehicles and equipment (about one in five is a larger piece of equipment).
@@ -256,7 +272,7 @@ public sealed class SyntheticScene
         return new SyntheticPair(
             new TileRaster(Width, Height, BandCount, before.Data),
             new TileRaster(Width, Height, BandCount, after.Data),
-            label, placed, objects, _nuisance, Seed);
+            label, placed, objects, _nuisance, Seed, GroundSampleDistance);
     }
 
     private PixelWindow Region(PixelWindow? area)
@@ -287,58 +303,152 @@ public sealed class SyntheticScene
         return spot;
     }
 
-    private static Vehicle MakeVehicle(ScenarioRandom rng, double x, double y, double angle, int groupColour)
+    /// <summary>
+    /// Draws one vehicle's size and colour (pixels at <see cref="GroundSampleDistance"/>): one in five is heavy (a truck,
+    /// armour or engineering equipment, 6-8 × 2.4-3.4 m, 2.3-3.2 m tall), the rest light (4.2-5.2 × 1.7-2.1 m, 1.4-2.0 m
+    /// tall). The shadow falls 0.6 × the height away from the sun.
+    /// </summary>
+    private VehicleShape DrawShape(ScenarioRandom rng, int groupColour)
     {
-        var equipment = rng.Chance(0.2);
-        var hw = equipment ? rng.Range(1.8, 2.6) : rng.Range(1.0, 1.8);
-        var hl = equipment ? rng.Range(3.8, 5.5) : rng.Range(2.0, 3.8);
+        var heavy = rng.Chance(0.2);
+        var length = heavy ? rng.Range(6.0, 8.0) : rng.Range(4.2, 5.2);
+        var width = heavy ? rng.Range(2.4, 3.4) : rng.Range(1.7, 2.1);
+        var height = heavy ? rng.Range(2.3, 3.2) : rng.Range(1.4, 2.0);
         var colour = Palette.Vehicles[rng.Chance(0.8) ? groupColour : rng.Next(0, Palette.Vehicles.Length)].Jitter(rng, 6);
-        return new Vehicle(x, y, Math.Cos(angle), Math.Sin(angle), hl, hw, colour);
+        var gsd = GroundSampleDistance;
+        return new VehicleShape(length / 2 / gsd, width / 2 / gsd, ShadowToHeight * height / gsd, colour);
+    }
+
+    /// <summary>Shadow offset over object height: the sun about 60° above the horizon.</summary>
+    private const double ShadowToHeight = 0.6;
+
+    private readonly record struct VehicleShape(double HalfLength, double HalfWidth, double Shadow, Spectrum Colour);
+
+    private static Vehicle Place(VehicleShape shape, double x, double y, double angle) =>
+        new(x, y, Math.Cos(angle), Math.Sin(angle), shape.HalfLength, shape.HalfWidth, shape.Shadow, shape.Colour);
+
+    /// <summary>Whether <paramref name="vehicle"/>'s body comes within 0.5 m of a vehicle placed by an earlier call (vehicles never overlap).</summary>
+    private bool Collides(Vehicle vehicle)
+    {
+        var margin = 0.25 / GroundSampleDistance;
+        foreach (var ev in _events)
+        {
+            foreach (var other in ev.Vehicles)
+            {
+                if (Overlap(vehicle, other, margin) && Overlap(other, vehicle, margin))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Separating-axis test on <paramref name="a"/>'s two axes: false when they separate the rectangles (each grown by <paramref name="margin"/>).</summary>
+    private static bool Overlap(Vehicle a, Vehicle b, double margin)
+    {
+        var (dx, dy) = (b.X - a.X, b.Y - a.Y);
+        foreach (var (ax, ay, half) in new[] { (a.Ux, a.Uy, a.HalfLength), (-a.Uy, a.Ux, a.HalfWidth) })
+        {
+            var reach = half + margin + Math.Abs(b.Ux * ax + b.Uy * ay) * (b.HalfLength + margin) + Math.Abs(-b.Uy * ax + b.Ux * ay) * (b.HalfWidth + margin);
+            if (Math.Abs(dx * ax + dy * ay) > reach)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool Inside(PixelWindow region, double x, double y, double margin) =>
         x >= region.X + margin && y >= region.Y + margin && x < region.X + region.Width - margin && y < region.Y + region.Height - margin;
 
+    /// <summary>
+    /// A vehicle park: rows of vehicles parked side by side (nose to the row's aisle), 1-2 m apart, rows separated by the
+    /// longest vehicle plus a 3-8 m aisle, the park beside a road when there is one; about one slot in 16 left empty.
+    /// </summary>
     private void PlacePark(SceneEvent ev, ScenarioRandom rng, int count, PixelWindow region, int groupColour)
     {
+        var gsd = GroundSampleDistance;
         var rows = Math.Clamp((int)Math.Round(Math.Sqrt(count / 3.0)), 1, 6);
         var cols = (count + rows - 1) / rows;
-        var along = rng.Range(6, 9);
-        var across = rng.Range(10, 15);
-        var depth = rows * across;
-        var (cx, cy, angle) = _layout.NearRoad(rng, 8 + depth / 2, 20 + depth / 2, region);
-        var halfX = cols * along / 2 + 4;
-        cx = Math.Clamp(cx, region.X + Math.Min(halfX, region.Width / 2.0), region.X + region.Width - Math.Min(halfX, region.Width / 2.0));
-        cy = Math.Clamp(cy, region.Y + Math.Min(halfX, region.Height / 2.0), region.Y + region.Height - Math.Min(halfX, region.Height / 2.0));
-        var (ux, uy) = (Math.Cos(angle), Math.Sin(angle));
-        var placedCount = 0;
-        for (var r = 0; r < rows && placedCount < count; r++)
+        var shapes = new VehicleShape[rows * cols];
+        for (var i = 0; i < shapes.Length; i++)
         {
-            for (var c = 0; c < cols && placedCount < count; c++)
+            shapes[i] = DrawShape(rng, groupColour);
+        }
+
+        var gap = rng.Range(1.0, 2.0) / gsd;
+        var aisle = rng.Range(3.0, 8.0) / gsd;
+        var rowPitch = 2 * shapes.Max(v => v.HalfLength) + aisle;
+        var rowLength = new double[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            rowLength[r] = shapes.Skip(r * cols).Take(cols).Sum(v => 2 * v.HalfWidth) + (cols - 1) * gap;
+        }
+
+        // Up to 12 spots beside a road: the first where the park collides with no vehicle already placed (else the spot
+        // with fewest collisions; colliding slots stay empty).
+        var depth = rows * rowPitch;
+        var halfX = rowLength.Max() / 2 + 4;
+        List<Vehicle>? best = null;
+        var bestCollisions = int.MaxValue;
+        for (var attempt = 0; attempt < 12 && bestCollisions > 0; attempt++)
+        {
+            var (cx, cy, angle) = _layout.NearRoad(rng, 8 + depth / 2, 20 + depth / 2, region);
+            cx = Math.Clamp(cx, region.X + Math.Min(halfX, region.Width / 2.0), region.X + region.Width - Math.Min(halfX, region.Width / 2.0));
+            cy = Math.Clamp(cy, region.Y + Math.Min(halfX, region.Height / 2.0), region.Y + region.Height - Math.Min(halfX, region.Height / 2.0));
+            var (ux, uy) = (Math.Cos(angle), Math.Sin(angle));
+            var candidate = new List<Vehicle>();
+            var collisions = 0;
+            for (var r = 0; r < rows && candidate.Count < count; r++)
             {
-                if (rng.Chance(0.06))
+                var s = -rowLength[r] / 2;
+                for (var c = 0; c < cols && candidate.Count < count; c++)
                 {
-                    continue;
-                }
+                    var shape = shapes[r * cols + c];
+                    s += shape.HalfWidth;
+                    var along = s;
+                    s += shape.HalfWidth + gap;
+                    if (rng.Chance(0.06))
+                    {
+                        continue;
+                    }
 
-                var s = (c - (cols - 1) / 2.0) * along + rng.Range(-0.6, 0.6);
-                var t = (r - (rows - 1) / 2.0) * across + rng.Range(-0.8, 0.8);
-                var x = cx + ux * s - uy * t;
-                var y = cy + uy * s + ux * t;
-                if (!Inside(region, x, y, 4))
-                {
-                    continue;
-                }
+                    var t = (r - (rows - 1) / 2.0) * rowPitch + rng.Range(-0.5, 0.5) / gsd;
+                    along += rng.Range(-0.2, 0.2) / gsd;
+                    var x = cx + ux * along - uy * t;
+                    var y = cy + uy * along + ux * t;
+                    var vehicle = Place(shape, x, y, angle + Math.PI / 2 + rng.Range(-0.04, 0.04));
+                    if (!Inside(region, x, y, 4))
+                    {
+                        continue;
+                    }
 
-                ev.Vehicles.Add(MakeVehicle(rng, x, y, angle + Math.PI / 2 + rng.Range(-0.08, 0.08), groupColour));
-                placedCount++;
+                    if (Collides(vehicle))
+                    {
+                        collisions++;
+                        continue;
+                    }
+
+                    candidate.Add(vehicle);
+                }
+            }
+
+            if (collisions < bestCollisions)
+            {
+                (best, bestCollisions) = (candidate, collisions);
             }
         }
+
+        ev.Vehicles.AddRange(best!);
     }
 
     private void PlaceConvoy(SceneEvent ev, ScenarioRandom rng, int count, PixelWindow region, int groupColour)
     {
-        var spacing = rng.Range(10, 16);
+        // Centre to centre, 12-25 m: a closed-up column.
+        var spacing = rng.Range(12, 25) / GroundSampleDistance;
         var path = RoadPathInside(rng, region) ?? StraightTrack(rng, region);
         var travelled = 0.0;
         var next = rng.Range(0, spacing);
@@ -353,9 +463,10 @@ public sealed class SyntheticScene
                 var x = ax + (bx - ax) * f;
                 var y = ay + (by - ay) * f;
                 next += spacing * rng.Range(0.85, 1.2);
-                if (Inside(region, x, y, 4))
+                var vehicle = Place(DrawShape(rng, groupColour), x, y, Math.Atan2(by - ay, bx - ax) + rng.Range(-0.05, 0.05));
+                if (Inside(region, x, y, 4) && !Collides(vehicle))
                 {
-                    ev.Vehicles.Add(MakeVehicle(rng, x, y, Math.Atan2(by - ay, bx - ax) + rng.Range(-0.05, 0.05), groupColour));
+                    ev.Vehicles.Add(vehicle);
                 }
             }
 
@@ -396,7 +507,9 @@ public sealed class SyntheticScene
 
     private void PlaceDispersed(SceneEvent ev, ScenarioRandom rng, int count, PixelWindow region, int groupColour)
     {
-        var radius = 7 * Math.Sqrt(count) + 10;
+        // Within (7 √count + 10) m of a centre, at least 10 m apart.
+        var radius = (7 * Math.Sqrt(count) + 10) / GroundSampleDistance;
+        var separation = 10 / GroundSampleDistance;
         var (cx, cy) = OpenSpot(rng, region, Math.Min(radius, Math.Min(region.Width, region.Height) / 2.0 - 2));
         for (var attempt = 0; attempt < count * 20 && ev.Vehicles.Count < count; attempt++)
         {
@@ -404,12 +517,16 @@ public sealed class SyntheticScene
             var d = radius * Math.Sqrt(rng.NextDouble());
             var x = cx + Math.Cos(a) * d;
             var y = cy + Math.Sin(a) * d;
-            if (!Inside(region, x, y, 4) || ev.Vehicles.Any(v => (v.X - x) * (v.X - x) + (v.Y - y) * (v.Y - y) < 64))
+            if (!Inside(region, x, y, 4) || ev.Vehicles.Any(v => (v.X - x) * (v.X - x) + (v.Y - y) * (v.Y - y) < separation * separation))
             {
                 continue;
             }
 
-            ev.Vehicles.Add(MakeVehicle(rng, x, y, rng.Range(0, Math.PI), groupColour));
+            var vehicle = Place(DrawShape(rng, groupColour), x, y, rng.Range(0, Math.PI));
+            if (!Collides(vehicle))
+            {
+                ev.Vehicles.Add(vehicle);
+            }
         }
     }
 
@@ -417,8 +534,7 @@ public sealed class SyntheticScene
     {
         foreach (var v in vehicles)
         {
-            var shadow = 0.8 + v.HalfWidth * 0.35;
-            canvas.CoverRectangle(v.X + _layout.SunX * shadow, v.Y + _layout.SunY * shadow, v.Ux, v.Uy, v.HalfLength, v.HalfWidth);
+            canvas.CoverRectangle(v.X + _layout.SunX * v.Shadow, v.Y + _layout.SunY * v.Shadow, v.Ux, v.Uy, v.HalfLength, v.HalfWidth);
             canvas.CompositeShade(0.5f, label, bounds);
             canvas.CoverRectangle(v.X, v.Y, v.Ux, v.Uy, v.HalfLength, v.HalfWidth);
             canvas.CompositeColour(v.Colour, 4, rng, label, bounds);
