@@ -104,37 +104,7 @@ internal static class BlobCounter
                 continue;
             }
 
-            // Visited pixels are marked 2 while their component is collected.
-            var top = 0;
-            var area = 0;
-            stack[top++] = start;
-            mask[start] = 2;
-            while (top > 0)
-            {
-                var p = stack[--top];
-                members[area++] = p;
-                var py = p / width;
-                var px = p - py * width;
-                for (var dy = -1; dy <= 1; dy++)
-                {
-                    var ny = py + dy;
-                    if ((uint)ny >= (uint)height)
-                    {
-                        continue;
-                    }
-
-                    for (var dx = -1; dx <= 1; dx++)
-                    {
-                        var nx = px + dx;
-                        if ((uint)nx < (uint)width && mask[ny * width + nx] == 1)
-                        {
-                            mask[ny * width + nx] = 2;
-                            stack[top++] = ny * width + nx;
-                        }
-                    }
-                }
-            }
-
+            var area = Collect(mask, width, height, start, 1, 2, stack, members);
             var value = area >= minArea ? (byte)3 : (byte)0;
             kept += value == 3 ? area : 0;
             foreach (var p in members[..area])
@@ -149,6 +119,52 @@ internal static class BlobCounter
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// Walks the 8-connected component of pixels equal to <paramref name="from"/> that holds <paramref name="start"/>,
+    /// sets each to <paramref name="to"/> (≠ <paramref name="from"/>) and writes their indices to <paramref name="members"/>
+    /// (in walk order; only the first <paramref name="members"/>.Length are kept). Returns the component's area.
+    /// <paramref name="stack"/> needs the mask's length.
+    /// </summary>
+    public static int Collect(Span<byte> mask, int width, int height, int start, byte from, byte to, Span<int> stack, Span<int> members)
+    {
+        var top = 0;
+        var area = 0;
+        stack[top++] = start;
+        mask[start] = to;
+        while (top > 0)
+        {
+            var p = stack[--top];
+            if (area < members.Length)
+            {
+                members[area] = p;
+            }
+
+            area++;
+            var py = p / width;
+            var px = p - py * width;
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                var ny = py + dy;
+                if ((uint)ny >= (uint)height)
+                {
+                    continue;
+                }
+
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    var nx = px + dx;
+                    if ((uint)nx < (uint)width && mask[ny * width + nx] == from)
+                    {
+                        mask[ny * width + nx] = to;
+                        stack[top++] = ny * width + nx;
+                    }
+                }
+            }
+        }
+
+        return area;
     }
 
     /// <summary>

@@ -98,6 +98,95 @@ internal static class GreyMorphology
         }
     }
 
+    /// <summary>
+    /// Grey-level hole filling (reconstruction by erosion from the plane's border, 8-connected): every dark basin not
+    /// connected to the border is raised to the level at which it would spill over its rim; the border and everything
+    /// connected to it through pixels no brighter than itself keep their value. <paramref name="destination"/> ≥
+    /// <paramref name="source"/> everywhere. Vincent's hybrid algorithm: a forward and a backward raster scan, then a
+    /// queue for what the scans left; <paramref name="queue"/> is scratch of the plane's length (a pixel is queued at most
+    /// once at a time, so it never overflows as a ring buffer).
+    /// </summary>
+    public static void FillHoles(ReadOnlySpan<float> source, int width, int height, Span<float> destination, Span<int> queue, Span<byte> queued)
+    {
+        var n = width * height;
+        var j = destination[..n];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var p = y * width + x;
+                j[p] = x == 0 || y == 0 || x == width - 1 || y == height - 1 ? source[p] : float.MaxValue;
+            }
+        }
+
+        // Forward scan: each pixel takes the least of itself and its already-visited neighbours, never below the source.
+        for (var y = 1; y < height - 1; y++)
+        {
+            for (var x = 1; x < width - 1; x++)
+            {
+                var p = y * width + x;
+                var m = Math.Min(Math.Min(j[p], j[p - 1]), Math.Min(Math.Min(j[p - width - 1], j[p - width]), j[p - width + 1]));
+                j[p] = Math.Max(source[p], m);
+            }
+        }
+
+        // Backward scan, queueing pixels from which a lower level can still spread.
+        queued[..n].Clear();
+        int head = 0, count = 0;
+        for (var y = height - 2; y >= 1; y--)
+        {
+            for (var x = width - 2; x >= 1; x--)
+            {
+                var p = y * width + x;
+                var m = Math.Min(Math.Min(j[p], j[p + 1]), Math.Min(Math.Min(j[p + width + 1], j[p + width]), j[p + width - 1]));
+                j[p] = Math.Max(source[p], m);
+                foreach (var q in (ReadOnlySpan<int>)[p + 1, p + width + 1, p + width, p + width - 1])
+                {
+                    if (j[q] > j[p] && j[q] > source[q])
+                    {
+                        queue[(head + count++) % n] = p;
+                        queued[p] = 1;
+                        break;
+                    }
+                }
+            }
+        }
+
+        while (count > 0)
+        {
+            var p = queue[head];
+            head = (head + 1) % n;
+            count--;
+            queued[p] = 0;
+            var (py, px) = (p / width, p % width);
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                var ny = py + dy;
+                if ((uint)ny >= (uint)height)
+                {
+                    continue;
+                }
+
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    var nx = px + dx;
+                    var q = ny * width + nx;
+                    if ((uint)nx >= (uint)width || q == p || j[q] <= j[p] || j[q] == source[q])
+                    {
+                        continue;
+                    }
+
+                    j[q] = Math.Max(j[p], source[q]);
+                    if (queued[q] == 0)
+                    {
+                        queue[(head + count++) % n] = q;
+                        queued[q] = 1;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>1-D filter of the <paramref name="length"/> samples at <paramref name="source"/>[i · stride] into result[0..length).</summary>
     private static void Line(ReadOnlySpan<float> source, int stride, int length, int radius, bool max, Span<float> line, Span<float> prefix, Span<float> suffix, Span<float> result)
     {

@@ -6,14 +6,20 @@ namespace ChangeWatch.Detection;
 
 /// <summary>
 /// Counts vehicles and equipment in one image at its ground sample distance (GSD): small compact blobs whose colour
-/// differs from the local background (the mean over a window about 4 vehicle lengths wide) by more than the tile's own
-/// clutter level, of vehicle size in square metres (<see cref="MinAreaSquareMetres"/> to <see cref="MaxAreaSquareMetres"/>,
-/// at most <see cref="MaxExtentMetres"/> a side, at least a quarter of their bounding box filled), and not vegetation
-/// (NDVI when a NIR band exists, else excess green). A blob and its shadow count once. Only blobs whose centroid
-/// lies in the given core window are counted, so tiles whose cores tile the plane never count an object twice.
-/// Below the resolution where a car covers a few pixels (<see cref="MaxGroundSampleDistance"/>) nothing is counted
-/// (<see cref="Count(TileRaster, TileRaster, double?, int)"/> returns null: "not measured").
-/// Memory: scratch rented from <see cref="ArrayPool{T}"/>, about 40 bytes per pixel, returned before the call ends.
+/// differs from the local background (the closing over a square wider than a vehicle) by more than the tile's own
+/// clutter level (<see cref="ClutterFactor"/> × the local median small-feature contrast over about
+/// <see cref="ClutterWindowMetres"/>, so a dense park does not raise its own threshold), not part of a larger dark region,
+/// and not vegetation (NDVI when a NIR band exists, else excess green). A blob and its shadow count once. A blob of up to
+/// 1.5 typical vehicle areas, or elongated and of one vehicle's size (at most <see cref="MaxVehicleLengthMetres"/> ×
+/// <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's rows, up to <see cref="MaxGroupLengthMetres"/> long) count as the blob's area over the
+/// typical single vehicle's, measured on the isolated vehicles of the tile (both dates together when a pair is counted,
+/// so the two dates are counted alike) or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>. Only
+/// blobs whose centroid lies in the given core window are counted, so tiles whose cores tile the plane never count an
+/// object twice. Below the resolution where a car covers a few pixels (<see cref="MaxGroundSampleDistance"/>) nothing is
+/// counted (<see cref="Count(TileRaster, TileRaster, double?, int)"/> returns null: "not measured").
+/// Known limits (synthetic scenes at 1 m): vehicles brighter than the ground show only their shadow and are often missed;
+/// vehicles on green crops can read as vegetation. Memory: scratch rented from <see cref="ArrayPool{T}"/>, about
+/// 33 bytes per pixel, returned before the call ends.
 /// Thread-safe (no shared state).
 /// </summary>
 public static class ObjectCounter
@@ -21,14 +27,20 @@ public static class ObjectCounter
     /// <summary>Smallest blob counted, m² (a car with part of it lost in the background).</summary>
     public const double MinAreaSquareMetres = 2.0;
 
-    /// <summary>Largest blob counted, m² (a truck or a piece of equipment with its shadow).</summary>
-    public const double MaxAreaSquareMetres = 60.0;
+    /// <summary>Area of a typical vehicle's blob (body and shadow), m², used when a tile has fewer than three isolated vehicles to measure it on.</summary>
+    public const double TypicalAreaSquareMetres = 12.0;
 
-    /// <summary>Area of a typical vehicle's blob (body and shadow), m²: touching vehicles count as their blob's area over it.</summary>
-    public const double TypicalAreaSquareMetres = 20.0;
+    /// <summary>Longest blob that counts as one vehicle (a heavy truck with its shadow), metres.</summary>
+    public const double MaxVehicleLengthMetres = 10.0;
 
-    /// <summary>Largest bounding-box side counted, metres.</summary>
-    public const double MaxExtentMetres = 14.0;
+    /// <summary>Widest blob that counts as one vehicle, metres (its equivalent rectangle's short side).</summary>
+    public const double MaxVehicleWidthMetres = 5.0;
+
+    /// <summary>Longest group of touching vehicles counted (a park's row), metres; longer dark features are not objects.</summary>
+    public const double MaxGroupLengthMetres = 60.0;
+
+    /// <summary>Widest group of touching vehicles counted (two rows nose to nose), metres.</summary>
+    public const double MaxGroupWidthMetres = 20.0;
 
     /// <summary>Coarsest GSD (metres per pixel) at which objects are counted: a car of 8 m² then covers about 4 pixels.</summary>
     public const double MaxGroundSampleDistance = 1.5;
@@ -39,13 +51,13 @@ public static class ObjectCounter
     /// <summary>Least small-feature colour contrast of an object pixel, in units where the tile's mean brightness is 120.</summary>
     public const float MinContrast = 50f;
 
-    /// <summary>An object pixel's contrast is at least this many times the local mean small-feature contrast (see <see cref="ClutterWindowMetres"/>).</summary>
+    /// <summary>An object pixel's contrast is at least this many times the local median small-feature contrast (see <see cref="ClutterWindowMetres"/>).</summary>
     public const float ClutterFactor = 3f;
 
-    /// <summary>Width of the window, metres, over which the clutter level is averaged.</summary>
+    /// <summary>Width of the window, metres, over which the clutter level (a median, robust to the objects themselves) is taken.</summary>
     public const double ClutterWindowMetres = 40.0;
 
-    /// <summary>Least mean thickness (area over the longer bounding-box side), metres (at least 1.8 px): crop-row and edge slivers are thinner.</summary>
+    /// <summary>Least mean thickness (area over the equivalent rectangle's long side), metres (at least 1.8 px): crop-row and edge slivers are thinner.</summary>
     public const double MinThicknessMetres = 1.2;
 
     /// <summary>Fewest pixels a blob needs whatever the GSD (single noisy pixels are never objects).</summary>
@@ -53,18 +65,21 @@ public static class ObjectCounter
 
     /// <summary>
     /// Excess green G − (R + B) / 2, in units where the tile's mean brightness is 120, at or above which an RGB pixel reads
-    /// as vegetation (trees about 30, grey or olive vehicles at most 15; a difference, so haze and offsets move it little);
-    /// a blob with a quarter of its pixels so reads as vegetation.
+    /// as vegetation (trees about 30, grey or olive vehicles at most 15); a blob with a third of its pixels so reads as
+    /// vegetation.
     /// </summary>
     public const double VegetationExcessGreen = 24;
 
-    /// <summary>NDVI at or above which a pixel reads as vegetation (NIR band present); a blob with a quarter of its pixels so reads as vegetation.</summary>
+    /// <summary>Least excess green over brightness of a dark vegetation pixel (RGB only; trees about 0.55, grass 0.42, olive vehicles 0.25).</summary>
+    public const double VegetationGreenness = 0.5;
+
+    /// <summary>NDVI at or above which a pixel reads as vegetation (NIR band present); a blob with a third of its pixels so reads as vegetation.</summary>
     public const double VegetationNdvi = 0.38;
 
     /// <summary>
     /// Counts objects in the core of a tile pair: the core starts <paramref name="coreMargin"/> pixels in from each edge
-    /// (half the grid overlap). Returns null when the GSD is unknown or coarser than <see cref="MaxGroundSampleDistance"/>,
-    /// or the core is empty.
+    /// (half the grid overlap). Both dates share one typical vehicle area (measured on the isolated vehicles of both).
+    /// Returns null when the GSD is unknown or coarser than <see cref="MaxGroundSampleDistance"/>, or the core is empty.
     /// </summary>
     /// <param name="before">Baseline tile (R, G, B first; band 4, when present, is NIR; NaN = no data).</param>
     /// <param name="after">New tile, same size and bands.</param>
@@ -86,14 +101,80 @@ public static class ObjectCounter
             return null;
         }
 
-        return new ObjectCounts(Count(before, gsd, core), Count(after, gsd, core));
+        var blobsBefore = Examine(before, gsd);
+        var blobsAfter = Examine(after, gsd);
+        var typical = TypicalPixels(blobsBefore, blobsAfter, gsd);
+        return new ObjectCounts(Sum(blobsBefore, core, typical, gsd, null), Sum(blobsAfter, core, typical, gsd, null));
     }
 
     /// <summary>Counts objects of one image whose centroid lies in <paramref name="core"/> (tile pixels). Needs 3 or more bands.</summary>
     public static int Count(TileRaster image, double groundSampleDistance, PixelWindow core) => Count(image, groundSampleDistance, core, null);
 
-    /// <summary>As <see cref="Count(TileRaster, double, PixelWindow)"/>, and adds each blob examined (centroid, area, whether counted) to <paramref name="examined"/>.</summary>
-    internal static int Count(TileRaster image, double groundSampleDistance, PixelWindow core, List<(double X, double Y, int Area, int Width, int Height, double Green, string Verdict)>? examined)
+    /// <summary>As <see cref="Count(TileRaster, double, PixelWindow)"/>, and adds each blob examined (with the objects it counts for) to <paramref name="examined"/>.</summary>
+    internal static int Count(TileRaster image, double groundSampleDistance, PixelWindow core, List<ExaminedBlob>? examined)
+    {
+        var blobs = Examine(image, groundSampleDistance);
+        return Sum(blobs, core, TypicalPixels(blobs, [], groundSampleDistance), groundSampleDistance, examined);
+    }
+
+    /// <summary>One blob looked at: centroid (tile pixels), area (pixels), equivalent rectangle (pixels), green fraction, verdict, and the objects it counts for.</summary>
+    internal readonly record struct ExaminedBlob(double X, double Y, int Area, double Length, double Width, double Green, string Verdict, int Objects = 0)
+    {
+        public bool Accepted => Verdict == "object";
+    }
+
+    /// <summary>
+    /// The typical single vehicle's blob area, pixels: the median area of accepted blobs shaped like one vehicle (at most
+    /// <see cref="MaxVehicleLengthMetres"/> long and <see cref="MaxVehicleWidthMetres"/> wide, at least 1.6 times as long
+    /// as wide, so side-by-side pairs are left out) when there are three or more, else <see cref="TypicalAreaSquareMetres"/>.
+    /// </summary>
+    private static double TypicalPixels(List<ExaminedBlob> a, List<ExaminedBlob> b, double gsd)
+    {
+        var areas = new List<int>();
+        foreach (var blob in a.Concat(b))
+        {
+            if (blob.Accepted && IsVehicleShaped(blob, gsd) && blob.Length >= 1.6 * blob.Width)
+            {
+                areas.Add(blob.Area);
+            }
+        }
+
+        if (areas.Count < 3)
+        {
+            return TypicalAreaSquareMetres / (gsd * gsd);
+        }
+
+        areas.Sort();
+        return areas.Count % 2 == 1 ? areas[areas.Count / 2] : 0.5 * (areas[areas.Count / 2 - 1] + areas[areas.Count / 2]);
+    }
+
+    private static bool IsVehicleShaped(ExaminedBlob blob, double gsd) =>
+        blob.Length * gsd <= MaxVehicleLengthMetres && blob.Width * gsd <= MaxVehicleWidthMetres;
+
+    private static int Sum(List<ExaminedBlob> blobs, PixelWindow core, double typicalPixels, double gsd, List<ExaminedBlob>? examined)
+    {
+        var count = 0;
+        foreach (var blob in blobs)
+        {
+            var inCore = blob.X >= core.X && blob.Y >= core.Y && blob.X < core.X + core.Width && blob.Y < core.Y + core.Height;
+            if (!inCore)
+            {
+                continue;
+            }
+
+            // One vehicle: up to 1.5 typical areas, or an elongated blob of one vehicle's size (a truck); touching
+            // vehicles: the blob's area over the typical vehicle's (two cars side by side are as wide as long).
+            var single = blob.Area <= 1.5 * typicalPixels || (IsVehicleShaped(blob, gsd) && blob.Length >= 1.6 * blob.Width);
+            var objects = !blob.Accepted ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typicalPixels));
+            count += objects;
+            examined?.Add(blob with { Objects = objects });
+        }
+
+        return count;
+    }
+
+    /// <summary>Every blob of small-feature contrast in the image, with its verdict.</summary>
+    private static List<ExaminedBlob> Examine(TileRaster image, double groundSampleDistance)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.BandCount < 3)
@@ -104,7 +185,7 @@ public static class ObjectCounter
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groundSampleDistance);
         var (w, h) = (image.Width, image.Height);
         var n = w * h;
-        var floats = ArrayPool<float>.Shared.Rent(5 * n);
+        var floats = ArrayPool<float>.Shared.Rent(6 * n);
         var ints = ArrayPool<int>.Shared.Rent(2 * n);
         var mask = ArrayPool<byte>.Shared.Rent(n);
         try
@@ -114,12 +195,14 @@ public static class ObjectCounter
             var work = floats.AsSpan(2 * n, n);
             var scratch = floats.AsSpan(3 * n, n);
             var closed = floats.AsSpan(4 * n, n);
-            var pixelArea = groundSampleDistance * groundSampleDistance;
+            var bright = floats.AsSpan(5 * n, n);
 
-            // Dark small-feature contrast per band: closing minus the image, with a square wider than a vehicle. It is
-            // zero on flat ground and on step edges (field and road borders), equals the contrast of anything darker and
-            // narrower than the square (a vehicle's body or, for a bright vehicle, its shadow), and is zero on the
-            // ground between the vehicles of a park, so they stay apart.
+            // Dark small-feature contrast per band: the background (the lower of the closing with a square wider than a
+            // vehicle and the hole filling) minus the image. It is zero on flat ground and on step edges (field and road
+            // borders), equals the contrast of anything darker than the ground around it and narrower than the square (a
+            // vehicle's body or, for a bright vehicle, its shadow), and is zero on the ground between the vehicles of a
+            // park: that ground is connected to the open ground around the park, so hole filling leaves it alone even
+            // where bright vehicles stand closer together than the square (the closing alone would read it as dark).
             var radius = Math.Max(1, (int)Math.Round(StructuringMetres / 2 / groundSampleDistance));
             contrast.Clear();
             for (var b = 0; b < 3; b++)
@@ -133,10 +216,29 @@ public static class ObjectCounter
 
                 GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
                 GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
+                GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
                 for (var i = 0; i < n; i++)
                 {
-                    var d = (closed[i] >= NoDataFill ? band[i] : closed[i]) - band[i];
+                    closed[i] = Math.Min(closed[i], work[i]);
+                    closed[i] = closed[i] >= NoDataFill ? band[i] : closed[i];
+                    var d = closed[i] - band[i];
                     contrast[i] += float.IsFinite(source[i]) ? d * d : 0f;
+                }
+
+                // The dual on the negated band: bright features (no-data, very dark there, stays out).
+                for (var i = 0; i < n; i++)
+                {
+                    band[i] = float.IsFinite(source[i]) ? -source[i] : NoDataFill;
+                }
+
+                GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
+                GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
+                GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
+                for (var i = 0; i < n; i++)
+                {
+                    var background = Math.Min(closed[i], work[i]);
+                    var d = background >= NoDataFill ? 0f : background - band[i];
+                    bright[i] = (b == 0 ? 0f : bright[i]) + (float.IsFinite(source[i]) ? d * d : 0f);
                 }
             }
 
@@ -145,58 +247,124 @@ public static class ObjectCounter
             for (var i = 0; i < n; i++)
             {
                 contrast[i] = MathF.Sqrt(contrast[i]) * scale;
+                bright[i] = MathF.Sqrt(bright[i]) * scale;
             }
 
-            // Clutter level: the local mean small-feature contrast over a wide window (crop rows, grass texture, noise);
-            // object pixels stand well above it.
-            var clutterRadius = Math.Max(4, (int)Math.Round(ClutterWindowMetres / 2 / groundSampleDistance));
-            var integral = ArrayPool<double>.Shared.Rent(BoxFilter.IntegralLength(w, h));
-            try
-            {
-                BoxFilter.Mean(contrast, w, h, clutterRadius, work, integral);
-            }
-            finally
-            {
-                ArrayPool<double>.Shared.Return(integral);
-            }
-
+            // Clutter level: the local median small-feature contrast (crop rows, grass texture, noise); object pixels stand
+            // well above it. A median, not a mean: vehicles covering up to half a window (a dense park) do not raise it.
+            ClutterMedian(image, contrast, groundSampleDistance, work);
             var m = mask.AsSpan(0, n);
             for (var i = 0; i < n; i++)
             {
-                m[i] = contrast[i] >= Math.Max(MinContrast, ClutterFactor * work[i]) ? (byte)1 : (byte)0;
+                var threshold = Math.Max(MinContrast, ClutterFactor * work[i]);
+                m[i] = contrast[i] >= threshold ? (byte)1 : (byte)0;
             }
 
-            var limits = new BlobLimits(
-                Math.Max(MinPixels, (int)Math.Ceiling(MinAreaSquareMetres / pixelArea)),
-                (int)Math.Floor(MaxAreaSquareMetres / pixelArea),
-                Math.Max(2, (int)Math.Floor(MaxExtentMetres / groundSampleDistance)),
-                Math.Max(1.8, MinThicknessMetres / groundSampleDistance),
-                TypicalAreaSquareMetres / pixelArea);
-            return CountBlobs(image, m, contrast, scale, core, limits, ints.AsSpan(0, n), ints.AsSpan(n, n), examined);
+            return ExamineBlobs(image, m, contrast, bright, scale, groundSampleDistance, ints.AsSpan(0, n), ints.AsSpan(n, n));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(mask);
             ArrayPool<int>.Shared.Return(ints);
-                        ArrayPool<float>.Shared.Return(floats);
+            ArrayPool<float>.Shared.Return(floats);
         }
     }
 
     private const float NoDataFill = float.MaxValue;
 
-    /// <summary>Largest fraction of a blob's surrounding ring that may share its colour (more: part of a larger region).</summary>
-    private const double MaxSimilarRing = 0.3;
+    /// <summary>Largest fraction of a blob's surrounding ring that may differ from the ground it stands on (more: beside or part of a larger structure).</summary>
+    private const double MaxForeignRing = 0.3;
+
+    /// <summary>Colour distance from the blob's background beyond which a ring pixel is foreign, in units where the tile's mean brightness is 120.</summary>
+    private const float ForeignTolerance = 25f;
 
     private const double ReferenceBrightness = 120.0;
 
-    private readonly record struct BlobLimits(int MinPixels, int MaxPixels, int MaxExtent, double MinThickness, double TypicalPixels);
+    /// <summary>Contrast histogram bins (one unit each; higher contrast falls in the last bin).</summary>
+    private const int HistogramBins = 256;
 
-    private static int CountBlobs(TileRaster image, Span<byte> mask, ReadOnlySpan<float> contrast, float scale, PixelWindow core, BlobLimits limits, Span<int> stack, Span<int> members, List<(double X, double Y, int Area, int Width, int Height, double Green, string Verdict)>? examined)
+    /// <summary>
+    /// Writes to <paramref name="clutter"/> the median of <paramref name="contrast"/> over a <see cref="ClutterWindowMetres"/>
+    /// window (no-data pixels left out), taken at block centres about 8 m apart and interpolated bilinearly between them.
+    /// </summary>
+    private static void ClutterMedian(TileRaster image, ReadOnlySpan<float> contrast, double gsd, Span<float> clutter)
+    {
+        var (w, h) = (image.Width, image.Height);
+        var half = Math.Max(4, (int)Math.Round(ClutterWindowMetres / 2 / gsd));
+        var step = Math.Max(2, (int)Math.Round(ClutterWindowMetres / 5 / gsd));
+        var (gx, gy) = ((w + step - 1) / step, (h + step - 1) / step);
+        var medians = ArrayPool<float>.Shared.Rent(gx * gy);
+        Span<int> histogram = stackalloc int[HistogramBins];
+        var red = image.Band(0);
+        try
+        {
+            for (var j = 0; j < gy; j++)
+            {
+                var cy = Math.Min(h - 1, j * step + step / 2);
+                for (var i = 0; i < gx; i++)
+                {
+                    var cx = Math.Min(w - 1, i * step + step / 2);
+                    histogram.Clear();
+                    var total = 0;
+                    for (var y = Math.Max(0, cy - half); y <= Math.Min(h - 1, cy + half); y++)
+                    {
+                        var row = contrast.Slice(y * w, w);
+                        var valid = red.Slice(y * w, w);
+                        for (var x = Math.Max(0, cx - half); x <= Math.Min(w - 1, cx + half); x++)
+                        {
+                            if (float.IsFinite(valid[x]))
+                            {
+                                histogram[Math.Min(HistogramBins - 1, (int)row[x])]++;
+                                total++;
+                            }
+                        }
+                    }
+
+                    var median = 0;
+                    for (var seen = 0; median < HistogramBins; median++)
+                    {
+                        seen += histogram[median];
+                        if (2 * seen > total)
+                        {
+                            break;
+                        }
+                    }
+
+                    medians[j * gx + i] = total == 0 ? 0 : median + 0.5f;
+                }
+            }
+
+            for (var y = 0; y < h; y++)
+            {
+                var fy = Math.Clamp((y - step / 2) / (double)step, 0, gy - 1);
+                var (j0, ty) = ((int)fy, fy - (int)fy);
+                var j1 = Math.Min(gy - 1, j0 + 1);
+                var row = clutter.Slice(y * w, w);
+                for (var x = 0; x < w; x++)
+                {
+                    var fx = Math.Clamp((x - step / 2) / (double)step, 0, gx - 1);
+                    var (i0, tx) = ((int)fx, fx - (int)fx);
+                    var i1 = Math.Min(gx - 1, i0 + 1);
+                    var top = medians[j0 * gx + i0] * (1 - tx) + medians[j0 * gx + i1] * tx;
+                    var bottom = medians[j1 * gx + i0] * (1 - tx) + medians[j1 * gx + i1] * tx;
+                    row[x] = (float)(top * (1 - ty) + bottom * ty);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(medians);
+        }
+    }
+
+    private static List<ExaminedBlob> ExamineBlobs(TileRaster image, Span<byte> mask, ReadOnlySpan<float> contrast, ReadOnlySpan<float> bright, float scale, double gsd, Span<int> stack, Span<int> members)
     {
         var (w, h) = (image.Width, image.Height);
         var n = w * h;
         var hasNir = image.BandCount > 3;
-        var count = 0;
+        var minPixels = Math.Max(MinPixels, (int)Math.Ceiling(MinAreaSquareMetres / (gsd * gsd)));
+        var minThickness = Math.Max(1.8, MinThicknessMetres / gsd);
+        var blobs = new List<ExaminedBlob>();
         for (var start = 0; start < n; start++)
         {
             if (mask[start] != 1)
@@ -204,86 +372,55 @@ public static class ObjectCounter
                 continue;
             }
 
-            // Visited pixels are marked 2; the component's members are collected for its colour.
-            var top = 0;
-            var area = 0;
-            stack[top++] = start;
-            mask[start] = 2;
-            int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-            long sx = 0, sy = 0;
-            while (top > 0)
+            // Visited pixels are marked 2; the component's members are collected for its shape and colour.
+            var area = BlobCounter.Collect(mask, w, h, start, 1, 2, stack, members);
+            if (area < 3)
             {
-                var p = stack[--top];
-                if (area < members.Length)
-                {
-                    members[area] = p;
-                }
+                continue;
+            }
 
-                area++;
+            int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
+            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+            foreach (var p in members[..area])
+            {
                 var py = p / w;
                 var px = p - py * w;
+                (x0, x1, y0, y1) = (Math.Min(x0, px), Math.Max(x1, px), Math.Min(y0, py), Math.Max(y1, py));
                 sx += px;
                 sy += py;
-                x0 = Math.Min(x0, px);
-                x1 = Math.Max(x1, px);
-                y0 = Math.Min(y0, py);
-                y1 = Math.Max(y1, py);
-                for (var dy = -1; dy <= 1; dy++)
-                {
-                    var ny = py + dy;
-                    if ((uint)ny >= (uint)h)
-                    {
-                        continue;
-                    }
-
-                    for (var dx = -1; dx <= 1; dx++)
-                    {
-                        var nx = px + dx;
-                        if ((uint)nx < (uint)w && mask[ny * w + nx] == 1)
-                        {
-                            mask[ny * w + nx] = 2;
-                            stack[top++] = ny * w + nx;
-                        }
-                    }
-                }
+                sxx += (double)px * px;
+                syy += (double)py * py;
+                sxy += (double)px * py;
             }
 
-            var (cx, cy) = ((double)sx / area + 0.5, (double)sy / area + 0.5);
-            if (cx < core.X || cy < core.Y || cx >= core.X + core.Width || cy >= core.Y + core.Height)
+            var (mx, my) = (sx / area, sy / area);
+            var (cx, cy) = (mx + 0.5, my + 0.5);
+
+            // The equivalent rectangle: sides √12 × the standard deviations along the principal axes (exact for a
+            // solid rectangle; a pixel has variance 1/12 along each axis).
+            var (vxx, vyy, vxy) = (sxx / area - mx * mx + 1 / 12.0, syy / area - my * my + 1 / 12.0, sxy / area - mx * my);
+            var spread = Math.Sqrt((vxx - vyy) * (vxx - vyy) / 4 + vxy * vxy);
+            var length = Math.Sqrt(12 * ((vxx + vyy) / 2 + spread));
+            var width = Math.Sqrt(12 * Math.Max(1 / 12.0, (vxx + vyy) / 2 - spread));
+            var thin = area < minThickness * length || area < 0.5 * length * width;
+            var tooLarge = length * gsd > MaxGroupLengthMetres || width * gsd > MaxGroupWidthMetres;
+            if (area < minPixels || thin || tooLarge)
             {
+                blobs.Add(new ExaminedBlob(cx, cy, area, length, width, double.NaN, "shape"));
                 continue;
             }
 
-            var (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-            var thin = area * 4 < bw * bh || area < limits.MinThickness * Math.Max(bw, bh);
-
-            // Vehicles parked or driving close together can touch: a blob up to 4 vehicles' worth, at most 3 vehicle
-            // lengths a side, counts as its area over a typical vehicle's (body and shadow).
-            var objects = 1;
-            if (area > limits.MaxPixels && area <= 3 * limits.MaxPixels && bw <= 2 * limits.MaxExtent && bh <= 2 * limits.MaxExtent && !thin)
+            // A vehicle is surrounded by the ground it stands on (and, in a park, by other vehicles: pixels of small-feature
+            // contrast are left out of the ring). A blob beside or part of a larger structure (the shadow of a building
+            // beside its roof, the rim of a tree clump, the corner of a dark field) has a ring partly of another colour.
+            if (ForeignRingFraction(image, mask, contrast, bright, members[..area], x0, y0, x1, y1, ForeignTolerance / scale) > MaxForeignRing)
             {
-                objects = Math.Max(2, (int)Math.Round(area / limits.TypicalPixels));
-            }
-            else if (area < limits.MinPixels || area > limits.MaxPixels || bw > limits.MaxExtent || bh > limits.MaxExtent || thin)
-            {
-                if (area >= 3)
-                {
-                    examined?.Add((cx, cy, area, bw, bh, double.NaN, "shape"));
-                }
-
+                blobs.Add(new ExaminedBlob(cx, cy, area, length, width, double.NaN, "region"));
                 continue;
             }
 
-            // A blob that is the rounded-off corner or edge of a larger dark region (a field, a tree row) is surrounded
-            // in part by pixels of its own colour; a vehicle is surrounded by ground.
-            if (SimilarRingFraction(image, mask, members[..area], x0, y0, x1, y1, MinContrast / 2 / scale) > MaxSimilarRing)
-            {
-                examined?.Add((cx, cy, area, bw, bh, double.NaN, "region"));
-                continue;
-            }
-
-            // Vegetation (trees, hedges and their shadows) reads by its green pixels: a quarter of the blob, or a dark
-            // green pixel (a tree crown) within 2 px of the blob's box.
+            // Vegetation (trees, hedges and their shadows) reads by its canopy pixels: a third of the blob, or one within
+            // 2 px of the blob's box (the shadow a tree clump casts lies beside its crowns).
             var green = 0;
             foreach (var p in members[..area])
             {
@@ -301,49 +438,74 @@ public static class ObjectCounter
                 }
             }
 
-            examined?.Add((cx, cy, area, bw, bh, greenFraction, vegetation ? "vegetation" : "object"));
-            if (!vegetation)
-            {
-                count += objects;
-            }
+            blobs.Add(new ExaminedBlob(cx, cy, area, length, width, greenFraction, vegetation ? "vegetation" : "object"));
         }
 
-        return count;
+        return blobs;
     }
 
     /// <summary>
-    /// The fraction of pixels in a 2-px ring around the blob's box (blob pixels excluded) whose colour lies within
-    /// <paramref name="tolerance"/> (image units) of the blob's mean colour.
+    /// The fraction of pixels in a 2-px ring around the blob's box whose colour differs by more than
+    /// <paramref name="tolerance"/> (image units) from the ring's mean colour: near 0 for a blob on uniform ground, high
+    /// for one beside or part of a larger structure. Blob pixels and pixels of dark or bright small-feature contrast over
+    /// half <see cref="MinContrast"/> (neighbouring vehicles, the anti-aliased rim) are left out of the ring.
     /// </summary>
-    private static double SimilarRingFraction(TileRaster image, Span<byte> mask, ReadOnlySpan<int> members, int x0, int y0, int x1, int y1, float tolerance)
+    private static double ForeignRingFraction(TileRaster image, Span<byte> mask, ReadOnlySpan<float> contrast, ReadOnlySpan<float> bright, ReadOnlySpan<int> members, int x0, int y0, int x1, int y1, float tolerance)
     {
         var (w, h) = (image.Width, image.Height);
         var plane = w * h;
         var data = image.Data;
-        double mr = 0, mg = 0, mb = 0;
         foreach (var p in members)
         {
-            mr += Finite(data[p]);
-            mg += Finite(data[plane + p]);
-            mb += Finite(data[2 * plane + p]);
             mask[p] = 3;
         }
 
-        (mr, mg, mb) = (mr / members.Length, mg / members.Length, mb / members.Length);
-        int ring = 0, similar = 0;
-        for (var y = Math.Max(0, y0 - 2); y <= Math.Min(h - 1, y1 + 2); y++)
+        double mr = 0, mg = 0, mb = 0;
+        var ring = 0;
+        for (var pass = 0; pass < 2; pass++)
         {
-            for (var x = Math.Max(0, x0 - 2); x <= Math.Min(w - 1, x1 + 2); x++)
+            var foreign = 0;
+            for (var y = Math.Max(0, y0 - 2); y <= Math.Min(h - 1, y1 + 2); y++)
             {
-                var p = y * w + x;
-                if (mask[p] == 3 || (x >= x0 && x <= x1 && y >= y0 && y <= y1) || !float.IsFinite(data[p]))
+                for (var x = Math.Max(0, x0 - 2); x <= Math.Min(w - 1, x1 + 2); x++)
                 {
-                    continue;
+                    var p = y * w + x;
+                    if (mask[p] == 3 || (x >= x0 && x <= x1 && y >= y0 && y <= y1) || !float.IsFinite(data[p])
+                        || contrast[p] >= MinContrast / 2 || bright[p] >= MinContrast / 2)
+                    {
+                        continue;
+                    }
+
+                    if (pass == 0)
+                    {
+                        (mr, mg, mb) = (mr + data[p], mg + data[plane + p], mb + data[2 * plane + p]);
+                        ring++;
+                    }
+                    else
+                    {
+                        var (dr, dg, db) = (data[p] - mr, data[plane + p] - mg, data[2 * plane + p] - mb);
+                        foreign += dr * dr + dg * dg + db * db > tolerance * tolerance ? 1 : 0;
+                    }
+                }
+            }
+
+            if (ring == 0)
+            {
+                break;
+            }
+
+            if (pass == 0)
+            {
+                (mr, mg, mb) = (mr / ring, mg / ring, mb / ring);
+            }
+            else
+            {
+                foreach (var p in members)
+                {
+                    mask[p] = 2;
                 }
 
-                ring++;
-                var (dr, dg, db) = (data[p] - mr, data[plane + p] - mg, data[2 * plane + p] - mb);
-                similar += dr * dr + dg * dg + db * db <= tolerance * tolerance ? 1 : 0;
+                return foreign / (double)ring;
             }
         }
 
@@ -352,7 +514,7 @@ public static class ObjectCounter
             mask[p] = 2;
         }
 
-        return ring == 0 ? 0 : similar / (double)ring;
+        return 0;
     }
 
     private static float BrightnessScale(TileRaster image)
@@ -375,6 +537,11 @@ public static class ObjectCounter
         return mean > 1e-6 ? (float)(ReferenceBrightness / mean) : 1f;
     }
 
+    /// <summary>
+    /// Whether a pixel reads as vegetation: NDVI at least <see cref="VegetationNdvi"/> with NIR; else excess green
+    /// G − (R + B) / 2 at least <see cref="VegetationExcessGreen"/> (where the tile's mean brightness is 120), or at least
+    /// half as much and <see cref="VegetationGreenness"/> of the pixel's brightness (dark tree crowns in a bright tile).
+    /// </summary>
     private static bool IsGreen(TileRaster image, int p, bool hasNir, float scale)
     {
         var plane = image.Width * image.Height;
@@ -386,7 +553,8 @@ public static class ObjectCounter
             return (nir - r) / Math.Max(1e-6, nir + r) >= VegetationNdvi;
         }
 
-        return (g - (r + b) / 2) * scale >= VegetationExcessGreen;
+        var excess = (g - (r + b) / 2) * scale;
+        return excess >= VegetationExcessGreen || (excess >= VegetationExcessGreen / 2 && excess >= VegetationGreenness * scale * (r + g + b) / 3);
     }
 
     private static double Finite(float v) => float.IsFinite(v) ? v : 0;
