@@ -10,7 +10,7 @@ public sealed class ChangeTypeModelTests
         var scorer = new MlNetChangeScorer(Some.ModelDirectory(), "v1");
 
         Assert.NotNull(scorer.TypeModel);
-        Assert.Equal("types-v4", scorer.TypeModel.Manifest.Version);
+        Assert.Equal("types-v5", scorer.TypeModel.Manifest.Version);
         Assert.Equal(ChangeTypes.All, scorer.TypeModel.Manifest.Classes);
         Assert.True(scorer.TypeModel.UsesExtraFeatures);
         Assert.Equal(ChangeTypeFeatures.Count, scorer.TypeModel.FeatureCount);
