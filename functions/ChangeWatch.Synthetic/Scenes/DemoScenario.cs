@@ -27,10 +27,10 @@ public static class DemoScenario
     public const string SiteB = "site-b";
 
     /// <summary>Where site A is placed.</summary>
-    public static PixelWindow SiteAArea { get; } = new(120, 160, 360, 300);
+    public static PixelWindow SiteAArea { get; } = new(60, 100, 330, 290);
 
-    /// <summary>Where site B is placed.</summary>
-    public static PixelWindow SiteBArea { get; } = new(600, 600, 300, 300);
+    /// <summary>Where site B is placed: two tile columns and rows clear of site A (pipeline tiles are 256 px every 224 px, so neighbouring tiles overlap by 32 px), so the two are reported as two sites.</summary>
+    public static PixelWindow SiteBArea { get; } = new(724, 700, 280, 280);
 
     /// <summary>Site tag of the vehicles that join site A's park in the later scene (<see cref="RenderLater"/>).</summary>
     public const string SiteAGrowth = "site-a-growth";
