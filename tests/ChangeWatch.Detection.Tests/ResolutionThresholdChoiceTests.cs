@@ -21,8 +21,8 @@ public sealed class ResolutionThresholdChoiceTests
         Assert.InRange(bands[0].Threshold, 0.201, 0.45);
         Assert.Equal(20, bands[1].MaxGroundSampleDistance);
         Assert.InRange(bands[1].Threshold, 0.701, 0.9);
-        Assert.Equal(bands[0].Threshold, ResolutionThresholdChoice.Applied(bands, 0.6, 1.5));
-        Assert.Equal(0.6, ResolutionThresholdChoice.Applied(bands, 0.6, 30));
+        Assert.Equal(bands[0].Threshold, ResolutionThreshold.Select(bands, 0.6, 1.5));
+        Assert.Equal(0.6, ResolutionThreshold.Select(bands, 0.6, 30));
     }
 
     [Fact]

@@ -84,21 +84,8 @@ public sealed class PixelChangeModel
     /// The threshold for a tile of <paramref name="groundSampleDistance"/> metres a pixel: the first
     /// <see cref="ResolutionThresholds"/> entry whose maximum it does not exceed, else (beyond the last, or unknown) <see cref="Threshold"/>.
     /// </summary>
-    public double ThresholdFor(double? groundSampleDistance)
-    {
-        if (groundSampleDistance is { } gsd && double.IsFinite(gsd) && gsd > 0)
-        {
-            foreach (var band in _resolutionThresholds)
-            {
-                if (gsd <= band.MaxGroundSampleDistance)
-                {
-                    return band.Threshold;
-                }
-            }
-        }
-
-        return Threshold;
-    }
+    public double ThresholdFor(double? groundSampleDistance) =>
+        ResolutionThreshold.Select(_resolutionThresholds, Threshold, groundSampleDistance);
 
     /// <summary>Grid step at which features and ensemble are evaluated (1 = every pixel).</summary>
     public int Stride { get; }

@@ -229,7 +229,7 @@ internal static class EvalCommand
 
         var (pooledThreshold, validationF1) = validation.Best();
         var bands = ResolutionThresholdChoice.Choose(foldMaps, output);
-        var threshold = ResolutionThresholdChoice.Applied(bands, pooledThreshold, pairs[0].GroundSampleDistance);
+        var threshold = ResolutionThreshold.Select(bands, pooledThreshold, pairs[0].GroundSampleDistance);
         output.WriteLine($"  threshold {threshold:F3} for {pairs[0].GroundSampleDistance} m/px chosen on 3-fold out-of-fold maps of the training datasets (pooled: {pooledThreshold:F3}, validation pixel F1 {validationF1:F3})");
         var final = new PixelModelTrainer(options.Trees, (int)options.Seed);
         var finalModel = new PixelChangeModel(PixelTreeModel.FromTransformer(final.Train(others.Select(p => samples[p]))), threshold, options.Stride, options.Gate);

@@ -41,8 +41,4 @@ internal static class ResolutionThresholdChoice
 
         return result;
     }
-
-    /// <summary>The threshold of the first band <paramref name="groundSampleDistance"/> fits, else <paramref name="fallback"/>.</summary>
-    public static double Applied(IReadOnlyList<ResolutionThreshold> bands, double fallback, double groundSampleDistance) =>
-        bands.FirstOrDefault(b => groundSampleDistance <= b.MaxGroundSampleDistance)?.Threshold ?? fallback;
 }

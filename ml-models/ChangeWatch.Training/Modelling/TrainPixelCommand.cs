@@ -78,7 +78,7 @@ internal static class TrainPixelCommand
                 perDataset[pair.Dataset] = scoring = new ChangeScoring();
             }
 
-            scoring.Add(pair, EvalCommand.Threshold(map, ResolutionThresholdChoice.Applied(resolutionThresholds, threshold, pair.GroundSampleDistance)), map);
+            scoring.Add(pair, EvalCommand.Threshold(map, ResolutionThreshold.Select(resolutionThresholds, threshold, pair.GroundSampleDistance)), map);
         }
 
         output.WriteLine($"threshold {threshold:F3} (out-of-fold pixel F1 {validationF1:F3})");
