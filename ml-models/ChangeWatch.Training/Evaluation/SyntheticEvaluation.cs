@@ -101,20 +101,17 @@ internal static class SyntheticEvaluation
                 ["type_classes"] = ChangeTypes.All,
                 ["type_confusion"] = types?.Metrics.Rows() ?? [],
                 ["type_f1"] = types?.Metrics.F1.Select(EvalCommand.Round).ToArray() ?? [],
-                ["count_family"] = counts.Family,
-                ["count_after_error"] = EvalCommand.Round(counts.AfterError),
-                ["count_after_mean_abs_error"] = EvalCommand.Round(counts.MeanAbsoluteAfterError),
-                ["count_scenes_within_20pct"] = EvalCommand.Round(counts.WithinTwentyPercent / (double)counts.Scenes),
-                ["count_before_excess_per_scene"] = EvalCommand.Round((counts.CountedBefore - counts.TrueBefore) / (double)counts.Scenes),
-                ["count_change_scenes_within_20pct"] = EvalCommand.Round(counts.ChangeWithinTwentyPercent / (double)counts.Scenes),
-                ["count_empty_family"] = counts.EmptyFamily,
-                ["count_empty_false_per_scene"] = EvalCommand.Round(counts.EmptyFalsePerScene),
-                ["nuisance_false_alarm_rate"] = EvalCommand.Round(falseAlarmRate),
-                ["nuisance_tiles"] = nuisanceTiles,
-                ["seeds"] = new Dictionary<string, ulong>
-                {
-                    ["scenes"] = SyntheticSeeds.EvalScenes, ["types"] = SyntheticSeeds.EvalTypes, ["counts"] = SyntheticSeeds.EvalCounts, ["nuisance"] = SyntheticSeeds.EvalNuisance,
-                },
+            };
+            foreach (var (key, value) in counts.Json())
+            {
+                json[key] = value;
+            }
+
+            json["nuisance_false_alarm_rate"] = EvalCommand.Round(falseAlarmRate);
+            json["nuisance_tiles"] = nuisanceTiles;
+            json["seeds"] = new Dictionary<string, ulong>
+            {
+                ["scenes"] = SyntheticSeeds.EvalScenes, ["types"] = SyntheticSeeds.EvalTypes, ["counts"] = SyntheticSeeds.EvalCounts, ["nuisance"] = SyntheticSeeds.EvalNuisance,
             };
             output.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions
             {
@@ -162,6 +159,19 @@ internal static class SyntheticEvaluation
         double MeanAbsoluteAfterError, int ChangeWithinTwentyPercent, ulong EmptyFamily, double EmptyFalsePerScene)
     {
         public double AfterError => TrueAfter == 0 ? 0 : (CountedAfter - TrueAfter) / (double)TrueAfter;
+
+        /// <summary>The figures as the eval's JSON fields (<c>count_*</c>), in the order the eval prints them.</summary>
+        public IEnumerable<KeyValuePair<string, object>> Json() =>
+        [
+            new("count_family", Family),
+            new("count_after_error", EvalCommand.Round(AfterError)),
+            new("count_after_mean_abs_error", EvalCommand.Round(MeanAbsoluteAfterError)),
+            new("count_scenes_within_20pct", EvalCommand.Round(WithinTwentyPercent / (double)Scenes)),
+            new("count_before_excess_per_scene", EvalCommand.Round((CountedBefore - TrueBefore) / (double)Scenes)),
+            new("count_change_scenes_within_20pct", EvalCommand.Round(ChangeWithinTwentyPercent / (double)Scenes)),
+            new("count_empty_family", EmptyFamily),
+            new("count_empty_false_per_scene", EvalCommand.Round(EmptyFalsePerScene)),
+        ];
     }
 
     internal static CountFigures MeasureCounts(TextWriter? output = null, int scenes = CountSceneCount, ulong family = SyntheticSeeds.EvalCounts, ulong emptyFamily = SyntheticSeeds.EvalNuisance)
@@ -227,15 +237,7 @@ internal static class SyntheticEvaluation
             {
                 ["dataset"] = Dataset,
                 ["mode"] = "counts-" + options.Counts,
-                ["count_family"] = counts.Family,
-                ["count_after_error"] = EvalCommand.Round(counts.AfterError),
-                ["count_after_mean_abs_error"] = EvalCommand.Round(counts.MeanAbsoluteAfterError),
-                ["count_scenes_within_20pct"] = EvalCommand.Round(counts.WithinTwentyPercent / (double)counts.Scenes),
-                ["count_before_excess_per_scene"] = EvalCommand.Round((counts.CountedBefore - counts.TrueBefore) / (double)counts.Scenes),
-                ["count_change_scenes_within_20pct"] = EvalCommand.Round(counts.ChangeWithinTwentyPercent / (double)counts.Scenes),
-                ["count_empty_family"] = counts.EmptyFamily,
-                ["count_empty_false_per_scene"] = EvalCommand.Round(counts.EmptyFalsePerScene),
-            }));
+            }.Concat(counts.Json()).ToDictionary()));
         }
 
         return 0;
