@@ -379,29 +379,14 @@ public static class ObjectCounter
                 continue;
             }
 
-            int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-            foreach (var p in members[..area])
-            {
-                var py = p / w;
-                var px = p - py * w;
-                (x0, x1, y0, y1) = (Math.Min(x0, px), Math.Max(x1, px), Math.Min(y0, py), Math.Max(y1, py));
-                sx += px;
-                sy += py;
-                sxx += (double)px * px;
-                syy += (double)py * py;
-                sxy += (double)px * py;
-            }
-
-            var (mx, my) = (sx / area, sy / area);
-            var (cx, cy) = (mx + 0.5, my + 0.5);
+            var shape = BlobShape.Of(members[..area], w);
+            var (x0, y0, x1, y1) = (shape.X0, shape.Y0, shape.X1, shape.Y1);
+            var (cx, cy) = (shape.MeanX + 0.5, shape.MeanY + 0.5);
 
             // The equivalent rectangle: sides √12 × the standard deviations along the principal axes (exact for a
             // solid rectangle; a pixel has variance 1/12 along each axis).
-            var (vxx, vyy, vxy) = (sxx / area - mx * mx + 1 / 12.0, syy / area - my * my + 1 / 12.0, sxy / area - mx * my);
-            var spread = Math.Sqrt((vxx - vyy) * (vxx - vyy) / 4 + vxy * vxy);
-            var length = Math.Sqrt(12 * ((vxx + vyy) / 2 + spread));
-            var width = Math.Sqrt(12 * Math.Max(1 / 12.0, (vxx + vyy) / 2 - spread));
+            var length = Math.Sqrt(12 * shape.MajorVariance);
+            var width = Math.Sqrt(12 * shape.MinorVariance);
             var thin = area < minThickness * length || area < 0.5 * length * width;
             var tooLarge = length * gsd > MaxGroupLengthMetres || width * gsd > MaxGroupWidthMetres;
             if (area < minPixels || thin || tooLarge)

@@ -182,7 +182,7 @@ public static class ChangeTypeFeatures
         f[(int)ChangeTypeFeature.DarkObjectBalance] = (float)(darkBalance * inv);
         f[(int)ChangeTypeFeature.BrightObjectBalance] = (float)(brightBalance * inv);
 
-        Regions(changed, w, h, changedCount, ints.AsSpan(0, n), ints.AsSpan(n, n), f);
+        Regions(changed, w, h, ints.AsSpan(0, n), ints.AsSpan(n, n), f);
         ChangedBlocks(changed, w, h, f);
     }
 
@@ -284,75 +284,33 @@ public static class ChangeTypeFeatures
         }
     }
 
-    /// <summary>Walks the 8-connected regions of the changed mask once, with their area, box and second moments.</summary>
-    private static void Regions(ReadOnlySpan<byte> changed, int w, int h, int changedCount, Span<int> labels, Span<int> stack, Span<float> f)
+    /// <summary>
+    /// Walks the 8-connected regions of the changed mask once (<see cref="BlobCounter.Collect"/>), with their area, box and
+    /// second moments (<see cref="BlobShape"/>). The mask is marked while walking and given back as it came.
+    /// </summary>
+    private static void Regions(Span<byte> changed, int w, int h, Span<int> members, Span<int> stack, Span<float> f)
     {
-        labels.Clear();
         int compact = 0, compactArea = 0, largeArea = 0, linearArea = 0, regionArea = 0, largest = 0;
         float largestElongation = 1f, largestFill = 0f;
         for (var start = 0; start < changed.Length; start++)
         {
-            if (changed[start] == 0 || labels[start] != 0)
+            if (changed[start] != 1)
             {
                 continue;
             }
 
-            var top = 0;
-            stack[top++] = start;
-            labels[start] = 1;
-            int area = 0, x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-            while (top > 0)
-            {
-                var p = stack[--top];
-                area++;
-                var py = p / w;
-                var px = p - py * w;
-                (x0, x1, y0, y1) = (Math.Min(x0, px), Math.Max(x1, px), Math.Min(y0, py), Math.Max(y1, py));
-                sx += px;
-                sy += py;
-                sxx += (double)px * px;
-                syy += (double)py * py;
-                sxy += (double)px * py;
-                for (var dy = -1; dy <= 1; dy++)
-                {
-                    var ny = py + dy;
-                    if ((uint)ny >= (uint)h)
-                    {
-                        continue;
-                    }
-
-                    for (var dx = -1; dx <= 1; dx++)
-                    {
-                        var nx = px + dx;
-                        var q = ny * w + nx;
-                        if ((uint)nx < (uint)w && changed[q] != 0 && labels[q] == 0)
-                        {
-                            labels[q] = 1;
-                            stack[top++] = q;
-                        }
-                    }
-                }
-            }
-
+            var area = BlobCounter.Collect(changed, w, h, start, 1, 2, stack, members);
             if (area < MinRegionPixels)
             {
                 continue;
             }
 
+            var shape = BlobShape.Of(members[..area], w);
             regionArea += area;
-            var bw = x1 - x0 + 1;
-            var bh = y1 - y0 + 1;
+            var bw = shape.X1 - shape.X0 + 1;
+            var bh = shape.Y1 - shape.Y0 + 1;
             var fill = area / (float)(bw * bh);
-            var mx = sx / area;
-            var my = sy / area;
-            var cxx = sxx / area - mx * mx + 1.0 / 12;
-            var cyy = syy / area - my * my + 1.0 / 12;
-            var cxy = sxy / area - mx * my;
-            var root = Math.Sqrt((cxx - cyy) * (cxx - cyy) / 4 + cxy * cxy);
-            var l1 = (cxx + cyy) / 2 + root;
-            var l2 = Math.Max(1.0 / 12, (cxx + cyy) / 2 - root);
-            var elongation = (float)Math.Sqrt(l1 / l2);
+            var elongation = (float)Math.Sqrt(shape.MajorVariance / shape.MinorVariance);
             if (area <= 150 && bw <= 24 && bh <= 24 && fill >= 0.3f)
             {
                 compact++;
@@ -381,6 +339,10 @@ public static class ChangeTypeFeatures
         f[(int)ChangeTypeFeature.LargestRegionElongation] = largestElongation;
         f[(int)ChangeTypeFeature.LargestRegionFill] = largestFill;
         f[(int)ChangeTypeFeature.LinearRegionShare] = regionArea > 0 ? (float)linearArea / regionArea : 0f;
+        foreach (ref var c in changed)
+        {
+            c = c == 2 ? (byte)1 : c;
+        }
     }
 
     private static void ChangedBlocks(ReadOnlySpan<byte> changed, int w, int h, Span<float> f)
