@@ -64,6 +64,41 @@ public sealed class PixelModelTests
         }
     }
 
+    [Theory]
+    [InlineData(31, true)]
+    [InlineData(48, false)]
+    public void Predict_AnyLeafCount_EqualsTheTreeWalkBitForBit(int leaves, bool quickScorer)
+    {
+        var pair = SquarePair(seed: 8);
+        var samples = PixelSamples.Draw(pair, 900, 900, seed: 4);
+        var trees = PixelTreeModel.FromTransformer(new PixelModelTrainer(new PixelTreeSettings(Trees: 12, Leaves: leaves, MinExamplesPerLeaf: 3), 5).Train([samples]));
+        var n = pair.PixelCount;
+        var planes = new float[PixelFeatures.Count * n];
+        var valid = new byte[n];
+        PixelFeatures.Compute(new TileRaster(pair.Width, pair.Height, pair.Bands, pair.Before), new TileRaster(pair.Width, pair.Height, pair.Bands, pair.After), planes, valid);
+        for (var i = 0; i < n; i += 97)
+        {
+            planes[(i % PixelFeatures.Count) * n + i] = float.NaN; // NaN goes right at every split, in both evaluators
+        }
+
+        var pixels = n - 5; // a last partial vector
+        var every = new float[pixels];
+        trees.Predict(planes, pixels, valid, every);
+        var listed = Enumerable.Range(0, pixels).Where(i => i % 3 != 1).ToArray();
+        var some = new float[pixels];
+        trees.Predict(planes, pixels, listed, valid, some);
+
+        Assert.Equal(quickScorer, trees.UsesQuickScorer);
+        for (var i = 0; i < pixels; i++)
+        {
+            var walked = valid[i] == 0 ? 0f : (float)trees.Calibrate(trees.RawScore(planes, pixels, i));
+            Assert.Equal(walked, every[i]);
+            Assert.Equal(i % 3 != 1 ? walked : 0f, some[i]);
+        }
+
+        Assert.True(every.Distinct().Count() > 4, "the model should not be constant");
+    }
+
     [Fact]
     public void Train_SameSamplesTwice_GivesIdenticalEnsembles()
     {
