@@ -65,6 +65,8 @@ internal static class ScoringBenchmark
 
         // Warm-up (JIT, pools), then the measured runs.
         Parallel.For(0, tiles.Length, i => scorer.Assess(crops[i].Before, crops[i].After, stats[i], CancellationToken.None));
+        var (chainHash, pixelHash) = OutputHashes(scorer, crops, stats);
+        output.WriteLine($"outputs: chain {chainHash}, pixel model {pixelHash} (SHA-256 of every tile's assessment and mask, and of the pixel model's probabilities)");
         times.Clear();
         var flagged = 0;
         var chain = Best(i =>
@@ -127,9 +129,32 @@ internal static class ScoringBenchmark
             ["target_mps"] = TargetMps,
             ["target_met"] = Mps(binary.Wall) >= TargetMps,
             ["load_average"] = LoadAverage(),
+            ["chain_output_sha256"] = chainHash,
+            ["pixel_output_sha256"] = pixelHash,
         };
         output.WriteLine(JsonSerializer.Serialize(json));
         return 0;
+    }
+
+    /// <summary>
+    /// SHA-256 (first 16 hex digits) of every tile's assessment (its record text, doubles round-trip) and mask in tile
+    /// order, and of the pixel model's probabilities: equal hashes, identical outputs.
+    /// </summary>
+    private static (string Chain, string Pixels) OutputHashes(CascadeChangeScorer scorer, (TileRaster Before, TileRaster After)[] crops, ScenePairStatistics[] stats)
+    {
+        using var chain = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var pixels = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        for (var i = 0; i < crops.Length; i++)
+        {
+            var assessment = scorer.Assess(crops[i].Before, crops[i].After, stats[i], CancellationToken.None);
+            chain.AppendData(System.Text.Encoding.UTF8.GetBytes((assessment with { ChangeMask = null }).ToString()));
+            chain.AppendData(assessment.ChangeMask ?? []);
+            var probability = new float[crops[i].Before.Width * crops[i].Before.Height];
+            scorer.PixelModel.Score(crops[i].Before, crops[i].After, probability, stats[i]);
+            pixels.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(probability.AsSpan()));
+        }
+
+        return (Convert.ToHexString(chain.GetHashAndReset())[..16].ToLowerInvariant(), Convert.ToHexString(pixels.GetHashAndReset())[..16].ToLowerInvariant());
     }
 
     private static SceneStatistics? Statistics(ChangePair pair, float[] data)
