@@ -129,6 +129,23 @@ public sealed class CascadeChangeScorerTests
         Assert.Equal(ChangeTypeRule.Unclassified, result.ChangeType);
     }
 
+    [Fact]
+    public void Assess_WithoutObjectCounts_FlagsTheSameTileWithoutCounts()
+    {
+        var (plainBefore, plainAfter) = TexturedPair(building: true);
+        var metre = new GeoReference(0, new GeoTransform(0, 1, 0, 0, 0, -1)); // 1 m pixels: flagged tiles get counts
+        var (before, after) = (new TileRaster(288, 288, 3, plainBefore.Data, metre), new TileRaster(288, 288, 3, plainAfter.Data, metre));
+        var uncounted = new CascadeChangeScorer(Some.ModelDirectory(), "v2") { CountObjects = false };
+
+        var result = uncounted.Assess(before, after, TestContext.Current.CancellationToken);
+        var counted = Shipped.Value.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(counted.Objects);
+        Assert.Null(result.Objects);
+        Assert.Equal((counted.Flagged, counted.Probability, counted.ChangeType), (result.Flagged, result.Probability, result.ChangeType));
+        Assert.Equal(counted.ChangeMask, result.ChangeMask);
+    }
+
     private static int BuildingPixels(byte[] mask)
     {
         var count = 0;

@@ -88,6 +88,13 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// </summary>
     public bool ClassifyChangeType { get; init; } = true;
 
+    /// <summary>
+    /// Whether flagged tiles get object counts (<see cref="MlNetChangeScorer.CountObjects"/>, at a ground sample distance
+    /// of 1.5 m or finer). False leaves <see cref="TileAssessment.Objects"/> null (not measured), for callers that only
+    /// need the change mask. Default true.
+    /// </summary>
+    public bool CountObjects { get; init; } = true;
+
     /// <inheritdoc />
     public TileAssessment Assess(TileRaster before, TileRaster after, CancellationToken cancellationToken) =>
         Assess(before, after, ScenePairStatistics.None, cancellationToken);
@@ -164,8 +171,12 @@ public sealed class CascadeChangeScorer : IChangeScorer
             }
 
             // Objects in the core of flagged tiles.
-            var objects = _tileScorer.CountObjects(before, after);
-            Times?.Record(ScoringStep.Objects, clock);
+            var objects = CountObjects ? _tileScorer.CountObjects(before, after) : null;
+            if (CountObjects)
+            {
+                Times?.Record(ScoringStep.Objects, clock);
+            }
+
             return Assessment(p99, true, masked, type, mask, pair) with { Objects = objects };
         }
         finally
