@@ -19,7 +19,7 @@ internal static class Program
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "                                 synthetic only: [--only counts] [--counts test|tuning]\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
-        "       ChangeWatch.Training bench-scoring --data <sztaki dir> [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3]";
+        "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
     public static int Main(string[] args)
     {
@@ -88,11 +88,13 @@ internal static class Program
                 case "bench-scoring":
                     return ScoringBenchmark.Run(
                         Require(options, "data"),
+                        options.GetValueOrDefault("dataset") ?? "sztaki",
                         options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
                         options.GetValueOrDefault("model") ?? "v2",
                         options.GetValueOrDefault("stride") is { } benchStride ? int.Parse(benchStride, CultureInfo.InvariantCulture) : null,
                         options.GetValueOrDefault("gate") is { } benchGate ? double.Parse(benchGate, CultureInfo.InvariantCulture) : null,
                         int.Parse(options.GetValueOrDefault("repeat") ?? "3", CultureInfo.InvariantCulture),
+                        options.GetValueOrDefault("profile") is "true",
                         Console.Out);
                 case "train-pixel":
                     var pixelOut = Require(options, "out");

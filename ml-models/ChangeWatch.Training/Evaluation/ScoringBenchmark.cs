@@ -12,7 +12,7 @@ namespace ChangeWatch.Training.Evaluation;
 /// Scoring throughput of the chain the pipeline runs (<see cref="CascadeChangeScorer"/>.Assess: preparation, gate,
 /// pixel features, ensemble, smoothing, mask, type, objects; each date normalised by its scene's statistics as ingest
 /// samples them) on pipeline tiles (256 px cores read with 16 px context) of the
-/// SZTAKI pairs, one tile per core at a time as ScoreTilesHandler does; the per-step breakdown; the chain without the
+/// pairs of one labelled dataset (SZTAKI by default; OSCD's whole city scenes or LEVIR with --dataset), one tile per core at a time as ScoreTilesHandler does; the per-step breakdown; the chain without the
 /// type step (objects still counted); the issue's measure, preparation + features + model (the chain without the type
 /// and object steps: preparation, pixel model, mask); the pixel model alone (no preparation, mask
 /// or type); the pixel model at
@@ -24,10 +24,10 @@ internal static class ScoringBenchmark
 {
     private const double TargetMps = 10.0;
 
-    public static int Run(string data, string modelsDirectory, string version, int? stride, double? gate, int repeat, TextWriter output)
+    public static int Run(string data, string dataset, string modelsDirectory, string version, int? stride, double? gate, int repeat, bool profile, TextWriter output)
     {
         var loadBefore = LoadAverage();
-        var pairs = ChangeDatasetReader.Read(data, "sztaki");
+        var pairs = ChangeDatasetReader.Read(data, dataset);
         var times = new ScoringStepTimes();
         var shipped = new CascadeChangeScorer(modelsDirectory, version) { Times = times };
         var scorer = stride is not null || gate is not null
@@ -44,7 +44,7 @@ internal static class ScoringBenchmark
         var sceneStatistics = pairs.ToDictionary(p => p, p => new ScenePairStatistics(Statistics(p, p.Before), Statistics(p, p.After)));
         var stats = tiles.Select(t => sceneStatistics[t.Pair]).ToArray();
         var cores = Environment.ProcessorCount;
-        output.WriteLine($"{pairs.Count} SZTAKI pairs, {tiles.Length} tiles (256 px cores + 16 px context), {corePixels / 1e6:F2} MP of scene per round, best of {repeat} rounds, {cores} cores");
+        output.WriteLine($"{pairs.Count} {dataset} pairs ({pairs[0].GroundSampleDistance} m), {tiles.Length} tiles (256 px cores + 16 px context), {corePixels / 1e6:F2} MP of scene per round, best of {repeat} rounds, {cores} cores");
         output.WriteLine($"model {version}: {shipped.PixelModel.Trees.TreeCount} trees, stride {scorer.PixelModel.Stride}, coarse-pass gate {scorer.PixelModel.Gate:F2}, tile gate {(shipped.Manifest.CascadeTileThreshold is > 0 ? $"{shipped.Manifest.CascadeTileModel} ≥ {shipped.Manifest.CascadeTileThreshold}" : "none")}");
 
         (double Wall, double Cpu) Best(Action<int> body)
@@ -63,6 +63,12 @@ internal static class ScoringBenchmark
             }
 
             return best;
+        }
+
+        if (profile)
+        {
+            Profile(measured, crops, stats, output);
+            return 0;
         }
 
         // Warm-up (JIT, pools), then the measured runs.
@@ -106,6 +112,7 @@ internal static class ScoringBenchmark
         var json = new Dictionary<string, object>
         {
             ["benchmark"] = "scoring",
+            ["dataset"] = dataset,
             ["cores"] = cores,
             ["megapixels"] = Math.Round(corePixels / 1e6, 3),
             ["rounds"] = repeat,
@@ -164,6 +171,54 @@ internal static class ScoringBenchmark
         }
 
         return (Convert.ToHexString(chain.GetHashAndReset())[..16].ToLowerInvariant(), Convert.ToHexString(pixels.GetHashAndReset())[..16].ToLowerInvariant());
+    }
+
+    /// <summary>
+    /// One thread, tile after tile: the CPU milliseconds per tile (best of 5 rounds over every tile) of each part of the
+    /// issue's measure (preparation: co-registration and cloud masks; the pixel model's features at its stride and at
+    /// twice it; the pixel model; the measured chain) and of the type step's tile features.
+    /// </summary>
+    private static void Profile(CascadeChangeScorer measured, (TileRaster Before, TileRaster After)[] crops, ScenePairStatistics[] stats, TextWriter output)
+    {
+        var prepared = crops.Select((c, i) => TilePairPreparation.Prepare(c.Before, c.After, stats[i])).ToArray();
+        var n = crops.Max(c => c.Before.Width * c.Before.Height);
+        var reasons = new byte[2 * n];
+        var probability = new float[n];
+        var planes = new float[PixelFeatures.Count * n];
+        var valid = new byte[n];
+        var tileFeatures = new float[TilePairFeatures.Count];
+        var model = measured.PixelModel;
+        output.WriteLine("one thread, CPU ms per tile (best of 5 rounds):");
+        Time("co-registration (TileCoRegistration.Align)", i => TileCoRegistration.Align(crops[i].Before, crops[i].After));
+        Time("cloud masks, both dates (CloudMask.MarkBoth)", i =>
+        {
+            var m = crops[i].Before.Width * crops[i].Before.Height;
+            reasons.AsSpan().Clear();
+            CloudMask.MarkBoth(prepared[i].After, prepared[i].Before, reasons.AsSpan(m, m), reasons.AsSpan(0, m));
+        });
+        Time("preparation (TilePairPreparation.Prepare)", i => TilePairPreparation.Prepare(crops[i].Before, crops[i].After, stats[i]));
+        Time($"pixel features at stride {model.Stride}", i => PixelFeatures.Compute(prepared[i].Before, prepared[i].After, planes, valid, model.Stride, stats[i]));
+        Time($"pixel features at stride {2 * model.Stride} (the coarse grid)", i => PixelFeatures.Compute(prepared[i].Before, prepared[i].After, planes, valid, 2 * model.Stride, stats[i]));
+        Time("pixel model (PixelChangeModel.Score)", i => model.Score(prepared[i].Before, prepared[i].After, probability, stats[i]));
+        Time("preparation + features + model (+ mask)", i => measured.Assess(crops[i].Before, crops[i].After, stats[i], CancellationToken.None));
+        Time("type step's tile features (TilePairFeatures)", i => TilePairFeatures.Compute(prepared[i].Before, prepared[i].After, tileFeatures));
+
+        void Time(string name, Action<int> body)
+        {
+            var best = double.MaxValue;
+            for (var round = 0; round < 5; round++)
+            {
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                for (var i = 0; i < crops.Length; i++)
+                {
+                    body(i);
+                }
+
+                best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / crops.Length);
+            }
+
+            output.WriteLine($"  {name,-52} {best,7:F2}");
+        }
     }
 
     private static SceneStatistics? Statistics(ChangePair pair, float[] data)
