@@ -195,25 +195,45 @@ internal sealed class PhaseCorrelator : IDisposable
     {
         var n = N2;
         Span<double> ar = ReferenceRe, ai = ReferenceIm, br = WorkRe, bi = WorkIm;
-        var maxMagnitude = 0.0;
-        for (var i = 0; i < n; i++)
+
+        // A vector of frequencies at a time (N² is a multiple of the lane count): the same IEEE operations per element
+        // as one at a time (square root and division are exact in vectors too); the maximum does not depend on order.
+        var vectorAr = MemoryMarshal.Cast<double, Vector<double>>(ar[..n]);
+        var vectorAi = MemoryMarshal.Cast<double, Vector<double>>(ai[..n]);
+        var vectorBr = MemoryMarshal.Cast<double, Vector<double>>(br[..n]);
+        var vectorBi = MemoryMarshal.Cast<double, Vector<double>>(bi[..n]);
+        var largest = Vector<double>.Zero;
+        for (var k = 0; k < vectorBr.Length; k++)
         {
-            var (r, m) = (br[i] * ar[i] + bi[i] * ai[i], bi[i] * ar[i] - br[i] * ai[i]);
-            (br[i], bi[i]) = (r, m);
-            maxMagnitude = Math.Max(maxMagnitude, Math.Sqrt(r * r + m * m));
+            var (vr, vi, wr, wi) = (vectorBr[k], vectorBi[k], vectorAr[k], vectorAi[k]);
+            var (r, m) = (vr * wr + vi * wi, vi * wr - vr * wi);
+            (vectorBr[k], vectorBi[k]) = (r, m);
+            largest = Vector.Max(largest, Vector.SquareRoot(r * r + m * m));
+        }
+
+        var maxMagnitude = 0.0;
+        for (var lane = 0; lane < Vector<double>.Count; lane++)
+        {
+            maxMagnitude = Math.Max(maxMagnitude, largest[lane]);
         }
 
         // Frequencies with almost no energy carry only noise in their phase: the normalisation is damped there
         // (ε = a fraction of the strongest cross-power term), or a smooth scene's peak would dissolve.
         var epsilon = Math.Max(1e-12, PhaseCorrelation.Damping * maxMagnitude);
+        var vectorEpsilon = new Vector<double>(epsilon);
         double total = 0;
-        for (var i = 0; i < n; i++)
+        for (var k = 0; k < vectorBr.Length; k++)
         {
-            var magnitude = Math.Sqrt(br[i] * br[i] + bi[i] * bi[i]);
-            var scale = magnitude + epsilon;
-            br[i] /= scale;
-            bi[i] /= scale;
-            total += magnitude / scale;
+            var (vr, vi) = (vectorBr[k], vectorBi[k]);
+            var magnitude = Vector.SquareRoot(vr * vr + vi * vi);
+            var scale = magnitude + vectorEpsilon;
+            vectorBr[k] = vr / scale;
+            vectorBi[k] = vi / scale;
+            var terms = magnitude / scale;
+            for (var lane = 0; lane < Vector<double>.Count; lane++)
+            {
+                total += terms[lane]; // in frequency order, as one at a time
+            }
         }
 
         br.CopyTo(SpectrumRe);
@@ -256,10 +276,15 @@ internal sealed class PhaseCorrelator : IDisposable
         Kernel(ys, kyr, kyi);
 
         // T(u, j) = Σ_v S(u, v) e^{2πi fv y_j / N}, u the column (x) frequency, v the row (y) frequency (the spectrum is
-        // held transposed); then C(x_i, y_j) = Re Σ_u e^{2πi fu x_i / N} T(u, j).
+        // held transposed); then C(x_i, y_j) = Re Σ_u e^{2πi fu x_i / N} T(u, j). The spectrum is Hermitian (the
+        // correlation surface is real), S(−u, −v) = conj S(u, v), and so is the x kernel, so the terms of u and N − u
+        // are conjugate pairs up to the Nyquist row v = N/2 (whose kernel is e^{iπ y_j} on both sides): with
+        // T'(u, j) = T(u, j) − i·Im K(N/2, j)·S(u, N/2), the pair sums to 2 Re K(u, i) T'(u, j). So only u = 0 … N/2 are
+        // transformed (half the work); the value at each grid point is the same sum up to rounding.
         Span<double> sr = SpectrumRe, si = SpectrumIm;
         var vectors = PaddedGrid / Lanes;
-        for (var u = 0; u < size; u++)
+        var mid = size / 2;
+        for (var u = 0; u <= mid; u++)
         {
             var rowR = MemoryMarshal.Cast<double, Vector<double>>(tr.Slice(u * PaddedGrid, PaddedGrid));
             var rowI = MemoryMarshal.Cast<double, Vector<double>>(ti.Slice(u * PaddedGrid, PaddedGrid));
@@ -279,15 +304,28 @@ internal sealed class PhaseCorrelator : IDisposable
             }
         }
 
+        var nyquist = kyi.Slice(mid * PaddedGrid, PaddedGrid);
+        for (var u = 1; u < mid; u++)
+        {
+            var (a, b) = (sr[u * size + mid], si[u * size + mid]);
+            Span<double> rowR = tr.Slice(u * PaddedGrid, PaddedGrid), rowI = ti.Slice(u * PaddedGrid, PaddedGrid);
+            for (var j = 0; j < PaddedGrid; j++)
+            {
+                rowR[j] += nyquist[j] * b;
+                rowI[j] -= nyquist[j] * a;
+            }
+        }
+
         Span<double> values = stackalloc double[GridPoints * PaddedGrid];
         var sums = MemoryMarshal.Cast<double, Vector<double>>(values);
         sums.Clear();
         for (var i = 0; i < GridPoints; i++)
         {
             var sum = sums.Slice(i * vectors, vectors);
-            for (var u = 0; u < size; u++)
+            for (var u = 0; u <= mid; u++)
             {
-                var (a, b) = (new Vector<double>(kxr[u * PaddedGrid + i]), new Vector<double>(kxi[u * PaddedGrid + i]));
+                var twice = u == 0 || u == mid ? 1.0 : 2.0;
+                var (a, b) = (new Vector<double>(twice * kxr[u * PaddedGrid + i]), new Vector<double>(twice * kxi[u * PaddedGrid + i]));
                 var rowR = MemoryMarshal.Cast<double, Vector<double>>(tr.Slice(u * PaddedGrid, PaddedGrid));
                 var rowI = MemoryMarshal.Cast<double, Vector<double>>(ti.Slice(u * PaddedGrid, PaddedGrid));
                 for (var j = 0; j < vectors; j++)
