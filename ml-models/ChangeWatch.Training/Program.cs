@@ -76,7 +76,9 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("synthetic") ?? "0", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("synthetic-samples") ?? "0", CultureInfo.InvariantCulture),
                             options.GetValueOrDefault("only"),
-                            options.GetValueOrDefault("counts") ?? "test"),
+                            options.GetValueOrDefault("counts") ?? "test",
+                            options.GetValueOrDefault("experts") is "true" or "1",
+                            ExpertCandidates(options)),
                         Console.Out);
                 case "dump-types":
                     return TypeFeatureDump.Run(
@@ -109,7 +111,9 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("stride") ?? "1", CultureInfo.InvariantCulture),
                             double.Parse(options.GetValueOrDefault("gate") ?? "0", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("synthetic") ?? "0", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("synthetic-samples") ?? "0", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("synthetic-samples") ?? "0", CultureInfo.InvariantCulture),
+                            options.GetValueOrDefault("experts") is "true" or "1",
+                            ExpertCandidates(options)),
                         Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");
@@ -145,6 +149,14 @@ internal static class Program
 
         return options;
     }
+
+    /// <summary>--expert-trees "60x31,30x15": the tree sizes a resolution expert chooses among; null: the default ones.</summary>
+    private static List<PixelTreeSettings>? ExpertCandidates(Dictionary<string, string> options) =>
+        options.GetValueOrDefault("expert-trees") is { } list
+            ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => c.Split('x'))
+                .Select(c => new PixelTreeSettings(int.Parse(c[0], CultureInfo.InvariantCulture), int.Parse(c[1], CultureInfo.InvariantCulture)))]
+            : null;
 
     private static PixelTreeSettings PixelSettings(Dictionary<string, string> options) => new(
         int.Parse(options.GetValueOrDefault("trees") ?? "60", CultureInfo.InvariantCulture),

@@ -16,11 +16,13 @@ namespace ChangeWatch.Detection;
 /// surrounding coarse points reach the gate probability; elsewhere the grid value is interpolated from the coarse
 /// points (clearly unchanged ground costs a quarter of the ensemble work). Works on any raster size; give tiles at least
 /// <see cref="PixelFeatures.ContextRadius"/> pixels of context on each side so the tile core sees the same windows as
-/// in training. Thread-safe.
+/// in training. A model may hold resolution <see cref="Experts"/>: a tile whose ground sample distance lies in an expert's
+/// range is scored with the expert's trees and threshold instead of the pooled ones. Thread-safe.
 /// </summary>
 public sealed class PixelChangeModel
 {
     private ResolutionThreshold[] _resolutionThresholds = [];
+    private PixelExpert[] _experts = [];
 
     /// <summary>Radius of the box mean applied to the probability map (5×5).</summary>
     public const int SmoothingRadius = 2;
@@ -81,11 +83,67 @@ public sealed class PixelChangeModel
     }
 
     /// <summary>
-    /// The threshold for a tile of <paramref name="groundSampleDistance"/> metres a pixel: the first
-    /// <see cref="ResolutionThresholds"/> entry whose maximum it does not exceed, else (beyond the last, or unknown) <see cref="Threshold"/>.
+    /// Ensembles trained on one resolution's imagery only (<see cref="PixelExpert"/>): a tile whose ground sample distance
+    /// (from its georeferencing) lies in an expert's range is scored with that expert's trees and threshold instead of
+    /// <see cref="Trees"/>. Empty: <see cref="Trees"/> at every resolution.
+    /// </summary>
+    /// <exception cref="ArgumentException">Ranges overlap or are empty, a threshold lies outside 0-1, or an expert reads a feature the code does not compute.</exception>
+    public IReadOnlyList<PixelExpert> Experts
+    {
+        get => _experts;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var sorted = value.OrderBy(e => e.MinGroundSampleDistance).ToArray();
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                var e = sorted[i];
+                if (e.Threshold is < 0 or > 1 || !(e.MinGroundSampleDistance > 0) || !(e.MaxGroundSampleDistance > e.MinGroundSampleDistance)
+                    || (i > 0 && e.MinGroundSampleDistance <= sorted[i - 1].MaxGroundSampleDistance)
+                    || e.Trees.MaxFeatureIndex >= PixelFeatures.Count)
+                {
+                    throw new ArgumentException("Experts need thresholds in 0-1, positive non-overlapping ranges and features the code computes.", nameof(value));
+                }
+            }
+
+            _experts = sorted;
+        }
+    }
+
+    /// <summary>The expert serving a tile of <paramref name="groundSampleDistance"/> metres a pixel, or null (the pooled <see cref="Trees"/>).</summary>
+    public PixelExpert? ExpertFor(double? groundSampleDistance)
+    {
+        foreach (var expert in _experts)
+        {
+            if (expert.Covers(groundSampleDistance))
+            {
+                return expert;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The threshold for a tile of <paramref name="groundSampleDistance"/> metres a pixel: its expert's
+    /// (<see cref="ExpertFor"/>), else the first <see cref="ResolutionThresholds"/> entry whose maximum it does not
+    /// exceed, else (beyond the last, or unknown) <see cref="Threshold"/>.
     /// </summary>
     public double ThresholdFor(double? groundSampleDistance) =>
-        ResolutionThreshold.Select(_resolutionThresholds, Threshold, groundSampleDistance);
+        ExpertFor(groundSampleDistance)?.Threshold ?? ResolutionThreshold.Select(_resolutionThresholds, Threshold, groundSampleDistance);
+
+    /// <summary>
+    /// This model with another threshold (at every resolution and for every expert, when given), stride or gate; null
+    /// keeps this model's. Experts and thresholds by resolution are kept unless a threshold is given.
+    /// </summary>
+    public PixelChangeModel With(double? threshold = null, int? stride = null, double? gate = null) =>
+        threshold is null && stride is null && gate is null
+            ? this
+            : new PixelChangeModel(Trees, threshold ?? Threshold, stride ?? Stride, gate ?? Gate)
+            {
+                ResolutionThresholds = threshold is null ? _resolutionThresholds : [],
+                Experts = threshold is { } t ? [.. _experts.Select(e => e with { Threshold = t })] : _experts,
+            };
 
     /// <summary>Grid step at which features and ensemble are evaluated (1 = every pixel).</summary>
     public int Stride { get; }
@@ -130,9 +188,10 @@ public sealed class PixelChangeModel
             var gridValid = valid.AsSpan(n, gn);
             var gridRaw = raw.AsSpan(n, gn);
             SampleMask(valid.AsSpan(0, n), w, h, s, gridValid);
+            var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, h))?.Trees ?? Trees;
             var evaluated = Gate > 0
-                ? PredictCoarseToFine(planes.AsSpan(0, PixelFeatures.Count * gn), PixelFeatures.GridSize(w, s), PixelFeatures.GridSize(h, s), gridValid, gridRaw)
-                : Predict(planes.AsSpan(0, PixelFeatures.Count * gn), gn, gridValid, gridRaw);
+                ? PredictCoarseToFine(trees, planes.AsSpan(0, PixelFeatures.Count * gn), PixelFeatures.GridSize(w, s), PixelFeatures.GridSize(h, s), gridValid, gridRaw)
+                : Predict(trees, planes.AsSpan(0, PixelFeatures.Count * gn), gn, gridValid, gridRaw);
             times?.CountPoints(evaluated, gn);
             clock = times?.Record(ScoringStep.Ensemble, clock) ?? clock;
             if (s > 1)
@@ -165,9 +224,9 @@ public sealed class PixelChangeModel
         }
     }
 
-    private int Predict(ReadOnlySpan<float> planes, int points, ReadOnlySpan<byte> valid, Span<float> probability)
+    private static int Predict(PixelTreeModel trees, ReadOnlySpan<float> planes, int points, ReadOnlySpan<byte> valid, Span<float> probability)
     {
-        Trees.Predict(planes, points, valid, probability);
+        trees.Predict(planes, points, valid, probability);
         return points;
     }
 
@@ -176,7 +235,7 @@ public sealed class PixelChangeModel
     /// enclosing coarse points (two or four) include one at or above <see cref="Gate"/>; the rest are interpolated
     /// bilinearly from those coarse points. Returns the number of grid points evaluated.
     /// </summary>
-    private int PredictCoarseToFine(ReadOnlySpan<float> planes, int gw, int gh, ReadOnlySpan<byte> valid, Span<float> probability)
+    private int PredictCoarseToFine(PixelTreeModel trees, ReadOnlySpan<float> planes, int gw, int gh, ReadOnlySpan<byte> valid, Span<float> probability)
     {
         var gn = gw * gh;
         var indices = ArrayPool<int>.Shared.Rent(gn);
@@ -191,7 +250,7 @@ public sealed class PixelChangeModel
                 }
             }
 
-            Trees.Predict(planes, gn, indices.AsSpan(0, count), valid, probability);
+            trees.Predict(planes, gn, indices.AsSpan(0, count), valid, probability);
             var coarse = count;
             count = 0;
             var gate = (float)Gate;
@@ -224,7 +283,7 @@ public sealed class PixelChangeModel
                 }
             }
 
-            Trees.Predict(planes, gn, indices.AsSpan(0, count), valid, probability);
+            trees.Predict(planes, gn, indices.AsSpan(0, count), valid, probability);
             return coarse + count;
         }
         finally

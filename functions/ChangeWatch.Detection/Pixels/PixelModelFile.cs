@@ -6,7 +6,9 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// Loads a pixel model folder (<c>model.zip</c> written by ML.NET, <c>model.json</c> with <see cref="ModelManifest.Kind"/>
 /// = "pixel"), checks that the manifest's feature list is <see cref="PixelFeatures.Names"/> or its beginning (features are only appended), and returns the
-/// <see cref="PixelChangeModel"/> with the manifest's threshold (and thresholds by resolution), stride and coarse-pass gate.
+/// <see cref="PixelChangeModel"/> with the manifest's threshold (and thresholds by resolution), stride and coarse-pass gate,
+/// and its resolution experts (<see cref="ModelManifest.ResolutionExperts"/>: files beside model.zip, each checked
+/// against its SHA-256 in the manifest).
 /// </summary>
 public static class PixelModelFile
 {
@@ -15,7 +17,10 @@ public static class PixelModelFile
     /// <exception cref="InvalidDataException">Not a pixel model, or its feature list differs from the code's.</exception>
     public static PixelChangeModel Load(string folder) => Load(folder, out _, out _);
 
-    /// <summary>Loads the model in <paramref name="folder"/> and returns its manifest and the SHA-256 of model.zip (lowercase hex).</summary>
+    /// <summary>
+    /// Loads the model in <paramref name="folder"/> and returns its manifest and its SHA-256 (lowercase hex): of model.zip,
+    /// or, with resolution experts, of model.zip followed by the experts' files in the manifest's order.
+    /// </summary>
     public static PixelChangeModel Load(string folder, out ModelManifest manifest, out string sha256)
     {
         var zipPath = Path.Combine(folder, "model.zip");
@@ -40,12 +45,47 @@ public static class PixelModelFile
         }
 
         var bytes = File.ReadAllBytes(zipPath);
-        sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        using var stream = new MemoryStream(bytes, writable: false);
-        var transformer = new MLContext(seed: 0).Model.Load(stream, out _);
-        return new PixelChangeModel(PixelTreeModel.FromTransformer(transformer), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0)
+        var experts = new List<PixelExpert>();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(bytes);
+        foreach (var entry in manifest.ResolutionExperts ?? [])
+        {
+            // The manifest names a file beside model.zip, never a path.
+            if (string.IsNullOrWhiteSpace(entry.File) || !string.Equals(Path.GetFileName(entry.File), entry.File, StringComparison.Ordinal) || entry.File.Contains("..", StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"{jsonPath} names expert file '{entry.File}': a plain file name in the model's folder is required.");
+            }
+
+            var expertPath = Path.Combine(folder, entry.File);
+            if (!File.Exists(expertPath))
+            {
+                throw new FileNotFoundException($"Pixel model folder {folder} lacks expert {entry.File} named in model.json.", expertPath);
+            }
+
+            var expertBytes = File.ReadAllBytes(expertPath);
+            var expertSha = Convert.ToHexStringLower(SHA256.HashData(expertBytes));
+            if (!string.Equals(expertSha, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"{expertPath} has SHA-256 {expertSha}, model.json says {entry.Sha256}.");
+            }
+
+            hash.AppendData(expertBytes);
+            experts.Add(new PixelExpert(entry.MinGroundSampleDistance, entry.MaxGroundSampleDistance, LoadTrees(expertBytes), entry.Threshold));
+        }
+
+        // One hash for what scores: model.zip alone, or model.zip followed by the experts' files in the manifest's order.
+        sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return new PixelChangeModel(LoadTrees(bytes), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0)
         {
             ResolutionThresholds = manifest.ResolutionThresholds ?? [],
+            Experts = experts,
         };
+    }
+
+    private static PixelTreeModel LoadTrees(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        var transformer = new MLContext(seed: 0).Model.Load(stream, out _);
+        return PixelTreeModel.FromTransformer(transformer);
     }
 }

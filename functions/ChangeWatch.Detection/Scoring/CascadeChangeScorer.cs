@@ -51,13 +51,8 @@ public sealed class CascadeChangeScorer : IChangeScorer
         ArgumentOutOfRangeException.ThrowIfNegative(maxMaskedFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMaskedFraction, 1.0);
         var loaded = PixelModelFile.Load(Path.Combine(modelDirectory, version), out var manifest, out var sha);
-        // A threshold override applies at every resolution; otherwise the model's thresholds by resolution stay.
-        _pixels = thresholdOverride is null && strideOverride is null && gateOverride is null
-            ? loaded
-            : new PixelChangeModel(loaded.Trees, thresholdOverride ?? loaded.Threshold, strideOverride ?? loaded.Stride, gateOverride ?? loaded.Gate)
-            {
-                ResolutionThresholds = thresholdOverride is null ? loaded.ResolutionThresholds : [],
-            };
+        // A threshold override applies at every resolution and to every expert; otherwise the model's thresholds stay.
+        _pixels = loaded.With(thresholdOverride, strideOverride, gateOverride);
         _gate = manifest.CascadeTileThreshold ?? 0.0;
         _maxMaskedFraction = maxMaskedFraction;
         _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);

@@ -74,6 +74,13 @@ public sealed record ModelManifest
     /// </summary>
     public IReadOnlyList<ResolutionThreshold>? ResolutionThresholds { get; init; }
 
+    /// <summary>
+    /// For a pixel model: ensembles trained on one dataset's resolution only, used instead of model.zip (with their own
+    /// thresholds) for tiles in their ground-sample range (<see cref="PixelExpert"/>); ranges must not overlap. Null or
+    /// empty: model.zip everywhere.
+    /// </summary>
+    public IReadOnlyList<ResolutionExpert>? ResolutionExperts { get; init; }
+
     /// <summary>How <see cref="Threshold"/> was chosen.</summary>
     public string? ThresholdRule { get; init; }
 

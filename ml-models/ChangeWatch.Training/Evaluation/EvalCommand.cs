@@ -16,7 +16,7 @@ internal sealed record EvalOptions(
     string Data, string Dataset, string Mode, string ModelVersion, string ModelsDirectory, string SharedData, bool Json,
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
     double? GroundSampleDistance = null, int SyntheticPairs = 0, int SyntheticSamples = 0,
-    string? Only = null, string Counts = "test");
+    string? Only = null, string Counts = "test", bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -91,9 +91,7 @@ internal static class EvalCommand
         if (string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
         {
             var loaded = PixelModelFile.Load(folder);
-            var pixelModel = options.Stride > 1 || options.Gate > 0
-                ? new PixelChangeModel(loaded.Trees, loaded.Threshold, options.Stride, options.Gate) { ResolutionThresholds = loaded.ResolutionThresholds }
-                : loaded;
+            var pixelModel = options.Stride > 1 || options.Gate > 0 ? loaded.With(stride: options.Stride, gate: options.Gate) : loaded;
             var threshold = pixelModel.ThresholdFor(pairs[0].GroundSampleDistance);
             output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px (default {pixelModel.Threshold:F3})");
             if (manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
@@ -147,15 +145,23 @@ internal static class EvalCommand
         var tested = pairs.ToHashSet(ReferenceEqualityComparer.Instance);
         var maps = new Dictionary<ChangePair, float[]>();
         var histograms = new Dictionary<string, ThresholdHistogram>();
+        var expertThresholds = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var site in sites)
         {
             var clock = Stopwatch.StartNew();
-            var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
-            var training = all.Where(p => !(tested.Contains(p) && p.Site == site)).Select(p => samples[p]).ToList();
-            var trees = PixelTreeModel.FromTransformer(trainer.Train(training));
-            var model = new PixelChangeModel(trees, 0.5, options.Stride, options.Gate);
+            var testPairs = pairs.Where(p => p.Site == site).ToList();
+            var training = all.Where(p => !(tested.Contains(p) && p.Site == site)).ToList();
+            var expert = options.Experts ? ExpertFor(options, training, samples, testPairs[0].GroundSampleDistance, output) : null;
+            var model = expert is not null
+                ? new PixelChangeModel(expert.Trees, expert.Threshold, options.Stride, options.Gate)
+                : new PixelChangeModel(PixelTreeModel.FromTransformer(new PixelModelTrainer(options.Trees, (int)options.Seed).Train(training.Select(p => samples[p]))), 0.5, options.Stride, options.Gate);
+            if (expert is not null)
+            {
+                expertThresholds[site] = expert.Threshold;
+            }
+
             var histogram = new ThresholdHistogram();
-            foreach (var pair in pairs.Where(p => p.Site == site))
+            foreach (var pair in testPairs)
             {
                 var probability = PixelImageScorer.Score(model, pair);
                 maps[pair] = probability;
@@ -163,10 +169,11 @@ internal static class EvalCommand
             }
 
             histograms[site] = histogram;
-            output.WriteLine($"  fold {site}: trained on {training.Sum(s => s.Count)} rows, {clock.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"  fold {site}: {(expert is null ? $"pooled model on {training.Sum(p => samples[p].Count)} rows" : $"{expert.Dataset} expert {expert.Settings.Trees}x{expert.Settings.Leaves}")}, {clock.Elapsed.TotalSeconds:F1} s");
         }
 
-        // Each site's threshold is chosen on the other sites' out-of-fold maps (never on its own labels).
+        // Each site's threshold is chosen on the other sites' out-of-fold maps (never on its own labels); a site scored by
+        // a resolution expert takes the expert's own threshold, chosen inside its training sites as the shipped model's is.
         var thresholds = new List<double>();
         foreach (var site in sites)
         {
@@ -176,7 +183,7 @@ internal static class EvalCommand
                 validation.Add(histograms[other]);
             }
 
-            var (threshold, _) = sites.Count > 1 ? validation.Best() : (0.5, 0);
+            var (threshold, _) = expertThresholds.TryGetValue(site, out var own) ? (own, 0) : sites.Count > 1 ? validation.Best() : (0.5, 0);
             thresholds.Add(threshold);
             foreach (var pair in pairs.Where(p => p.Site == site))
             {
@@ -193,8 +200,9 @@ internal static class EvalCommand
         extra["threshold_mean"] = Round(thresholds.Average());
         extra["oracle_pixel_f1"] = Round(pooled.Best().F1);
         extra["trained_on"] = string.Join("+", all.Select(p => p.Dataset).Distinct());
+        extra["expert_sites"] = expertThresholds.Count;
         output.WriteLine($"  thresholds per site (chosen on the other sites): {string.Join(" ", thresholds.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}; one pooled best threshold would give pixel F1 {pooled.Best().F1:F3} (oracle, not reported as the figure)");
-        return $"pixel-gbt loso ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves)";
+        return $"pixel-gbt loso ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves{(options.Experts ? ", resolution experts" : string.Empty)})";
     }
 
     private static string Cross(EvalOptions options, IReadOnlyList<ChangePair> pairs, ChangeScoring scoring, TextWriter output, Dictionary<string, object> extra)
@@ -227,6 +235,28 @@ internal static class EvalCommand
             }
         }
 
+        var crossExpert = options.Experts ? ExpertFor(options, others, samples, pairs[0].GroundSampleDistance, output) : null;
+        if (options.Experts)
+        {
+            output.WriteLine(crossExpert is null
+                ? $"  no training dataset's expert covers {pairs[0].GroundSampleDistance} m/px: the pooled model scores"
+                : $"  the {crossExpert.Dataset} expert covers {pairs[0].GroundSampleDistance} m/px and scores");
+        }
+
+        if (crossExpert is not null)
+        {
+            var expertModel = new PixelChangeModel(crossExpert.Trees, crossExpert.Threshold, options.Stride, options.Gate);
+            foreach (var pair in pairs)
+            {
+                var probability = PixelImageScorer.Score(expertModel, pair);
+                scoring.Add(pair, Threshold(probability, crossExpert.Threshold), probability);
+            }
+
+            extra["threshold"] = Round(crossExpert.Threshold);
+            extra["trained_on"] = crossExpert.Dataset;
+            return $"pixel-gbt cross ({crossExpert.Dataset} expert {crossExpert.Settings.Trees}x{crossExpert.Settings.Leaves})";
+        }
+
         var (pooledThreshold, validationF1) = validation.Best();
         var bands = ResolutionThresholdChoice.Choose(foldMaps, output);
         var threshold = ResolutionThreshold.Select(bands, pooledThreshold, pairs[0].GroundSampleDistance);
@@ -242,6 +272,26 @@ internal static class EvalCommand
         extra["threshold"] = Round(threshold);
         extra["trained_on"] = string.Join("+", others.Select(p => p.Dataset).Distinct());
         return $"pixel-gbt cross ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves)";
+    }
+
+    /// <summary>
+    /// The resolution expert a model trained on <paramref name="training"/> would use for imagery of
+    /// <paramref name="groundSampleDistance"/>: trained on the one real dataset of the training pairs whose range covers
+    /// it (tree size and threshold chosen inside those pairs), or null when none does (the pooled model scores).
+    /// </summary>
+    private static TrainedExpert? ExpertFor(EvalOptions options, IReadOnlyList<ChangePair> training, IReadOnlyDictionary<ChangePair, PixelSamples> samples, double groundSampleDistance, TextWriter output)
+    {
+        var group = training
+            .Where(p => p.Dataset != SyntheticPixelPairs.Dataset)
+            .GroupBy(p => p.Dataset)
+            .FirstOrDefault(g =>
+            {
+                var gsd = g.First().GroundSampleDistance;
+                return groundSampleDistance >= gsd / PixelExpert.RangeFactor && groundSampleDistance <= gsd * PixelExpert.RangeFactor;
+            });
+        return group is null
+            ? null
+            : ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output);
     }
 
     private static List<ChangePair> SyntheticTraining(EvalOptions options, TextWriter output)

@@ -35,7 +35,7 @@ internal static class ScoringBenchmark
             : shipped;
         var untyped = new CascadeChangeScorer(modelsDirectory, version, strideOverride: scorer.PixelModel.Stride, gateOverride: scorer.PixelModel.Gate) { ClassifyChangeType = false };
         var measured = new CascadeChangeScorer(modelsDirectory, version, strideOverride: scorer.PixelModel.Stride, gateOverride: scorer.PixelModel.Gate) { ClassifyChangeType = false, CountObjects = false };
-        var everyPixel = new PixelChangeModel(shipped.PixelModel.Trees, shipped.PixelModel.Threshold, 1);
+        var everyPixel = shipped.PixelModel.With(stride: 1, gate: 0);
         var tiles = pairs.SelectMany(p => PairTiling.Tiles(p.Width, p.Height, 256).Select(t => (Pair: p, t.Read, t.Core))).ToArray();
         var corePixels = tiles.Sum(t => (double)t.Core.Width * t.Core.Height);
         var crops = tiles.Select(t => PairTiling.Crop(t.Pair, t.Read)).ToArray();

@@ -9,7 +9,7 @@ using ChangeWatch.Training.RealData;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>What train-pixel was asked to do.</summary>
-internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0);
+internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0, bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null);
 
 /// <summary>
 /// Trains the pixel model on the real datasets of ../shared/data pooled (each image normalised on its own), chooses the
@@ -99,6 +99,31 @@ internal static class TrainPixelCommand
                 ["cell_auc"] = Math.Round(kv.Value.CellAuc, 4),
                 ["trivial_cell_f1"] = Math.Round(kv.Value.TrivialCells.F1, 4),
             });
+        var experts = new List<ResolutionExpert>();
+        if (options.Experts)
+        {
+            output.WriteLine("resolution experts (tree size and threshold by 3-fold cross-validation over each dataset's sites):");
+            foreach (var group in pairs.Where(p => p.Dataset != SyntheticPixelPairs.Dataset).GroupBy(p => p.Dataset).OrderBy(g => g.First().GroundSampleDistance))
+            {
+                var expert = ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output);
+                var file = $"expert-{expert.Dataset}.zip";
+                var expertPath = Path.Combine(options.Output, file);
+                Directory.CreateDirectory(options.Output);
+                new PixelModelTrainer(expert.Settings, (int)options.Seed).Save(expert.Transformer, expertPath);
+                var range = expert.ToPixelExpert();
+                experts.Add(new ResolutionExpert(
+                    file, expert.Dataset, expert.GroundSampleDistance, Math.Round(range.MinGroundSampleDistance, 4), Math.Round(range.MaxGroundSampleDistance, 4),
+                    expert.Threshold, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(expertPath))), expert.Settings.Trees, expert.Settings.Leaves));
+                metrics["expert-" + expert.Dataset] = new Dictionary<string, double>
+                {
+                    ["cv_pixel_f1"] = Math.Round(expert.ValidationF1, 4),
+                    ["threshold"] = Math.Round(expert.Threshold, 4),
+                    ["trees"] = expert.Settings.Trees,
+                    ["leaves"] = expert.Settings.Leaves,
+                };
+            }
+        }
+
         var manifest = new ModelManifest
         {
             Version = options.Version,
@@ -110,13 +135,14 @@ internal static class TrainPixelCommand
             CascadeTileThreshold = 0.0,
             Threshold = threshold,
             ResolutionThresholds = resolutionThresholds,
+            ResolutionExperts = experts.Count > 0 ? experts : null,
             PixelStride = options.Stride == 1 ? null : options.Stride,
             PixelGate = options.Gate > 0 ? options.Gate : null,
             ThresholdRule = "smoothed pixel probability with the best pixel F1 on 3-fold out-of-fold maps (folds grouped by site): per dataset for resolutionThresholds (up to the geometric mean of neighbouring datasets' pixel sizes, the coarsest up to twice its own), pooled over all datasets for threshold (any other resolution, or none known)",
             FeatureNames = PixelFeatures.Names,
             TrainedOn = string.Join(", ", pairs.GroupBy(p => p.Dataset).Select(g => $"{g.Key} ({g.Count()} pairs)")) + " from ../shared/data (research / non-commercial terms)",
             Created = DateTimeOffset.UtcNow,
-            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}",
+            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}{(options.Experts ? " --experts true" + (options.ExpertCandidates is { } c ? " --expert-trees " + string.Join(",", c.Select(t => $"{t.Trees}x{t.Leaves}")) : string.Empty) : string.Empty)}",
             Seeds = options.SyntheticPairs > 0
                 ? new Dictionary<string, ulong> { ["samples"] = options.Seed, ["synthetic"] = SyntheticSeeds.PixelTraining }
                 : new Dictionary<string, ulong> { ["samples"] = options.Seed },
@@ -190,9 +216,32 @@ internal static class TrainPixelCommand
         s.AppendLine();
         s.AppendLine("| dataset | pixel P | pixel R | pixel F1 | cell F1 | cell AUC | trivial cell F1 |");
         s.AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var (name, v) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (name, v) in metrics.Where(kv => kv.Key.StartsWith("validation-", StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"| {name["validation-".Length..]} | {v["pixel_precision"]:F3} | {v["pixel_recall"]:F3} | {v["pixel_f1"]:F3} | {v["cell_f1"]:F3} | {v["cell_auc"]:F3} | {v["trivial_cell_f1"]:F3} |");
+        }
+
+        if (m.ResolutionExperts is { Count: > 0 } experts)
+        {
+            s.AppendLine();
+            s.AppendLine("## Resolution experts");
+            s.AppendLine();
+            s.AppendLine("Besides model.zip (trained on every dataset together, used at resolutions no expert serves), one ensemble per");
+            s.AppendLine("dataset trained on that dataset alone serves tiles within a factor 1.5 of its resolution, with its own threshold:");
+            s.AppendLine("measured better on new sites of a resolution it was trained on, while the pooled model transfers better to a");
+            s.AppendLine("resolution none was trained on (docs/model-evaluation.md, \"Model v5\"). Tree size and threshold of each were chosen");
+            s.AppendLine("by 3-fold cross-validation over its dataset's sites (figure below: pooled out-of-fold pixel F1 of the chosen size).");
+            s.AppendLine();
+            s.AppendLine("| expert | trained on | serves (m/px) | trees × leaves | threshold | CV pixel F1 | SHA-256 |");
+            s.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var e in experts)
+            {
+                var cv = metrics.TryGetValue("expert-" + e.Dataset, out var em) ? em["cv_pixel_f1"] : double.NaN;
+                s.AppendLine(CultureInfo.InvariantCulture, $"| `{e.File}` | {e.Dataset} ({e.GroundSampleDistance} m/px) | {e.MinGroundSampleDistance:0.###}-{e.MaxGroundSampleDistance:0.###} | {e.Trees} × {e.Leaves} | {e.Threshold:F3} | {cv:F3} | `{e.Sha256}` |");
+            }
+
+            s.AppendLine();
+            s.AppendLine("The SHA-256 the pipeline records on every tile result covers model.zip followed by these files in this order.");
         }
 
         s.AppendLine();

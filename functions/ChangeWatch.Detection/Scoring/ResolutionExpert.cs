@@ -1,0 +1,18 @@
+namespace ChangeWatch.Detection;
+
+/// <summary>
+/// A resolution expert as listed in a pixel model's manifest (<see cref="ModelManifest.ResolutionExperts"/>): its model
+/// file beside model.zip and what it serves (<see cref="PixelExpert"/>). Loaded and checked by <see cref="PixelModelFile"/>.
+/// </summary>
+/// <param name="File">File name of the ML.NET model in the model's folder (a plain name, no folders).</param>
+/// <param name="Dataset">The labelled dataset it was trained on.</param>
+/// <param name="GroundSampleDistance">That dataset's ground sample distance, metres a pixel.</param>
+/// <param name="MinGroundSampleDistance">Finest ground sample distance served.</param>
+/// <param name="MaxGroundSampleDistance">Coarsest ground sample distance served.</param>
+/// <param name="Threshold">Its pixel threshold (0-1), chosen on its dataset's out-of-fold maps.</param>
+/// <param name="Sha256">SHA-256 of <paramref name="File"/> (lowercase hex), checked on load.</param>
+/// <param name="Trees">Number of trees.</param>
+/// <param name="Leaves">Leaves per tree.</param>
+public sealed record ResolutionExpert(
+    string File, string Dataset, double GroundSampleDistance, double MinGroundSampleDistance, double MaxGroundSampleDistance,
+    double Threshold, string Sha256, int Trees, int Leaves);

@@ -1,0 +1,81 @@
+using System.Globalization;
+using ChangeWatch.Detection;
+using ChangeWatch.Training.Evaluation;
+using ChangeWatch.Training.RealData;
+using Microsoft.ML;
+
+namespace ChangeWatch.Training.Modelling;
+
+/// <summary>A trained resolution expert: its trees (and the transformer to save), settings, threshold and how they were chosen.</summary>
+internal sealed record TrainedExpert(
+    string Dataset, double GroundSampleDistance, PixelTreeSettings Settings, double Threshold, double ValidationF1,
+    ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, double F1)> Candidates)
+{
+    /// <summary>The expert as a pixel model uses it: the range <see cref="PixelExpert.RangeFactor"/> either way of its resolution.</summary>
+    public PixelExpert ToPixelExpert() =>
+        new(GroundSampleDistance / PixelExpert.RangeFactor, GroundSampleDistance * PixelExpert.RangeFactor, Trees, Threshold);
+}
+
+/// <summary>
+/// Trains a resolution expert (<see cref="PixelExpert"/>) on one dataset's pairs: each candidate tree size is scored by
+/// 3-fold cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores
+/// tiles), the candidate with the best pooled out-of-fold pixel F1 is kept (the first on a tie), its threshold is the
+/// best one on those same out-of-fold maps, and it is retrained on every pair. Nothing outside <c>pairs</c> is seen, so
+/// inside a leave-one-site-out fold the test site never chooses the tree size or the threshold.
+/// </summary>
+internal static class ExpertTraining
+{
+    /// <summary>
+    /// The tree sizes tried by default: only the pooled model's. Choosing between 60 × 31 and 30 × 15 by this
+    /// cross-validation inside each leave-one-site-out fold picked almost at random on 7-10 sites (OSCD: differences of
+    /// 0.01-0.04 F1 either way between folds) and scored lower than one fixed size (docs/model-evaluation.md, "Model v5");
+    /// <c>--expert-trees</c> still tries others.
+    /// </summary>
+    public static IReadOnlyList<PixelTreeSettings> DefaultCandidates { get; } = [new(60, 31)];
+
+    public static TrainedExpert Train(
+        IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, IReadOnlyList<PixelTreeSettings> candidates,
+        int stride, double gate, ulong seed, TextWriter? log = null)
+    {
+        if (pairs.Count == 0 || pairs.Select(p => p.Dataset).Distinct().Count() != 1)
+        {
+            throw new ArgumentException("An expert is trained on the pairs of one dataset.", nameof(pairs));
+        }
+
+        var sites = pairs.Select(p => p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
+        var folds = Math.Min(3, sites.Count);
+        var tried = new List<(PixelTreeSettings Settings, double F1, double Threshold)>();
+        foreach (var settings in candidates)
+        {
+            var histogram = new ThresholdHistogram();
+            for (var fold = 0; fold < folds; fold++)
+            {
+                var held = sites.Where((_, i) => i % folds == fold).ToHashSet(StringComparer.Ordinal);
+                var training = pairs.Where(p => !held.Contains(p.Site)).Select(p => samples[p]).ToList();
+                if (training.Count == 0)
+                {
+                    continue;
+                }
+
+                var model = new PixelChangeModel(PixelTreeModel.FromTransformer(new PixelModelTrainer(settings, (int)seed).Train(training)), 0.5, stride, gate);
+                foreach (var pair in pairs.Where(p => held.Contains(p.Site)))
+                {
+                    histogram.Add(PixelImageScorer.Score(model, pair), pair.Truth, []);
+                }
+            }
+
+            var (threshold, f1) = histogram.Best();
+            tried.Add((settings, f1, threshold));
+        }
+
+        var best = tried.OrderByDescending(t => t.F1).First();
+        var final = new PixelModelTrainer(best.Settings, (int)seed);
+        var transformer = final.Train(pairs.Select(p => samples[p]));
+        var dataset = pairs[0].Dataset;
+        log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites.Count} sites): {string.Join(", ", tried.Select(t => $"{t.Settings.Trees}x{t.Settings.Leaves} F1 {t.F1:F3}"))} -> {best.Settings.Trees}x{best.Settings.Leaves}, threshold {best.Threshold:F3}"));
+        return new TrainedExpert(
+            dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
+            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.F1))]);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Detection;
+using ChangeWatch.Training.Data;
+using ChangeWatch.Training.Modelling;
+using ChangeWatch.Training.RealData;
+
+namespace ChangeWatch.Detection.Tests;
+
+public sealed class PixelExpertTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cw-experts-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Load_ManifestWithAnExpert_ScoresTilesInItsRangeWithItsTreesAndThreshold()
+    {
+        WriteModelWithExpert("expert-fine.zip", sha => sha);
+        var expertTrees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v4")).Trees;
+
+        var model = PixelModelFile.Load(_folder, out _, out var sha);
+
+        Assert.Equal(0.33, model.ThresholdFor(0.5));
+        Assert.Equal(model.Threshold, model.ThresholdFor(1.5));
+        Assert.NotNull(model.ExpertFor(0.5));
+        Assert.Null(model.ExpertFor(0.8));
+        Assert.Null(model.ExpertFor(null));
+        var (fine, coarse) = (Score(model, 0.5), Score(model, 1.5));
+        Assert.Equal(Score(new PixelChangeModel(expertTrees, 0.33, model.Stride, model.Gate), 0.5), fine);
+        Assert.Equal(Score(new PixelChangeModel(model.Trees, 0.5, model.Stride, model.Gate), 1.5), coarse);
+        Assert.NotEqual(fine, Score(new PixelChangeModel(model.Trees, 0.5, model.Stride, model.Gate), 0.5));
+        var zipOnly = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(_folder, "model.zip"))));
+        Assert.NotEqual(zipOnly, sha);
+    }
+
+    [Fact]
+    public void Load_ExpertWhoseHashDiffersFromTheManifest_IsRefused()
+    {
+        WriteModelWithExpert("expert-fine.zip", sha => new string('0', sha.Length));
+
+        var ex = Assert.Throws<InvalidDataException>(() => PixelModelFile.Load(_folder));
+
+        Assert.Contains("SHA-256", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../model.zip")]
+    [InlineData("sub/expert.zip")]
+    [InlineData("/etc/passwd")]
+    public void Load_ExpertNamedByAPath_IsRefused(string file)
+    {
+        WriteModelWithExpert(file, sha => sha);
+
+        Assert.Throws<InvalidDataException>(() => PixelModelFile.Load(_folder));
+    }
+
+    [Fact]
+    public void Experts_OverlappingRanges_AreRefused()
+    {
+        var trees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees;
+
+        Assert.Throws<ArgumentException>(() => new PixelChangeModel(trees, 0.8) { Experts = [new(0.3, 0.8, trees, 0.4), new(0.7, 2, trees, 0.5)] });
+    }
+
+    [Fact]
+    public void With_ThresholdOverride_AppliesToEveryExpertAndResolution()
+    {
+        var trees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees;
+        var model = new PixelChangeModel(trees, 0.8) { Experts = [new(0.33, 0.75, trees, 0.4)], ResolutionThresholds = [new(3, 0.6)] };
+
+        var overridden = model.With(threshold: 0.2);
+        var restrided = model.With(stride: 2);
+
+        Assert.Equal([0.2, 0.2, 0.2], new[] { overridden.ThresholdFor(0.5), overridden.ThresholdFor(2), overridden.ThresholdFor(10) });
+        Assert.Equal([0.4, 0.6, 0.8], new[] { restrided.ThresholdFor(0.5), restrided.ThresholdFor(2), restrided.ThresholdFor(10) });
+        Assert.Equal(2, restrided.Stride);
+    }
+
+    [Fact]
+    public void Train_SmallSyntheticDataset_ChoosesTheCandidateWithTheBestCrossValidatedF1Deterministically()
+    {
+        var pairs = SyntheticPixelPairs.Generate(3);
+        var samples = pairs.ToDictionary(p => p, p => PixelSamples.Draw(p, 300, 300, 1));
+        PixelTreeSettings[] candidates = [new(4, 4), new(12, 8)];
+
+        var a = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1);
+        var b = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1);
+
+        Assert.Equal(2, a.Candidates.Count);
+        Assert.Equal(a.Candidates.MaxBy(c => c.F1).Settings, a.Settings);
+        Assert.Equal(a.Candidates.Max(c => c.F1), a.ValidationF1);
+        Assert.InRange(a.Threshold, 0.001, 0.999);
+        Assert.Equal((a.Settings, a.Threshold), (b.Settings, b.Threshold));
+        Assert.Equal(a.Candidates, b.Candidates);
+        var expert = a.ToPixelExpert();
+        Assert.True(expert.Covers(SyntheticPixelPairs.GroundSampleDistance));
+        Assert.False(expert.Covers(SyntheticPixelPairs.GroundSampleDistance * 2));
+    }
+
+    [Fact]
+    public void Train_PairsOfTwoDatasets_IsRefused()
+    {
+        var pairs = SyntheticPixelPairs.Generate(2);
+        List<ChangePair> mixed = [pairs[0], pairs[1] with { Dataset = "levir" }];
+
+        Assert.Throws<ArgumentException>(() => ExpertTraining.Train(mixed, new Dictionary<ChangePair, PixelSamples>(), ExpertTraining.DefaultCandidates, 2, 0, 1));
+    }
+
+    private static float[] Score(PixelChangeModel model, double metres)
+    {
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        const int Size = 96;
+        var geo = new GeoReference(32633, new GeoTransform(500_000, metres, 0, 4_000_000, 0, -metres));
+        var before = Crop(pair.Before, pair, Size, geo);
+        var after = Crop(pair.After, pair, Size, geo);
+        var probability = new float[Size * Size];
+        model.Score(before, after, probability);
+        return probability;
+    }
+
+    private static TileRaster Crop(float[] data, ChangePair pair, int size, GeoReference geo)
+    {
+        var crop = new float[pair.Bands * size * size];
+        for (var b = 0; b < pair.Bands; b++)
+        {
+            for (var y = 0; y < size; y++)
+            {
+                data.AsSpan(b * pair.PixelCount + y * pair.Width, size).CopyTo(crop.AsSpan(b * size * size + y * size, size));
+            }
+        }
+
+        return new TileRaster(size, size, pair.Bands, crop, geo);
+    }
+
+    private void WriteModelWithExpert(string file, Func<string, string> editSha)
+    {
+        var pooled = Path.Combine(Some.ModelDirectory(), "v3");
+        var expert = Path.Combine(Some.ModelDirectory(), "v4", "model.zip");
+        File.Copy(Path.Combine(pooled, "model.zip"), Path.Combine(_folder, "model.zip"));
+        if (!file.Contains('/', StringComparison.Ordinal))
+        {
+            File.Copy(expert, Path.Combine(_folder, file));
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(expert)));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(pooled, "model.json")))!.AsObject();
+        manifest["resolutionExperts"] = new JsonArray(new JsonObject
+        {
+            ["file"] = file,
+            ["dataset"] = "levir",
+            ["groundSampleDistance"] = 0.5,
+            ["minGroundSampleDistance"] = 0.3333,
+            ["maxGroundSampleDistance"] = 0.75,
+            ["threshold"] = 0.33,
+            ["sha256"] = editSha(sha),
+            ["trees"] = 60,
+            ["leaves"] = 31,
+        });
+        File.WriteAllText(Path.Combine(_folder, "model.json"), manifest.ToJsonString());
+    }
+}
