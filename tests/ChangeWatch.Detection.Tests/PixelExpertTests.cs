@@ -37,6 +37,21 @@ public sealed class PixelExpertTests : IDisposable
     }
 
     [Fact]
+    public void Load_ShippedV5_ServesEachTrainingResolutionWithAnExpertAndOthersWithThePooledModel()
+    {
+        var folder = Path.Combine(Some.ModelDirectory(), "v5");
+
+        var model = PixelModelFile.Load(folder, out var manifest, out var sha);
+
+        Assert.Equal(3, model.Experts.Count);
+        Assert.All(new[] { 0.5, 1.5, 10.0 }, gsd => Assert.NotNull(model.ExpertFor(gsd)));
+        Assert.All(new double?[] { 0.3, 0.9, 3.0, 20.0, null }, gsd => Assert.Null(model.ExpertFor(gsd)));
+        Assert.Equal(manifest.ResolutionExperts!.Single(e => e.Dataset == "levir").Threshold, model.ThresholdFor(0.5));
+        Assert.Equal(ResolutionThreshold.Select(manifest.ResolutionThresholds!, manifest.Threshold, 3.0), model.ThresholdFor(3.0));
+        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, "model.zip")))), sha);
+    }
+
+    [Fact]
     public void Load_ExpertWhoseHashDiffersFromTheManifest_IsRefused()
     {
         WriteModelWithExpert("expert-fine.zip", sha => new string('0', sha.Length));

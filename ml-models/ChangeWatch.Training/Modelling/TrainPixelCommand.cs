@@ -198,7 +198,9 @@ internal static class TrainPixelCommand
 
             s.AppendLine(CultureInfo.InvariantCulture, $"| coarser, or not georeferenced | {m.Threshold:F3} |");
             s.AppendLine();
-            s.AppendLine("Reports name the default threshold as the model's; tiles of the resolutions above were thresholded with theirs.");
+            s.AppendLine(m.ResolutionExperts is { Count: > 0 }
+                ? "Tiles a resolution expert serves (below) take the expert's threshold; these apply at every other resolution. Reports name the default threshold as the model's."
+                : "Reports name the default threshold as the model's; tiles of the resolutions above were thresholded with theirs.");
         }
         if (m.PixelStride is > 1)
         {
@@ -212,7 +214,9 @@ internal static class TrainPixelCommand
             s.AppendLine(CultureInfo.InvariantCulture, $"Coarse-to-fine gate (`pixelGate` {m.PixelGate:F2}): the trees run first on every other grid point of every other grid row, then only on the grid points next to a coarse point with probability ≥ {m.PixelGate:F2}; the rest are interpolated. Included in the threshold choice and the figures below.");
         }
         s.AppendLine();
-        s.AppendLine("## Validation (3-fold out-of-fold maps, folds grouped by site; cells 64×64 per ../shared/data/SOURCES.md)");
+        s.AppendLine(m.ResolutionExperts is { Count: > 0 }
+            ? "## Validation of the pooled model.zip (3-fold out-of-fold maps, folds grouped by site; cells 64×64 per ../shared/data/SOURCES.md)"
+            : "## Validation (3-fold out-of-fold maps, folds grouped by site; cells 64×64 per ../shared/data/SOURCES.md)");
         s.AppendLine();
         s.AppendLine("| dataset | pixel P | pixel R | pixel F1 | cell F1 | cell AUC | trivial cell F1 |");
         s.AppendLine("|---|---|---|---|---|---|---|");
@@ -229,8 +233,8 @@ internal static class TrainPixelCommand
             s.AppendLine("Besides model.zip (trained on every dataset together, used at resolutions no expert serves), one ensemble per");
             s.AppendLine("dataset trained on that dataset alone serves tiles within a factor 1.5 of its resolution, with its own threshold:");
             s.AppendLine("measured better on new sites of a resolution it was trained on, while the pooled model transfers better to a");
-            s.AppendLine("resolution none was trained on (docs/model-evaluation.md, \"Model v5\"). Tree size and threshold of each were chosen");
-            s.AppendLine("by 3-fold cross-validation over its dataset's sites (figure below: pooled out-of-fold pixel F1 of the chosen size).");
+            s.AppendLine("resolution none was trained on (docs/model-evaluation.md, \"Model v5\"). Each one's threshold (and tree size, when");
+            s.AppendLine("`--expert-trees` offers several) was chosen by 3-fold cross-validation over its dataset's sites (CV pixel F1 below).");
             s.AppendLine();
             s.AppendLine("| expert | trained on | serves (m/px) | trees × leaves | threshold | CV pixel F1 | SHA-256 |");
             s.AppendLine("|---|---|---|---|---|---|---|");
