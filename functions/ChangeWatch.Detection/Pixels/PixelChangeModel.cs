@@ -310,6 +310,18 @@ public sealed class PixelChangeModel
         var gw = PixelFeatures.GridSize(w, s);
         var gh = PixelFeatures.GridSize(h, s);
         var inv = 1f / s;
+
+        // Each column's grid neighbours and weight, once per raster rather than a division per pixel (the same values).
+        var columns = ArrayPool<int>.Shared.Rent(2 * w);
+        var weights = ArrayPool<float>.Shared.Rent(w);
+        for (var x = 0; x < w; x++)
+        {
+            var gx0 = x / s;
+            columns[2 * x] = gx0;
+            columns[2 * x + 1] = Math.Min(gx0 + 1, gw - 1);
+            weights[x] = (x - gx0 * s) * inv;
+        }
+
         for (var y = 0; y < h; y++)
         {
             var gy0 = y / s;
@@ -320,13 +332,14 @@ public sealed class PixelChangeModel
             var dst = destination.Slice(y * w, w);
             for (var x = 0; x < w; x++)
             {
-                var gx0 = x / s;
-                var gx1 = Math.Min(gx0 + 1, gw - 1);
-                var tx = (x - gx0 * s) * inv;
+                var (gx0, gx1, tx) = (columns[2 * x], columns[2 * x + 1], weights[x]);
                 var top = row0[gx0] + (row0[gx1] - row0[gx0]) * tx;
                 var bottom = row1[gx0] + (row1[gx1] - row1[gx0]) * tx;
                 dst[x] = top + (bottom - top) * ty;
             }
         }
+
+        ArrayPool<float>.Shared.Return(weights);
+        ArrayPool<int>.Shared.Return(columns);
     }
 }
