@@ -116,6 +116,24 @@ public sealed class PipelineTests
         Assert.All(tiles, t => Assert.Equal(("types-test", typeSha), (t.TypeModelVersion, t.TypeModelSha256)));
     }
 
+    [Theory]
+    [InlineData(true, 0.41)]
+    [InlineData(false, 0.66)]
+    public async Task Pipeline_ScorerWithAThresholdByResolution_ReportStatesTheOneForTheScenesResolution(bool georeferenced, double expected)
+    {
+        var h = new PipelineHarness();
+        h.Scorer.Thresholds = gsd => gsd is 1.0 ? 0.41 : gsd is null ? 0.66 : 0.99;
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130, georeferenced: georeferenced));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20), georeferenced: georeferenced));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        Assert.Equal(expected, model.ModelThreshold);
+        Assert.NotEqual(h.Scorer.Model.Threshold, model.ModelThreshold);
+    }
+
     [Fact]
     public async Task Pipeline_ScorerWithRegistrationAndMasks_TileResultsSiteAndCaveatsCarryThem()
     {

@@ -203,7 +203,7 @@ public sealed class BuildReportHandler(
             Baseline = baseline is null ? null : Summarise(baseline),
             ModelVersion = baseline is null ? null : scorer.Model.Version,
             ModelSha256 = baseline is null ? null : scorer.Model.Sha256,
-            ModelThreshold = baseline is null ? null : scorer.Model.Threshold,
+            ModelThreshold = baseline is null ? null : scorer.ThresholdFor(GroundSampleDistance.FromGeoReference(grid.GeoReferenceAt(placement.OffsetX, placement.OffsetY), grid.TileSize)),
             TypeModelVersion = baseline is null ? null : scorer.Model.TypeModelVersion,
             TypeModelSha256 = baseline is null ? null : scorer.Model.TypeModelSha256,
             CodeVersion = CodeVersion,

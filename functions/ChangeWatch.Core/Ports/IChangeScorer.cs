@@ -10,6 +10,13 @@ public interface IChangeScorer
     ModelInfo Model { get; }
 
     /// <summary>
+    /// The flag threshold this scorer applies to tiles of <paramref name="groundSampleDistance"/> metres a pixel (null:
+    /// not georeferenced). A model may hold one threshold per resolution; the default is <see cref="ModelInfo.Threshold"/>.
+    /// Reports state this one for their scene.
+    /// </summary>
+    double ThresholdFor(double? groundSampleDistance) => Model.Threshold;
+
+    /// <summary>
     /// Assesses one tile pair. Both rasters cover the same grid window, have the same size and band count;
     /// NaN marks no-data. Thread-safe: called concurrently for different tiles.
     /// </summary>

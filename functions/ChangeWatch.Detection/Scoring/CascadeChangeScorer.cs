@@ -67,6 +67,10 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// <inheritdoc />
     public ModelInfo Model { get; }
 
+    /// <inheritdoc />
+    /// <remarks>The pixel model's threshold for that resolution: its expert's, its band's, or the default (<see cref="PixelChangeModel.ThresholdFor"/>).</remarks>
+    public double ThresholdFor(double? groundSampleDistance) => _pixels.ThresholdFor(groundSampleDistance);
+
     /// <summary>The pixel model's manifest.</summary>
     public ModelManifest Manifest { get; }
 

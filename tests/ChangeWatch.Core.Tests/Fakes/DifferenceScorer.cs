@@ -11,6 +11,11 @@ public sealed class DifferenceScorer : IChangeScorer
 
     public int Calls;
 
+    /// <summary>When set, the threshold by ground sample distance (<see cref="IChangeScorer.ThresholdFor"/>); when null, <see cref="ModelInfo.Threshold"/>.</summary>
+    public Func<double?, double>? Thresholds { get; set; }
+
+    public double ThresholdFor(double? groundSampleDistance) => Thresholds?.Invoke(groundSampleDistance) ?? Model.Threshold;
+
     /// <summary>When set, every tile reports these object counts; when null, counts are not measured.</summary>
     public ObjectCounts? Objects { get; set; }
 
