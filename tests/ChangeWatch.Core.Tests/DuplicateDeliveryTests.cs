@@ -1,5 +1,6 @@
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Reporting;
 using ChangeWatch.Core.Tests.Fakes;
 
 namespace ChangeWatch.Core.Tests;
@@ -159,6 +160,52 @@ public sealed class DuplicateDeliveryTests
         Assert.Equal(scene.BatchCount, h.Queue.Peek(StorageNames.TileBatchesQueue).Count);
         await h.DrainAsync();
         Assert.Equal(2, h.ReportsReady.Count);
+    }
+
+    [Fact]
+    public async Task Ingest_BatchSizeChangedBeforeARedeliveryResendsTheBatches_CutsThemAsAtIngestSoTheReportSeesEveryTile()
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 3 });
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        Assert.True(h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingest));
+        var sent = 0;
+        h.Queue.BeforeSendAsync = (queue, _) => queue == StorageNames.TileBatchesQueue && ++sent == 2
+            ? throw new IOException("host lost after the first batch was sent")
+            : Task.CompletedTask;
+        await Assert.ThrowsAsync<IOException>(() => h.Ingest.HandleAsync(ingest, CancellationToken.None));
+        h.Queue.BeforeSendAsync = null;
+        Assert.True(h.Queue.TryReceive(StorageNames.TileBatchesQueue, out var firstBatch)); // batch 0 as cut at ingest: 3 tiles
+
+        // An operator raises the batch size, then the redelivery resends every batch once the claim has lapsed.
+        h.Options.Value.BatchSize = 4;
+        h.Time.Advance(TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds + 1));
+        await h.Ingest.HandleAsync(ingest, CancellationToken.None);
+        var resent = new List<string>();
+        while (h.Queue.TryReceive(StorageNames.TileBatchesQueue, out var m))
+        {
+            resent.Add(m);
+        }
+
+        // The worst order: the first batch 0 is scored, then the resent batches 1 and 2, and the report is built from them
+        // before the resent batch 0 arrives.
+        await h.Score.HandleAsync(firstBatch, CancellationToken.None);
+        foreach (var m in resent.Skip(1))
+        {
+            await h.Score.HandleAsync(m, CancellationToken.None);
+        }
+
+        while (h.Queue.TryReceive(StorageNames.ChangeFlagsQueue, out var flags))
+        {
+            await h.Report.HandleAsync(flags, CancellationToken.None);
+        }
+
+        var scene = (await h.Catalog.GetSceneAsync(await AfterSceneAsync(h), CancellationToken.None))!;
+        var report = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        Assert.Equal((3, 3, 9), (scene.BatchSize!.Value, scene.BatchCount, scene.TileCount));
+        Assert.Equal(3, resent.Count);
+        Assert.Equal(scene.TileCount, report.Tiles.Assessable + report.Tiles.NotAssessable);
     }
 
     [Fact]

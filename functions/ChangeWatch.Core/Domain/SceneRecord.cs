@@ -65,6 +65,12 @@ public sealed record SceneRecord
     /// <summary>Number of tile batches enqueued for scoring (1 for a baseline-only scene).</summary>
     public int BatchCount { get; init; }
 
+    /// <summary>
+    /// Tiles per batch the scene's tiles were cut into at ingest (the last batch may hold fewer), so a delivery that resends
+    /// the batches cuts them the same way whatever the setting is by then; null for scenes ingested before it was recorded.
+    /// </summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>Number of tiles on the grid covering the scene.</summary>
     public int TileCount { get; init; }
 

@@ -309,6 +309,7 @@ public sealed class IngestSceneHandler(
             BaselineId = baseline?.Id,
             TileCount = tileIds.Count,
             BatchCount = Math.Max(1, batches.Length),
+            BatchSize = settings.BatchSize,
             Statistics = statistics,
             IngestedAt = time.GetUtcNow(),
             Status = SceneStatus.Ingested,
@@ -380,8 +381,10 @@ public sealed class IngestSceneHandler(
 
     /// <summary>
     /// The tile batches of an ingested scene, rebuilt from its record: its tiles on the AOI grid in the same order, cut into
-    /// the same <see cref="SceneRecord.BatchCount"/> batches (of <see cref="PipelineOptions.BatchSize"/> tiles as at ingest
-    /// when that setting is unchanged; otherwise as evenly as that count allows). None for an AOI's first scene.
+    /// batches of the <see cref="SceneRecord.BatchSize"/> recorded at ingest, so every batch holds the tiles it held when
+    /// first sent (a batch already scored under its index must not leave a tile out of the others). Scenes ingested before
+    /// the size was recorded: the current <see cref="PipelineOptions.BatchSize"/> when it gives the recorded
+    /// <see cref="SceneRecord.BatchCount"/>, else as evenly as that count allows. None for an AOI's first scene.
     /// </summary>
     private async Task<TileId[][]> BatchesOfAsync(SceneRecord scene, CancellationToken cancellationToken)
     {
@@ -394,6 +397,11 @@ public sealed class IngestSceneHandler(
             ?? throw new InvalidOperationException($"AOI {scene.Aoi} has no grid.");
         var placement = scene.Placement ?? throw new InvalidOperationException($"Scene {scene.Id} is ingested but has no grid placement.");
         var tileIds = grid.TilesCovering(placement);
+        if (scene.BatchSize is { } recorded and > 0)
+        {
+            return tileIds.Chunk(recorded).ToArray();
+        }
+
         var size = options.Value.BatchSize;
         if ((tileIds.Count + size - 1) / size != scene.BatchCount)
         {
