@@ -19,6 +19,10 @@ public sealed record PixelExpert(double MinGroundSampleDistance, double MaxGroun
     /// </summary>
     public const double RangeFactor = 1.5;
 
+    /// <summary>The range an expert trained at <paramref name="groundSampleDistance"/> metres a pixel serves (<see cref="RangeFactor"/> either way).</summary>
+    public static (double Min, double Max) RangeAround(double groundSampleDistance) =>
+        (groundSampleDistance / RangeFactor, groundSampleDistance * RangeFactor);
+
     /// <summary>Whether a tile of <paramref name="groundSampleDistance"/> metres a pixel is this expert's (false when unknown).</summary>
     public bool Covers(double? groundSampleDistance) =>
         groundSampleDistance is { } gsd && double.IsFinite(gsd) && gsd >= MinGroundSampleDistance && gsd <= MaxGroundSampleDistance;

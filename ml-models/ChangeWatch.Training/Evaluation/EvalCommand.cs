@@ -292,8 +292,8 @@ internal static class EvalCommand
             .GroupBy(p => p.Dataset)
             .FirstOrDefault(g =>
             {
-                var gsd = g.First().GroundSampleDistance;
-                return groundSampleDistance >= gsd / PixelExpert.RangeFactor && groundSampleDistance <= gsd * PixelExpert.RangeFactor;
+                var (min, max) = PixelExpert.RangeAround(g.First().GroundSampleDistance);
+                return groundSampleDistance >= min && groundSampleDistance <= max;
             });
         return group is null
             ? null

@@ -12,8 +12,11 @@ internal sealed record TrainedExpert(
     ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, double F1)> Candidates)
 {
     /// <summary>The expert as a pixel model uses it: the range <see cref="PixelExpert.RangeFactor"/> either way of its resolution.</summary>
-    public PixelExpert ToPixelExpert() =>
-        new(GroundSampleDistance / PixelExpert.RangeFactor, GroundSampleDistance * PixelExpert.RangeFactor, Trees, Threshold);
+    public PixelExpert ToPixelExpert()
+    {
+        var (min, max) = PixelExpert.RangeAround(GroundSampleDistance);
+        return new PixelExpert(min, max, Trees, Threshold);
+    }
 }
 
 /// <summary>
