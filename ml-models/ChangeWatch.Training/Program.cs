@@ -17,7 +17,7 @@ internal static class Program
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
-        "                                 synthetic only: [--only counts] [--counts test|tuning]\n" +
+        "                                 synthetic only: [--only counts] [--counts test|tuning] [--counts-gsd 1]\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
         "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
@@ -78,7 +78,8 @@ internal static class Program
                             options.GetValueOrDefault("only"),
                             options.GetValueOrDefault("counts") ?? "test",
                             options.GetValueOrDefault("experts") is "true" or "1",
-                            ExpertCandidates(options)),
+                            ExpertCandidates(options),
+                            double.Parse(options.GetValueOrDefault("counts-gsd") ?? "1", CultureInfo.InvariantCulture)),
                         Console.Out);
                 case "dump-types":
                     return TypeFeatureDump.Run(

@@ -130,58 +130,54 @@ internal static class GreyMorphology
             }
         }
 
-        // Backward scan, queueing pixels from which a lower level can still spread.
+        // Backward scan, queueing pixels from which a lower level can still spread. Only interior pixels are ever queued
+        // (the border keeps its value), so a queued pixel's eight neighbours all lie in the plane.
         queued[..n].Clear();
-        int head = 0, count = 0;
+        int head = 0, tail = 0, count = 0;
         for (var y = height - 2; y >= 1; y--)
         {
             for (var x = width - 2; x >= 1; x--)
             {
                 var p = y * width + x;
                 var m = Math.Min(Math.Min(j[p], j[p + 1]), Math.Min(Math.Min(j[p + width + 1], j[p + width]), j[p + width - 1]));
-                j[p] = Math.Max(source[p], m);
-                foreach (var q in (ReadOnlySpan<int>)[p + 1, p + width + 1, p + width, p + width - 1])
+                var v = Math.Max(source[p], m);
+                j[p] = v;
+                if ((j[p + 1] > v && j[p + 1] > source[p + 1]) || (j[p + width + 1] > v && j[p + width + 1] > source[p + width + 1])
+                    || (j[p + width] > v && j[p + width] > source[p + width]) || (j[p + width - 1] > v && j[p + width - 1] > source[p + width - 1]))
                 {
-                    if (j[q] > j[p] && j[q] > source[q])
-                    {
-                        queue[(head + count++) % n] = p;
-                        queued[p] = 1;
-                        break;
-                    }
+                    queue[tail] = p;
+                    tail = tail + 1 == n ? 0 : tail + 1;
+                    count++;
+                    queued[p] = 1;
                 }
             }
         }
 
+        ReadOnlySpan<int> offsets = [-width - 1, -width, -width + 1, -1, 1, width - 1, width, width + 1];
         while (count > 0)
         {
             var p = queue[head];
-            head = (head + 1) % n;
+            head = head + 1 == n ? 0 : head + 1;
             count--;
             queued[p] = 0;
-            var (py, px) = (p / width, p % width);
-            for (var dy = -1; dy <= 1; dy++)
+            var v = j[p];
+            foreach (var offset in offsets)
             {
-                var ny = py + dy;
-                if ((uint)ny >= (uint)height)
+                var q = p + offset;
+                var jq = j[q];
+                var sq = source[q];
+                if (jq <= v || jq == sq)
                 {
                     continue;
                 }
 
-                for (var dx = -1; dx <= 1; dx++)
+                j[q] = Math.Max(v, sq);
+                if (queued[q] == 0)
                 {
-                    var nx = px + dx;
-                    var q = ny * width + nx;
-                    if ((uint)nx >= (uint)width || q == p || j[q] <= j[p] || j[q] == source[q])
-                    {
-                        continue;
-                    }
-
-                    j[q] = Math.Max(j[p], source[q]);
-                    if (queued[q] == 0)
-                    {
-                        queue[(head + count++) % n] = q;
-                        queued[q] = 1;
-                    }
+                    queue[tail] = q;
+                    tail = tail + 1 == n ? 0 : tail + 1;
+                    count++;
+                    queued[q] = 1;
                 }
             }
         }

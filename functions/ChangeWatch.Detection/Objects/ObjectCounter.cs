@@ -5,22 +5,25 @@ using ChangeWatch.Core.Imaging;
 namespace ChangeWatch.Detection;
 
 /// <summary>
-/// Counts vehicles and equipment in one image at its ground sample distance (GSD): small compact blobs whose colour
-/// differs from the local background (the closing over a square wider than a vehicle) by more than the tile's own
-/// clutter level (<see cref="ClutterFactor"/> × the local median small-feature contrast over about
-/// <see cref="ClutterWindowMetres"/>, so a dense park does not raise its own threshold), not part of a larger dark region,
-/// and not vegetation (NDVI when a NIR band exists, else excess green). A blob and its shadow count once. A blob of up to
-/// 1.5 typical vehicle areas, or elongated and of one vehicle's size (at most <see cref="MaxVehicleLengthMetres"/> ×
-/// <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's rows, up to <see cref="MaxGroupLengthMetres"/> long) count as the blob's area over the
-/// typical single vehicle's, measured on the isolated vehicles of the tile (both dates together when a pair is counted,
-/// so the two dates are counted alike) or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>. Only
-/// blobs whose centroid lies in the given core window are counted, so tiles whose cores tile the plane never count an
-/// object twice. Below the resolution where a car covers a few pixels (<see cref="MaxGroundSampleDistance"/>) nothing is
-/// counted (<see cref="Count(TileRaster, TileRaster, double?, int)"/> returns null: "not measured").
-/// Known limits (synthetic scenes at 1 m): vehicles brighter than the ground show only their shadow and are often missed;
-/// vehicles on green crops can read as vegetation. Memory: scratch rented from <see cref="ArrayPool{T}"/>, about
-/// 33 bytes per pixel, returned before the call ends.
-/// Thread-safe (no shared state).
+/// Counts vehicles and equipment at the image's ground sample distance (GSD). One image: small compact blobs darker than
+/// the local background (the lower of the closing over a square wider than a vehicle and the grey-level hole filling, on
+/// the brightness) by more than <see cref="MinContrast"/> and the tile's own clutter level (<see cref="ClutterFactor"/> ×
+/// the local median small-feature contrast over about <see cref="ClutterWindowMetres"/>, so a dense park does not raise
+/// its own threshold), not part of a larger structure (ring test), and not vegetation (NDVI when a NIR band exists, else
+/// excess green). A blob of up to 1.5 typical vehicle areas, or elongated and of one vehicle's size (at most
+/// <see cref="MaxVehicleLengthMetres"/> × <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's
+/// rows, up to <see cref="MaxGroupLengthMetres"/> long) count as the blob's area over the typical single vehicle's,
+/// measured on the isolated vehicles of the tile or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>.
+/// A tile pair (<see cref="Count(TileRaster, TileRaster, double?, int)"/>): the before image is counted so, and what
+/// arrived and left is counted from the change between the dates (<see cref="ChangeObjectCounter"/>): after = before −
+/// left + arrived, so static clutter read as objects is the same on both dates and the change is counted where the
+/// ground around it is the same. Only blobs whose centroid lies in the given core window are counted, so tiles whose
+/// cores tile the plane never count an object twice. Below the resolution where a car covers a few pixels
+/// (<see cref="MaxGroundSampleDistance"/>) nothing is counted (the pair count returns null: "not measured").
+/// Known limits (synthetic scenes at 1 m, where a car is 4.5 × 1.8 px): one image's count of static vehicles misses
+/// vehicles of low contrast (olive on grass, tan on light ground) and reads some building shadows and tree rims as
+/// vehicles; arrivals on roofs or beside static structures can be read as departures. Memory: scratch rented from
+/// <see cref="ArrayPool{T}"/>, about 33 bytes per pixel, returned before the call ends. Thread-safe (no shared state).
 /// </summary>
 public static class ObjectCounter
 {
@@ -48,8 +51,11 @@ public static class ObjectCounter
     /// <summary>Side of the square, metres, wider than any vehicle with its shadow: features narrower than it are objects.</summary>
     public const double StructuringMetres = 7.0;
 
-    /// <summary>Least small-feature colour contrast of an object pixel, in units where the tile's mean brightness is 120.</summary>
-    public const float MinContrast = 50f;
+    /// <summary>
+    /// Least small-feature contrast of an object pixel: √3 × its brightness below the background (the length of a grey
+    /// colour difference), in units where the tile's mean brightness is 120.
+    /// </summary>
+    public const float MinContrast = 75f;
 
     /// <summary>An object pixel's contrast is at least this many times the local median small-feature contrast (see <see cref="ClutterWindowMetres"/>).</summary>
     public const float ClutterFactor = 3f;
@@ -73,13 +79,17 @@ public static class ObjectCounter
     /// <summary>Least excess green over brightness of a dark vegetation pixel (RGB only; trees about 0.55, grass 0.42, olive vehicles 0.25).</summary>
     public const double VegetationGreenness = 0.5;
 
+    /// <summary>Share of a blob's pixels reading as vegetation (<see cref="IsGreen"/>) at or above which the blob is vegetation, not an object.</summary>
+    internal const double VegetationShare = 0.35;
+
     /// <summary>NDVI at or above which a pixel reads as vegetation (NIR band present); a blob with a third of its pixels so reads as vegetation.</summary>
     public const double VegetationNdvi = 0.38;
 
     /// <summary>
     /// Counts objects in the core of a tile pair: the core starts <paramref name="coreMargin"/> pixels in from each edge
-    /// (half the grid overlap). Both dates share one typical vehicle area (measured on the isolated vehicles of both).
-    /// Returns null when the GSD is unknown or coarser than <see cref="MaxGroundSampleDistance"/>, or the core is empty.
+    /// (half the grid overlap). Before: the before image's count, at least the vehicles seen leaving; after: before −
+    /// left + arrived, from the change between the dates (<see cref="ChangeObjectCounter"/>). Returns null when the GSD is
+    /// unknown or coarser than <see cref="MaxGroundSampleDistance"/>, or the core is empty.
     /// </summary>
     /// <param name="before">Baseline tile (R, G, B first; band 4, when present, is NIR; NaN = no data).</param>
     /// <param name="after">New tile, same size and bands.</param>
@@ -101,10 +111,13 @@ public static class ObjectCounter
             return null;
         }
 
+        // The before image on its own (static vehicles); what arrived and left from the change between the dates, so
+        // static clutter counted in the before image is counted alike after and the change is exactly arrived − left.
         var blobsBefore = Examine(before, gsd);
-        var blobsAfter = Examine(after, gsd);
-        var typical = TypicalPixels(blobsBefore, blobsAfter, gsd);
-        return new ObjectCounts(Sum(blobsBefore, core, typical, gsd, null), Sum(blobsAfter, core, typical, gsd, null));
+        var counted = Sum(blobsBefore, core, TypicalPixels(blobsBefore, [], gsd), gsd, null);
+        var change = ChangeObjectCounter.Count(before, after, gsd, core);
+        var beforeCount = Math.Max(counted, change.Departed);
+        return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
     }
 
     /// <summary>Counts objects of one image whose centroid lies in <paramref name="core"/> (tile pixels). Needs 3 or more bands.</summary>
@@ -197,57 +210,55 @@ public static class ObjectCounter
             var closed = floats.AsSpan(4 * n, n);
             var bright = floats.AsSpan(5 * n, n);
 
-            // Dark small-feature contrast per band: the background (the lower of the closing with a square wider than a
-            // vehicle and the hole filling) minus the image. It is zero on flat ground and on step edges (field and road
-            // borders), equals the contrast of anything darker than the ground around it and narrower than the square (a
-            // vehicle's body or, for a bright vehicle, its shadow), and is zero on the ground between the vehicles of a
-            // park: that ground is connected to the open ground around the park, so hole filling leaves it alone even
-            // where bright vehicles stand closer together than the square (the closing alone would read it as dark).
+            // Dark small-feature contrast of the brightness (mean of R, G, B): the background (the lower of the closing
+            // with a square wider than a vehicle and the hole filling) minus the image. It is zero on flat ground and on
+            // step edges (field and road borders), equals the contrast of anything darker than the ground around it and
+            // narrower than the square (a vehicle's body or, for a bright vehicle, its shadow), and is zero on the ground
+            // between the vehicles of a park: that ground is connected to the open ground around the park, so hole
+            // filling leaves it alone even where bright vehicles stand closer together than the square (the closing
+            // alone would read it as dark). Bright small features (the white top-hat: the image minus its opening) only
+            // keep neighbouring bright bodies out of the ring test. Both are scaled by √3, so a grey difference reads as
+            // the length of the colour difference it stands for.
             var radius = Math.Max(1, (int)Math.Round(StructuringMetres / 2 / groundSampleDistance));
-            contrast.Clear();
-            for (var b = 0; b < 3; b++)
+            var red = image.Band(0);
+            var green = image.Band(1);
+            var blue = image.Band(2);
+            for (var i = 0; i < n; i++)
             {
-                var source = image.Band(b);
-                for (var i = 0; i < n; i++)
-                {
-                    // No-data reads as very bright: the closing then neither spreads it into valid pixels nor sees objects in it.
-                    band[i] = float.IsFinite(source[i]) ? source[i] : NoDataFill;
-                }
+                var y = (red[i] + green[i] + blue[i]) / 3f;
 
-                GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
-                GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
-                GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
-                for (var i = 0; i < n; i++)
-                {
-                    closed[i] = Math.Min(closed[i], work[i]);
-                    closed[i] = closed[i] >= NoDataFill ? band[i] : closed[i];
-                    var d = closed[i] - band[i];
-                    contrast[i] += float.IsFinite(source[i]) ? d * d : 0f;
-                }
+                // No-data reads as very bright: the closing then neither spreads it into valid pixels nor sees objects in it.
+                band[i] = float.IsFinite(y) ? y : NoDataFill;
+            }
 
-                // The dual on the negated band: bright features (no-data, very dark there, stays out).
-                for (var i = 0; i < n; i++)
-                {
-                    band[i] = float.IsFinite(source[i]) ? -source[i] : NoDataFill;
-                }
+            GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
+            GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
+            GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
+            for (var i = 0; i < n; i++)
+            {
+                var background = Math.Min(closed[i], work[i]);
+                contrast[i] = band[i] >= NoDataFill || background >= NoDataFill ? 0f : Sqrt3 * (background - band[i]);
+            }
 
-                GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
-                GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
-                GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
-                for (var i = 0; i < n; i++)
-                {
-                    var background = Math.Min(closed[i], work[i]);
-                    var d = background >= NoDataFill ? 0f : background - band[i];
-                    bright[i] = (b == 0 ? 0f : bright[i]) + (float.IsFinite(source[i]) ? d * d : 0f);
-                }
+            // The opening (min then max) of the brightness with no-data as very dark, so it never spreads bright.
+            for (var i = 0; i < n; i++)
+            {
+                closed[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
+            }
+
+            GreyMorphology.Filter(closed, w, h, radius, max: false, work, scratch);
+            GreyMorphology.Filter(work, w, h, radius, max: true, scratch, bright);
+            for (var i = 0; i < n; i++)
+            {
+                bright[i] = band[i] >= NoDataFill || scratch[i] <= float.MinValue ? 0f : Sqrt3 * (band[i] - scratch[i]);
             }
 
             // Contrast in units where the tile's mean brightness is 120 (so 0-255 and 0-10000 imagery read alike).
             var scale = BrightnessScale(image);
             for (var i = 0; i < n; i++)
             {
-                contrast[i] = MathF.Sqrt(contrast[i]) * scale;
-                bright[i] = MathF.Sqrt(bright[i]) * scale;
+                contrast[i] *= scale;
+                bright[i] *= scale;
             }
 
             // Clutter level: the local median small-feature contrast (crop rows, grass texture, noise); object pixels stand
@@ -272,6 +283,8 @@ public static class ObjectCounter
 
     private const float NoDataFill = float.MaxValue;
 
+    private static readonly float Sqrt3 = MathF.Sqrt(3f);
+
     /// <summary>Largest fraction of a blob's surrounding ring that may differ from the ground it stands on (more: beside or part of a larger structure).</summary>
     private const double MaxForeignRing = 0.3;
 
@@ -280,18 +293,23 @@ public static class ObjectCounter
 
     private const double ReferenceBrightness = 120.0;
 
+    /// <summary>Spacing, metres, of the pixels the clutter median is read from (every pixel of the window would cost four times as much and move the median little).</summary>
+    private const double ClutterSampleMetres = 2.0;
+
     /// <summary>Contrast histogram bins (one unit each; higher contrast falls in the last bin).</summary>
     private const int HistogramBins = 256;
 
     /// <summary>
     /// Writes to <paramref name="clutter"/> the median of <paramref name="contrast"/> over a <see cref="ClutterWindowMetres"/>
-    /// window (no-data pixels left out), taken at block centres about 8 m apart and interpolated bilinearly between them.
+    /// window (no-data pixels left out), read from pixels about <see cref="ClutterSampleMetres"/> apart, taken at block
+    /// centres about 8 m apart and interpolated bilinearly between them.
     /// </summary>
     private static void ClutterMedian(TileRaster image, ReadOnlySpan<float> contrast, double gsd, Span<float> clutter)
     {
         var (w, h) = (image.Width, image.Height);
         var half = Math.Max(4, (int)Math.Round(ClutterWindowMetres / 2 / gsd));
         var step = Math.Max(2, (int)Math.Round(ClutterWindowMetres / 5 / gsd));
+        var sample = Math.Max(1, (int)Math.Round(ClutterSampleMetres / gsd));
         var (gx, gy) = ((w + step - 1) / step, (h + step - 1) / step);
         var medians = ArrayPool<float>.Shared.Rent(gx * gy);
         Span<int> histogram = stackalloc int[HistogramBins];
@@ -306,11 +324,11 @@ public static class ObjectCounter
                     var cx = Math.Min(w - 1, i * step + step / 2);
                     histogram.Clear();
                     var total = 0;
-                    for (var y = Math.Max(0, cy - half); y <= Math.Min(h - 1, cy + half); y++)
+                    for (var y = Math.Max(0, cy - half); y <= Math.Min(h - 1, cy + half); y += sample)
                     {
                         var row = contrast.Slice(y * w, w);
                         var valid = red.Slice(y * w, w);
-                        for (var x = Math.Max(0, cx - half); x <= Math.Min(w - 1, cx + half); x++)
+                        for (var x = Math.Max(0, cx - half); x <= Math.Min(w - 1, cx + half); x += sample)
                         {
                             if (float.IsFinite(valid[x]))
                             {
@@ -413,7 +431,7 @@ public static class ObjectCounter
             }
 
             var greenFraction = green / (double)area;
-            var vegetation = greenFraction >= 0.35;
+            var vegetation = greenFraction >= VegetationShare;
             for (var y = Math.Max(0, y0 - 2); y <= Math.Min(h - 1, y1 + 2) && !vegetation; y++)
             {
                 for (var x = Math.Max(0, x0 - 2); x <= Math.Min(w - 1, x1 + 2) && !vegetation; x++)
@@ -502,7 +520,7 @@ public static class ObjectCounter
         return 0;
     }
 
-    private static float BrightnessScale(TileRaster image)
+    internal static float BrightnessScale(TileRaster image)
     {
         double sum = 0;
         long count = 0;
@@ -527,7 +545,7 @@ public static class ObjectCounter
     /// G − (R + B) / 2 at least <see cref="VegetationExcessGreen"/> (where the tile's mean brightness is 120), or at least
     /// half as much and <see cref="VegetationGreenness"/> of the pixel's brightness (dark tree crowns in a bright tile).
     /// </summary>
-    private static bool IsGreen(TileRaster image, int p, bool hasNir, float scale)
+    internal static bool IsGreen(TileRaster image, int p, bool hasNir, float scale)
     {
         var plane = image.Width * image.Height;
         var data = image.Data;

@@ -41,12 +41,13 @@ internal static class EvalScenes
     /// <summary>
     /// A scene with no change of interest and only the nuisances the issue names: illumination (gain 0.6-1.5, offset
     /// ±20, per-band gain up to ±10 %), haze (none in a third, else 0-0.45) and misregistration of at most 2 px (uniform
-    /// direction, length 0-2 px), sensor noise 0.5-4; no seasonal or field change. Static vehicles in 40 %.
+    /// direction, length 0-2 px), sensor noise 0.5-4; no seasonal or field change. Static vehicles in 40 %, drawn at
+    /// <paramref name="groundSampleDistance"/> (metres per pixel; the landscape is the same in pixels whatever it is).
     /// </summary>
-    public static SyntheticPair NuisanceOnly(ulong family, int index)
+    public static SyntheticPair NuisanceOnly(ulong family, int index, double groundSampleDistance = 1.0)
     {
         var rng = new ScenarioRandom(ScenarioRandom.Mix(family, (ulong)index, 0x4A15));
-        var scene = new SyntheticScene(NuisanceSize, NuisanceSize, rng.NextUInt64(), rng.Chance(0.4));
+        var scene = new SyntheticScene(NuisanceSize, NuisanceSize, rng.NextUInt64(), rng.Chance(0.4), groundSampleDistance);
         if (rng.Chance(0.4))
         {
             scene.AddVehicles((Formation)rng.Next(0, 3), rng.Next(3, 13), ChangeKind.None);

@@ -69,7 +69,7 @@ internal static class SyntheticEvaluation
         var modelName = EvalCommand.Shipped(options, pairs, model, output);
 
         var types = MeasureTypes(options, output);
-        var counts = MeasureCounts(output, CountSceneCount, countFamily, emptyFamily);
+        var counts = MeasureCounts(output, CountSceneCount, countFamily, emptyFamily, options.CountsGsd);
         var (falseAlarmRate, nuisanceTiles, nuisanceFlagged) = MeasureFalseAlarms(options, output);
 
         output.WriteLine();
@@ -152,11 +152,12 @@ internal static class SyntheticEvaluation
     /// Object-count figures: on <see cref="Scenes"/> build-up scenes of family <see cref="Family"/> the true and counted
     /// vehicles on each date, how many scenes' after count lies within ±20 % of the truth, and how many scenes' counted
     /// change (after − before) lies within ±20 % of the true arrivals; on the nuisance-only scenes of
-    /// <see cref="EmptyFamily"/> (no change, static vehicles in 40 %) the objects counted beyond the truth, per scene and date.
+    /// <see cref="EmptyFamily"/> (no change, static vehicles in 40 %) the objects counted beyond the truth, per scene and date;
+    /// all at <see cref="GroundSampleDistance"/> (metres per pixel the vehicles were drawn and counted at).
     /// </summary>
     internal sealed record CountFigures(
         ulong Family, int Scenes, long TrueAfter, long CountedAfter, long TrueBefore, long CountedBefore, int WithinTwentyPercent,
-        double MeanAbsoluteAfterError, int ChangeWithinTwentyPercent, ulong EmptyFamily, double EmptyFalsePerScene)
+        double MeanAbsoluteAfterError, int ChangeWithinTwentyPercent, ulong EmptyFamily, double EmptyFalsePerScene, double GroundSampleDistance = 1.0)
     {
         public double AfterError => TrueAfter == 0 ? 0 : (CountedAfter - TrueAfter) / (double)TrueAfter;
 
@@ -171,15 +172,16 @@ internal static class SyntheticEvaluation
             new("count_change_scenes_within_20pct", EvalCommand.Round(ChangeWithinTwentyPercent / (double)Scenes)),
             new("count_empty_family", EmptyFamily),
             new("count_empty_false_per_scene", EvalCommand.Round(EmptyFalsePerScene)),
+            new("count_gsd", GroundSampleDistance),
         ];
     }
 
-    internal static CountFigures MeasureCounts(TextWriter? output = null, int scenes = CountSceneCount, ulong family = SyntheticSeeds.EvalCounts, ulong emptyFamily = SyntheticSeeds.EvalNuisance)
+    internal static CountFigures MeasureCounts(TextWriter? output = null, int scenes = CountSceneCount, ulong family = SyntheticSeeds.EvalCounts, ulong emptyFamily = SyntheticSeeds.EvalNuisance, double gsd = SyntheticTiling.GroundSampleDistance)
     {
         var perScene = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
         {
-            var pair = CountScenes.BuildUp(family, i);
-            var (before, after) = CountTiles(pair);
+            var pair = CountScenes.BuildUp(family, i, gsd);
+            var (before, after) = CountTiles(pair, gsd);
             return (TrueBefore: pair.Objects.Count(o => o.Before), TrueAfter: pair.Objects.Count(o => o.After), Before: before, After: after);
         }).ToList();
         foreach (var (s, i) in perScene.Select((s, i) => (s, i)))
@@ -190,8 +192,8 @@ internal static class SyntheticEvaluation
         // Scenes with no change of interest: every object counted beyond the truth (static vehicles) is a false object.
         var empty = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
         {
-            var pair = EvalScenes.NuisanceOnly(emptyFamily, i);
-            var (before, after) = CountTiles(pair);
+            var pair = EvalScenes.NuisanceOnly(emptyFamily, i, gsd);
+            var (before, after) = CountTiles(pair, gsd);
             var (trueBefore, trueAfter) = (pair.Objects.Count(o => o.Before), pair.Objects.Count(o => o.After));
             return Math.Max(0, before - trueBefore) + Math.Max(0, after - trueAfter);
         }).ToList();
@@ -204,15 +206,21 @@ internal static class SyntheticEvaluation
             perScene.Average(s => Math.Abs(s.After - s.TrueAfter) / (double)Math.Max(1, s.TrueAfter)),
             perScene.Count(s => Math.Abs(s.After - s.Before - (s.TrueAfter - s.TrueBefore)) <= 0.2 * (s.TrueAfter - s.TrueBefore)),
             emptyFamily,
-            empty.Sum() / (2.0 * scenes));
+            empty.Sum() / (2.0 * scenes),
+            gsd);
     }
 
-    private static (long Before, long After) CountTiles(Synthetic.SyntheticPair pair)
+    /// <summary>
+    /// The scene's objects counted as the pipeline counts them: each pipeline tile prepared (<see cref="TilePairPreparation"/>:
+    /// co-registration, masks) and counted in its core at <paramref name="gsd"/>.
+    /// </summary>
+    private static (long Before, long After) CountTiles(Synthetic.SyntheticPair pair, double gsd)
     {
         long before = 0, after = 0;
         foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap))
         {
-            var c = ObjectCounter.Count(tile.Before, tile.After, SyntheticTiling.GroundSampleDistance, TileOverlap / 2)!;
+            var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
+            var c = ObjectCounter.Count(prepared.Before, prepared.After, gsd, TileOverlap / 2)!;
             before += c.Before;
             after += c.After;
         }
@@ -221,16 +229,17 @@ internal static class SyntheticEvaluation
     }
 
     private static void PrintCounts(TextWriter output, CountFigures counts) =>
-        output.WriteLine(Invariant($"vehicle counts ({counts.Scenes} build-up scenes, seed {counts.Family}, {SyntheticTiling.GroundSampleDistance} m, tile cores): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {counts.Scenes} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true; change (after − before) within ±20 % of the arrivals in {counts.ChangeWithinTwentyPercent} of {counts.Scenes}; nuisance-only scenes (seed {counts.EmptyFamily}): {counts.EmptyFalsePerScene:0.00} false objects per scene and date"));
+        output.WriteLine(Invariant($"vehicle counts ({counts.Scenes} build-up scenes, seed {counts.Family}, {counts.GroundSampleDistance} m, prepared tile pairs, tile cores): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {counts.Scenes} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true; change (after − before) within ±20 % of the arrivals in {counts.ChangeWithinTwentyPercent} of {counts.Scenes}; nuisance-only scenes (seed {counts.EmptyFamily}): {counts.EmptyFalsePerScene:0.00} false objects per scene and date"));
 
-    /// <summary><c>--only counts</c>: the object-count figures alone (seconds, not minutes), on the test or the tuning families.</summary>
+    /// <summary><c>--only counts</c>: the object-count figures alone (seconds, not minutes), on the test or the tuning families, at <c>--counts-gsd</c>.</summary>
     private static int RunCounts(EvalOptions options, TextWriter output, ulong family, ulong emptyFamily)
     {
         var clock = Stopwatch.StartNew();
-        var counts = MeasureCounts(output, CountSceneCount, family, emptyFamily);
+        var counts = MeasureCounts(output, CountSceneCount, family, emptyFamily, options.CountsGsd);
         output.WriteLine();
         output.WriteLine(Invariant($"dataset synthetic, counts only ({options.Counts}), {clock.Elapsed.TotalSeconds:F0} s"));
         PrintCounts(output, counts);
+        output.WriteLine(Invariant($"counter cost: {CounterMilliseconds(family, options.CountsGsd):F2} ms per 256-px tile pair on one thread (ObjectCounter.Count of prepared pairs, min of 5 rounds over the tiles of 4 build-up scenes)"));
         if (options.Json)
         {
             output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -241,6 +250,28 @@ internal static class SyntheticEvaluation
         }
 
         return 0;
+    }
+
+    /// <summary>Milliseconds of one <see cref="ObjectCounter.Count(ChangeWatch.Core.Imaging.TileRaster, ChangeWatch.Core.Imaging.TileRaster, double?, int)"/> per prepared tile pair on this thread: the least of 5 rounds over the tiles of the family's first 4 build-up scenes.</summary>
+    internal static double CounterMilliseconds(ulong family, double gsd)
+    {
+        var tiles = Enumerable.Range(0, 4)
+            .SelectMany(i => SyntheticTiling.Tiles(CountScenes.BuildUp(family, i, gsd), TileSize, TileOverlap))
+            .Select(t => TilePairPreparation.Prepare(t.Before, t.After))
+            .ToList();
+        var best = double.MaxValue;
+        for (var round = 0; round < 5; round++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            foreach (var tile in tiles)
+            {
+                ObjectCounter.Count(tile.Before, tile.After, gsd, TileOverlap / 2);
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMilliseconds / tiles.Count);
+        }
+
+        return best;
     }
 
     /// <summary>Tiles of the nuisance-only scenes flagged by the pipeline's scorer for <see cref="EvalOptions.ModelVersion"/> (assessable tiles only).</summary>

@@ -1,0 +1,444 @@
+using System.Buffers;
+using ChangeWatch.Core.Imaging;
+
+namespace ChangeWatch.Detection;
+
+/// <summary>
+/// Vehicles and equipment that arrived or left between the two dates of a tile pair, counted from the change between
+/// them. The after image is matched to the before image band by band (mean and spread over the tile), the local median of
+/// each band's difference over blocks of about <see cref="BackgroundMetres"/> is taken out (gain, offset, haze,
+/// illumination), and pixels whose colour difference exceeds <see cref="MinChange"/> and <see cref="NoiseFactor"/> × the
+/// local median difference (noise, texture, a changed field) form 8-connected blobs. Static clutter (building shadows,
+/// dark roofs, tree rims, crop rows) is the same on both dates and does not enter the change. A blob counts when it is
+/// vehicle-sized (at least <see cref="ObjectCounter.MinAreaSquareMetres"/>, not a thin sliver, within
+/// <see cref="ObjectCounter.MaxGroupLengthMetres"/> × <see cref="ObjectCounter.MaxGroupWidthMetres"/>), its change is
+/// neither uniform (a field changing crop: spread below <see cref="MinSpread"/>) nor a dipole (an edge moved by a
+/// sub-pixel shift: spread above <see cref="MaxSpread"/>), the unchanged pixels beside it did not nearly change too
+/// (<see cref="MaxRingChange"/>), and it is not vegetation (tree crowns whose colour shifted with the season). It
+/// arrived when the after date is clearly darker over it (a shadow and, mostly, a dark body: <see cref="MinDarkening"/>),
+/// left when clearly brighter, else arrived when the after image departs more from the unchanged ground beside it than
+/// the before image does. A blob counts one vehicle up to 1.5 typical footprints (body and shadow) or when it has one
+/// truck's size; larger blobs (touching vehicles in a park's rows) count their area over the typical footprint: the
+/// median of the tile's isolated vehicle-sized change blobs when there are three or more (clamped to 0.6-1.6 ×
+/// <see cref="FootprintSquareMetres"/>), else <see cref="FootprintSquareMetres"/>.
+/// Memory: scratch rented from <see cref="ArrayPool{T}"/>, about 29 bytes per pixel, returned before the call ends.
+/// Thread-safe (no shared state).
+/// </summary>
+internal static class ChangeObjectCounter
+{
+    /// <summary>Least colour difference of a changed pixel, in units where the before tile's mean brightness is 120.</summary>
+    public const float MinChange = 24f;
+
+    /// <summary>A changed pixel's difference is at least this many times the tile's median difference (noise, texture).</summary>
+    public const float NoiseFactor = 4f;
+
+    /// <summary>Side of the blocks, metres, over which the local median difference (haze, illumination) is taken.</summary>
+    public const double BackgroundMetres = 48.0;
+
+    /// <summary>
+    /// Footprint of a typical vehicle in the change (body and the shadow beside it), m², used when a tile has fewer than
+    /// three isolated vehicles to measure it on: a car of 4.7 × 1.9 m with its shadow 1.4-2 m away covers 12-17 m², a
+    /// truck 25-35 m², one in five is a truck.
+    /// </summary>
+    public const double FootprintSquareMetres = 18.0;
+
+    /// <summary>Least spread of a blob's difference vectors over the length of their mean: below it the change is uniform (a field, not a vehicle).</summary>
+    public const double MinSpread = 0.25;
+
+    /// <summary>Largest spread (see <see cref="MinSpread"/>): above it the change is a dipole, an edge that moved.</summary>
+    public const double MaxSpread = 2.5;
+
+    /// <summary>Largest mean difference of the unchanged pixels beside a blob over their threshold: above it the blob is part of a larger change.</summary>
+    public const double MaxRingChange = 0.7;
+
+    /// <summary>Least darkening (see <see cref="Spread"/>) that tells the direction by itself: darker after = arrived.</summary>
+    public const double MinDarkening = 0.3;
+
+    /// <summary>Share of a blob's pixels green on both dates at or above which it is vegetation whatever its darkening.</summary>
+    public const double MaxGreenShare = 0.7;
+
+    /// <summary>Widest footprint (equivalent rectangle's short side), metres, that counts as one vehicle however large: a truck with its shadow.</summary>
+    public const double MaxSingleWidthMetres = 4.5;
+
+    /// <summary>What was counted in a tile pair's core: vehicles that arrived and vehicles that left.</summary>
+    internal readonly record struct Result(int Arrived, int Departed);
+
+    /// <summary>One change blob looked at (diagnostics): centroid, area (pixels), equivalent rectangle, verdict, objects, arrival.</summary>
+    internal readonly record struct ChangeBlob(double X, double Y, int Area, double Length, double Width, string Verdict, bool Arrived, int Objects = 0)
+    {
+        /// <summary>Mean difference of the unchanged pixels beside the blob over their threshold.</summary>
+        public double RingChange { get; init; }
+
+        /// <summary>Spread of the blob's difference vectors over the length of their mean (low: a uniform change, a field's).</summary>
+        public double Spread { get; init; }
+    }
+
+    /// <summary>
+    /// The spread of the members' difference vectors (planes 0-2) over the length of their mean, and how much darker
+    /// the after date is: minus the mean of the bands' differences over the root mean square difference.
+    /// </summary>
+    private static (double Spread, double Darkening) Spread(ReadOnlySpan<float> planes, int n, ReadOnlySpan<int> members)
+    {
+        double s0 = 0, s1 = 0, s2 = 0, ss = 0;
+        foreach (var p in members)
+        {
+            var (a, b, c) = (planes[p], planes[n + p], planes[2 * n + p]);
+            (s0, s1, s2) = (s0 + a, s1 + b, s2 + c);
+            ss += (double)a * a + (double)b * b + (double)c * c;
+        }
+
+        var k = members.Length;
+        var mean2 = (s0 * s0 + s1 * s1 + s2 * s2) / ((double)k * k);
+        var darkening = -(s0 + s1 + s2) / (3.0 * k) / Math.Sqrt(Math.Max(1e-9, ss / (3.0 * k)));
+        return (Math.Sqrt(Math.Max(0, ss / k - mean2) / Math.Max(1e-9, mean2)), darkening);
+    }
+
+    /// <summary>
+    /// Counts the vehicles that arrived and left between <paramref name="before"/> and <paramref name="after"/> (R, G, B
+    /// first; NaN = no data) whose change blob's centroid lies in <paramref name="core"/>.
+    /// </summary>
+    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, List<ChangeBlob>? examined = null)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (before.BandCount < 3 || after.BandCount < 3 || before.Width != after.Width || before.Height != after.Height)
+        {
+            throw new ArgumentException("Change counting needs two tiles of one size with R, G and B bands.", nameof(after));
+        }
+
+        var (w, h) = (before.Width, before.Height);
+        var n = w * h;
+        var floats = ArrayPool<float>.Shared.Rent(5 * n);
+        var ints = ArrayPool<int>.Shared.Rent(2 * n);
+        var mask = ArrayPool<byte>.Shared.Rent(n);
+        try
+        {
+            var magnitude = floats.AsSpan(3 * n, n);
+            var local = floats.AsSpan(4 * n, n);
+            var m = mask.AsSpan(0, n);
+            var valid = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var ok = float.IsFinite(before.Data[i]) && float.IsFinite(before.Data[n + i]) && float.IsFinite(before.Data[2 * n + i])
+                    && float.IsFinite(after.Data[i]) && float.IsFinite(after.Data[n + i]) && float.IsFinite(after.Data[2 * n + i]);
+                m[i] = ok ? (byte)1 : (byte)0;
+                valid += ok ? 1 : 0;
+            }
+
+            if (valid < n / 16)
+            {
+                return default;
+            }
+
+            // Per band: after matched to before (mean and spread), then the local median difference taken out.
+            double brightness = 0;
+            magnitude.Clear();
+            var block = Math.Clamp((int)Math.Round(BackgroundMetres / gsd), 16, Math.Max(16, Math.Max(w, h)));
+            for (var b = 0; b < 3; b++)
+            {
+                var x = before.Band(b);
+                var y = after.Band(b);
+                double sx = 0, sy = 0, sxx = 0, syy = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (m[i] != 0)
+                    {
+                        (sx, sy, sxx, syy) = (sx + x[i], sy + y[i], sxx + (double)x[i] * x[i], syy + (double)y[i] * y[i]);
+                    }
+                }
+
+                var (mx, my) = (sx / valid, sy / valid);
+                var (vx, vy) = (Math.Max(0, sxx / valid - mx * mx), Math.Max(0, syy / valid - my * my));
+                var gain = vy > 1e-9 ? (float)Math.Sqrt(vx / vy) : 1f;
+                var offset = (float)(mx - gain * my);
+                brightness += mx;
+                var d = floats.AsSpan(b * n, n);
+                for (var i = 0; i < n; i++)
+                {
+                    d[i] = m[i] != 0 ? gain * y[i] + offset - x[i] : 0f;
+                }
+
+                LocalMedian(d, m, w, h, block, -64f, 0.5f, local);
+                for (var i = 0; i < n; i++)
+                {
+                    d[i] -= local[i];
+                    magnitude[i] += d[i] * d[i];
+                }
+            }
+
+            var scale = brightness > 1e-6 ? (float)(3 * 120.0 / brightness) : 1f;
+            for (var i = 0; i < n; i++)
+            {
+                magnitude[i] = MathF.Sqrt(magnitude[i]) * scale;
+            }
+
+            // Threshold: the local median difference (noise, texture, a changed field) × NoiseFactor, at least MinChange.
+            LocalMedian(magnitude, m, w, h, block, 0f, 1f, local);
+            for (var i = 0; i < n; i++)
+            {
+                // 1 = changed, 0 = unchanged, 4 = no data (left out of rings).
+                m[i] = m[i] == 0 ? (byte)4 : magnitude[i] >= Math.Max(MinChange, NoiseFactor * local[i]) ? (byte)1 : (byte)0;
+            }
+
+            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), gsd, ints.AsSpan(0, n), ints.AsSpan(n, n));
+            var typical = TypicalPixels(blobs, gsd);
+            int arrived = 0, departed = 0;
+            foreach (var blob in blobs)
+            {
+                var inCore = blob.X >= core.X && blob.Y >= core.Y && blob.X < core.X + core.Width && blob.Y < core.Y + core.Height;
+                if (!inCore)
+                {
+                    continue;
+                }
+
+                // One vehicle: up to 1.5 typical footprints, or one vehicle's size (a truck with its shadow); touching
+                // vehicles (a park's row): the blob's area over the typical footprint.
+                var single = blob.Area <= 1.5 * typical
+                    || (blob.Area <= 2.5 * typical && blob.Length * gsd <= ObjectCounter.MaxVehicleLengthMetres && blob.Width * gsd <= MaxSingleWidthMetres);
+                var objects = blob.Verdict != "object" ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typical));
+                (arrived, departed) = blob.Arrived ? (arrived + objects, departed) : (arrived, departed + objects);
+                examined?.Add(blob with { Objects = objects });
+            }
+
+            return new Result(arrived, departed);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(mask);
+            ArrayPool<int>.Shared.Return(ints);
+            ArrayPool<float>.Shared.Return(floats);
+        }
+    }
+
+    /// <summary>The median area, pixels, of the isolated blobs of one vehicle's footprint (half to twice <see cref="FootprintSquareMetres"/>, vehicle-sized box), when three or more; else the prior.</summary>
+    private static double TypicalPixels(List<ChangeBlob> blobs, double gsd)
+    {
+        var prior = FootprintSquareMetres / (gsd * gsd);
+        var areas = new List<int>();
+        foreach (var blob in blobs)
+        {
+            if (blob.Verdict == "object" && blob.Area >= 0.5 * prior && blob.Area <= 2 * prior
+                && blob.Length * gsd <= ObjectCounter.MaxVehicleLengthMetres && blob.Width * gsd <= ObjectCounter.MaxVehicleWidthMetres)
+            {
+                areas.Add(blob.Area);
+            }
+        }
+
+        if (areas.Count < 3)
+        {
+            return prior;
+        }
+
+        areas.Sort();
+        var median = areas.Count % 2 == 1 ? areas[areas.Count / 2] : 0.5 * (areas[areas.Count / 2 - 1] + areas[areas.Count / 2]);
+        return Math.Clamp(median, 0.6 * prior, 1.6 * prior);
+    }
+
+    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, double gsd, Span<int> stack, Span<int> members)
+    {
+        var (w, h) = (before.Width, before.Height);
+        var n = w * h;
+        var minPixels = Math.Max(ObjectCounter.MinPixels, (int)Math.Ceiling(ObjectCounter.MinAreaSquareMetres / (gsd * gsd)));
+        var minThickness = Math.Max(1.8, ObjectCounter.MinThicknessMetres / gsd);
+        var hasNir = before.BandCount > 3 && after.BandCount > 3;
+        var (beforeScale, afterScale) = (ObjectCounter.BrightnessScale(before), ObjectCounter.BrightnessScale(after));
+        var blobs = new List<ChangeBlob>();
+        for (var start = 0; start < n; start++)
+        {
+            var next = mask[start..].IndexOf((byte)1);
+            if (next < 0)
+            {
+                break;
+            }
+
+            start += next;
+            var area = BlobCounter.Collect(mask, w, h, start, 1, 2, stack, members);
+            var shape = BlobShape.Of(members[..area], w);
+            var (cx, cy) = (shape.MeanX + 0.5, shape.MeanY + 0.5);
+            var length = Math.Sqrt(12 * shape.MajorVariance);
+            var width = Math.Sqrt(12 * shape.MinorVariance);
+            var thin = area < minThickness * length || area < 0.5 * length * width;
+            var tooLarge = length * gsd > ObjectCounter.MaxGroupLengthMetres || width * gsd > ObjectCounter.MaxGroupWidthMetres;
+            if (area < minPixels || thin || tooLarge)
+            {
+                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "shape", false));
+                continue;
+            }
+
+            var (arrived, ringChange) = ArrivedRatherThanLeft(before, after, mask, planes, members[..area]);
+            var (spread, darkening) = Spread(planes, n, members[..area]);
+            if (Math.Abs(darkening) >= MinDarkening)
+            {
+                // Mostly darker after (a vehicle's shadow and a dark body): arrived; mostly brighter: left.
+                arrived = darkening > 0;
+            }
+
+            int green = 0, greenBoth = 0;
+            foreach (var p in members[..area])
+            {
+                var (b, a) = (ObjectCounter.IsGreen(before, p, hasNir, beforeScale), ObjectCounter.IsGreen(after, p, hasNir, afterScale));
+                green += b || a ? 1 : 0;
+                greenBoth += b && a ? 1 : 0;
+            }
+
+            // Vegetation whose change neither darkens nor brightens it much (tree rims under a season shift or a
+            // sub-pixel shift; an arriving vehicle's shadow darkens even grass): not an object.
+            // Vegetation on both dates over most of the blob (a tree clump's crowns) is not an object either: an arriving
+            // vehicle's body is not green, only its shadow on grass may read so.
+            if ((Math.Abs(darkening) < MinDarkening && green >= ObjectCounter.VegetationShare * area) || greenBoth >= MaxGreenShare * area)
+            {
+                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread });
+                continue;
+            }
+
+            // A uniform change (a field changing crop, a patch of grass drying) is not an object: a vehicle's footprint
+            // mixes its body, its shadow and their mixed edge pixels. Nor is a blob whose surroundings changed almost as much.
+            // A dipole (one side brighter, the other darker: an edge moved by a sub-pixel shift) has a mean near zero.
+            var verdict = spread < MinSpread ? "uniform" : spread > MaxSpread ? "dipole" : ringChange > MaxRingChange ? "region" : "object";
+            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread });
+        }
+
+        return blobs;
+    }
+
+    /// <summary>
+    /// Whether the blob's pixels depart more from the ground around them (the unchanged pixels beside it)
+    /// in the after image than in the before image: the date that holds the object is the one unlike its surroundings.
+    /// </summary>
+    private static (bool Arrived, double RingChange) ArrivedRatherThanLeft(TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<int> members)
+    {
+        var (w, h) = (before.Width, before.Height);
+        var plane = w * h;
+        // Each member beside unchanged ground is compared with the mean of those neighbours on each date: the date that
+        // holds the object differs from the ground beside it.
+        var count = 0;
+        double ringChange = 0, beforeDistance = 0, afterDistance = 0;
+        Span<double> sum = stackalloc double[6];
+        foreach (var p in members)
+        {
+            var (py, px) = (p / w, p % w);
+            sum.Clear();
+            var k = 0;
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    var (qx, qy) = (px + dx, py + dy);
+                    if ((uint)qx >= (uint)w || (uint)qy >= (uint)h || mask[qy * w + qx] != 0)
+                    {
+                        continue;
+                    }
+
+                    var q = qy * w + qx;
+                    ringChange += planes[3 * plane + q] / Math.Max(MinChange, NoiseFactor * planes[4 * plane + q]);
+                    for (var b = 0; b < 3; b++)
+                    {
+                        sum[b] += before.Data[b * plane + q];
+                        sum[3 + b] += after.Data[b * plane + q];
+                    }
+
+                    k++;
+                }
+            }
+
+            if (k == 0)
+            {
+                continue;
+            }
+
+            count += k;
+            for (var b = 0; b < 3; b++)
+            {
+                var db = before.Data[b * plane + p] - sum[b] / k;
+                var da = after.Data[b * plane + p] - sum[3 + b] / k;
+                beforeDistance += db * db;
+                afterDistance += da * da;
+            }
+        }
+
+        if (count == 0)
+        {
+            return (true, 0);
+        }
+
+        return (afterDistance >= beforeDistance, ringChange / count);
+    }
+
+    /// <summary>Histogram bins of the local median.</summary>
+    private const int MedianBins = 256;
+
+    /// <summary>
+    /// Writes to <paramref name="result"/> the median of <paramref name="v"/>'s valid pixels (<paramref name="valid"/> 1)
+    /// over blocks of <paramref name="block"/> pixels, interpolated bilinearly between block centres; the median is read
+    /// from a histogram of <see cref="MedianBins"/> bins of <paramref name="binWidth"/> from <paramref name="low"/> (values
+    /// beyond fall in the end bins).
+    /// </summary>
+    private static void LocalMedian(ReadOnlySpan<float> v, ReadOnlySpan<byte> valid, int w, int h, int block, float low, float binWidth, Span<float> result)
+    {
+        var (gx, gy) = ((w + block - 1) / block, (h + block - 1) / block);
+        Span<float> medians = gx * gy <= 256 ? stackalloc float[gx * gy] : new float[gx * gy];
+        Span<int> histogram = stackalloc int[MedianBins];
+        var inverse = 1f / binWidth;
+        for (var j = 0; j < gy; j++)
+        {
+            for (var i = 0; i < gx; i++)
+            {
+                histogram.Clear();
+                var total = 0;
+                for (var y = j * block; y < Math.Min(h, (j + 1) * block); y++)
+                {
+                    for (var x = i * block; x < Math.Min(w, (i + 1) * block); x++)
+                    {
+                        var p = y * w + x;
+                        if (valid[p] == 1)
+                        {
+                            histogram[Math.Clamp((int)((v[p] - low) * inverse), 0, MedianBins - 1)]++;
+                            total++;
+                        }
+                    }
+                }
+
+                var bin = 0;
+                for (var seen = 0; bin < MedianBins - 1; bin++)
+                {
+                    seen += histogram[bin];
+                    if (2 * seen > total)
+                    {
+                        break;
+                    }
+                }
+
+                medians[j * gx + i] = total == 0 ? float.NaN : low + (bin + 0.5f) * binWidth;
+            }
+        }
+
+        // Blocks without valid pixels take the mean of the others (0 when none).
+        float sum = 0;
+        var counted = 0;
+        foreach (var value in medians)
+        {
+            (sum, counted) = float.IsNaN(value) ? (sum, counted) : (sum + value, counted + 1);
+        }
+
+        for (var k = 0; k < medians.Length; k++)
+        {
+            medians[k] = float.IsNaN(medians[k]) ? (counted == 0 ? 0f : sum / counted) : medians[k];
+        }
+
+        for (var y = 0; y < h; y++)
+        {
+            var fy = Math.Clamp((y - block / 2) / (float)block, 0, gy - 1);
+            var (j0, ty) = ((int)fy, fy - (int)fy);
+            var j1 = Math.Min(gy - 1, j0 + 1);
+            for (var x = 0; x < w; x++)
+            {
+                var fx = Math.Clamp((x - block / 2) / (float)block, 0, gx - 1);
+                var (i0, tx) = ((int)fx, fx - (int)fx);
+                var i1 = Math.Min(gx - 1, i0 + 1);
+                var top = medians[j0 * gx + i0] * (1 - tx) + medians[j0 * gx + i1] * tx;
+                var bottom = medians[j1 * gx + i0] * (1 - tx) + medians[j1 * gx + i1] * tx;
+                result[y * w + x] = top * (1 - ty) + bottom * ty;
+            }
+        }
+    }
+}
