@@ -116,13 +116,78 @@ public sealed class ObjectCounterTests
             truthBefore += pair.Objects.Count(o => o.Before);
         }
 
-        // A regression guard, far looser than the issue's ±20 % (the figure is measured on the eval's 30-scene families:
-        // docs/model-evaluation.md). Since the generator draws vehicles at their physical size, a car at 1 m is 4.5 × 1.8 px
-        // and this family's scenes are hard: olive vehicles on green crops (their shadows read as vegetation) and tan
-        // vehicles (only a 1-px shadow is dark) are missed; 106 of 243 counted when this bound was set.
-        // After within -65 % / +25 % pooled; before at most 20 false objects per scene.
-        Assert.InRange(counted, 0.35 * truth, 1.25 * truth);
-        Assert.InRange(countedBefore - truthBefore, -20, 8 * 20);
+        // A regression guard, looser than the issue's ±20 % per scene (the figure is measured on the eval's 30-scene
+        // families: docs/model-evaluation.md). Vehicles are drawn at their physical size (a car at 1 m is 4.5 × 1.8 px);
+        // arrivals are counted from the change between the dates. 220 of 243 after and 73 before against 37 true when
+        // this bound was set (raw tiles, as here; the eval prepares them as the pipeline does).
+        Assert.InRange(counted, 0.8 * truth, 1.2 * truth);
+        Assert.InRange(countedBefore - truthBefore, -20, 8 * 6);
+    }
+
+    // Constructed pairs at 0.5 m: cars of 2 × 4.5 m (4 × 9 px) filled with 40 on ground of 120 ± 3.
+    private static readonly (int X, int Y)[] Parked = [(30, 30), (150, 40), (60, 200)];
+
+    private static readonly (int X, int Y)[] Arriving = [(90, 60), (200, 90), (40, 120), (130, 140), (210, 200), (120, 220)];
+
+    [Fact]
+    public void Count_PairWithArrivingCars_CountsTheParkedBeforeAndTheArrivalsAfter()
+    {
+        var before = Some.WithDarkRectangles(Ground(), Parked, w: 4, h: 9);
+        var after = Some.WithDarkRectangles(before, Arriving, w: 4, h: 9);
+
+        var counts = ObjectCounter.Count(before, after, 0.5, 0)!;
+
+        Assert.Equal(3, counts.Before);
+        Assert.Equal(9, counts.After);
+    }
+
+    [Fact]
+    public void Count_PairWithDepartingCars_CountsTheDeparturesAsLeft()
+    {
+        var after = Some.WithDarkRectangles(Ground(), Parked, w: 4, h: 9);
+        var before = Some.WithDarkRectangles(after, Arriving, w: 4, h: 9);
+
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));
+        var counts = ObjectCounter.Count(before, after, 0.5, 0)!;
+
+        Assert.Equal(new ChangeObjectCounter.Result(0, 6), change);
+        Assert.Equal(9, counts.Before);
+        Assert.Equal(3, counts.After);
+    }
+
+    [Fact]
+    public void Count_PairWithOnlyGainOffsetAndNoise_CountsNoChange()
+    {
+        var before = Some.WithDarkRectangles(Ground(seed: 5), Parked, w: 4, h: 9);
+        var random = new Random(6);
+        var after = new TileRaster(256, 256, 3, before.Data.Select(v => 1.25f * v - 12f + (float)(random.NextDouble() * 6 - 3)).ToArray());
+
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));
+
+        Assert.Equal(new ChangeObjectCounter.Result(0, 0), change);
+    }
+
+    [Fact]
+    public void Count_PairWithAFieldChangingColour_CountsNoArrivals()
+    {
+        // A 60 × 60 m field (120 × 120 px) turns 40 units greener and darker: a uniform change, not vehicles.
+        var before = Ground(seed: 7);
+        var after = new TileRaster(256, 256, 3, before.Data.ToArray());
+        foreach (var band in (int[])[0, 2])
+        {
+            for (var y = 60; y < 180; y++)
+            {
+                var row = after.Row(band, y);
+                for (var x = 60; x < 180; x++)
+                {
+                    row[x] -= 40f;
+                }
+            }
+        }
+
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));
+
+        Assert.Equal(new ChangeObjectCounter.Result(0, 0), change);
     }
 
     [Fact]

@@ -5,14 +5,14 @@ namespace ChangeWatch.Detection;
 
 /// <summary>
 /// Vehicles and equipment that arrived or left between the two dates of a tile pair, counted from the change between
-/// them. The after image is matched to the before image band by band (mean and spread over the tile), the local median of
+/// them. The after image is matched to the before image band by band (10th, 50th and 90th percentiles over the tile), the local median of
 /// each band's difference over blocks of about <see cref="BackgroundMetres"/> is taken out (gain, offset, haze,
 /// illumination), and pixels whose colour difference exceeds <see cref="MinChange"/> and <see cref="NoiseFactor"/> × the
 /// local median difference (noise, texture, a changed field) form 8-connected blobs. Static clutter (building shadows,
 /// dark roofs, tree rims, crop rows) is the same on both dates and does not enter the change. A blob counts when it is
 /// vehicle-sized (at least <see cref="ObjectCounter.MinAreaSquareMetres"/>, not a thin sliver, within
 /// <see cref="ObjectCounter.MaxGroupLengthMetres"/> × <see cref="ObjectCounter.MaxGroupWidthMetres"/>), its change is
-/// neither uniform (a field changing crop: spread below <see cref="MinSpread"/>) nor a dipole (an edge moved by a
+/// neither uniform with its surroundings changed too (a field changing crop: <see cref="MinSpread"/>) nor a dipole (an edge moved by a
 /// sub-pixel shift: spread above <see cref="MaxSpread"/>), the unchanged pixels beside it did not nearly change too
 /// (<see cref="MaxRingChange"/>), and it is not vegetation (tree crowns whose colour shifted with the season). It
 /// arrived when the after date is clearly darker over it (a shadow and, mostly, a dark body: <see cref="MinDarkening"/>),
@@ -26,7 +26,7 @@ namespace ChangeWatch.Detection;
 /// </summary>
 internal static class ChangeObjectCounter
 {
-    /// <summary>Least colour difference of a changed pixel, in units where the before tile's mean brightness is 120.</summary>
+    /// <summary>Least colour difference of a changed pixel, in units where the before tile's median brightness is 120.</summary>
     public const float MinChange = 24f;
 
     /// <summary>A changed pixel's difference is at least this many times the tile's median difference (noise, texture).</summary>
@@ -42,8 +42,14 @@ internal static class ChangeObjectCounter
     /// </summary>
     public const double FootprintSquareMetres = 18.0;
 
-    /// <summary>Least spread of a blob's difference vectors over the length of their mean: below it the change is uniform (a field, not a vehicle).</summary>
+    /// <summary>
+    /// Least spread of a blob's difference vectors over the length of their mean: below it, with the ground beside it
+    /// changed by more than <see cref="UniformRingChange"/> of its threshold, the change is a uniform one (a field), not vehicles.
+    /// </summary>
     public const double MinSpread = 0.25;
+
+    /// <summary>See <see cref="MinSpread"/>.</summary>
+    public const double UniformRingChange = 0.45;
 
     /// <summary>Largest spread (see <see cref="MinSpread"/>): above it the change is a dipole, an edge that moved.</summary>
     public const double MaxSpread = 2.5;
@@ -138,20 +144,12 @@ internal static class ChangeObjectCounter
             {
                 var x = before.Band(b);
                 var y = after.Band(b);
-                double sx = 0, sy = 0, sxx = 0, syy = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    if (m[i] != 0)
-                    {
-                        (sx, sy, sxx, syy) = (sx + x[i], sy + y[i], sxx + (double)x[i] * x[i], syy + (double)y[i] * y[i]);
-                    }
-                }
-
-                var (mx, my) = (sx / valid, sy / valid);
-                var (vx, vy) = (Math.Max(0, sxx / valid - mx * mx), Math.Max(0, syy / valid - my * my));
-                var gain = vy > 1e-9 ? (float)Math.Sqrt(vx / vy) : 1f;
-                var offset = (float)(mx - gain * my);
-                brightness += mx;
+                // Percentiles, not mean and spread: the change itself (a park arriving on flat ground) would bend those.
+                var (x1, x2, x3) = Percentiles(x, m);
+                var (y1, y2, y3) = Percentiles(y, m);
+                var gain = y3 - y1 > 1e-6 * Math.Max(1f, Math.Abs(y2)) ? (x3 - x1) / (y3 - y1) : 1f;
+                var offset = x2 - gain * y2;
+                brightness += x2;
                 var d = floats.AsSpan(b * n, n);
                 for (var i = 0; i < n; i++)
                 {
@@ -291,10 +289,11 @@ internal static class ChangeObjectCounter
                 continue;
             }
 
-            // A uniform change (a field changing crop, a patch of grass drying) is not an object: a vehicle's footprint
-            // mixes its body, its shadow and their mixed edge pixels. Nor is a blob whose surroundings changed almost as much.
+            // A uniform change whose surroundings changed too (a field changing crop, a patch of grass drying, cut into
+            // fragments by the threshold) is not an object: a vehicle's footprint mixes its body, its shadow and their
+            // edge pixels, and the ground beside it is unchanged. Nor is any blob whose surroundings changed almost as much.
             // A dipole (one side brighter, the other darker: an edge moved by a sub-pixel shift) has a mean near zero.
-            var verdict = spread < MinSpread ? "uniform" : spread > MaxSpread ? "dipole" : ringChange > MaxRingChange ? "region" : "object";
+            var verdict = spread < MinSpread && ringChange > UniformRingChange ? "uniform" : spread > MaxSpread ? "dipole" : ringChange > MaxRingChange ? "region" : "object";
             blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread });
         }
 
@@ -364,12 +363,64 @@ internal static class ChangeObjectCounter
         return (afterDistance >= beforeDistance, ringChange / count);
     }
 
+    private static ReadOnlySpan<int> Deciles => [1, 5, 9];
+
+    /// <summary>Histogram bins of the percentiles.</summary>
+    private const int PercentileBins = 1024;
+
+    /// <summary>Every how many pixels (in row-major order) the percentiles are read from.</summary>
+    private const int PercentileStride = 3;
+
+    /// <summary>The 10th, 50th and 90th percentiles of the valid values (<paramref name="valid"/> 1), read from every <see cref="PercentileStride"/>th pixel, to 1/1024 of their range.</summary>
+    private static (float P10, float P50, float P90) Percentiles(ReadOnlySpan<float> values, ReadOnlySpan<byte> valid)
+    {
+        float low = float.MaxValue, high = float.MinValue;
+        for (var i = 0; i < values.Length; i += PercentileStride)
+        {
+            if (valid[i] == 1)
+            {
+                (low, high) = (Math.Min(low, values[i]), Math.Max(high, values[i]));
+            }
+        }
+
+        if (!(high > low))
+        {
+            return (Math.Min(low, high), Math.Min(low, high), Math.Min(low, high));
+        }
+
+        Span<int> histogram = stackalloc int[PercentileBins];
+        histogram.Clear();
+        var scale = (PercentileBins - 1) / (high - low);
+        var sampled = 0;
+        for (var i = 0; i < values.Length; i += PercentileStride)
+        {
+            if (valid[i] == 1)
+            {
+                histogram[(int)((values[i] - low) * scale)]++;
+                sampled++;
+            }
+        }
+
+        Span<float> quartiles = stackalloc float[3];
+        var (seen, q) = (0, 0);
+        for (var bin = 0; bin < PercentileBins && q < 3; bin++)
+        {
+            seen += histogram[bin];
+            while (q < 3 && 10L * seen >= Deciles[q] * (long)sampled)
+            {
+                quartiles[q++] = low + (bin + 0.5f) / scale;
+            }
+        }
+
+        return (quartiles[0], quartiles[1], quartiles[2]);
+    }
+
     /// <summary>Histogram bins of the local median.</summary>
     private const int MedianBins = 256;
 
     /// <summary>
-    /// Writes to <paramref name="result"/> the median of <paramref name="v"/>'s valid pixels (<paramref name="valid"/> 1)
-    /// over blocks of <paramref name="block"/> pixels, interpolated bilinearly between block centres; the median is read
+    /// Writes to <paramref name="result"/> the median of <paramref name="v"/>'s valid pixels (<paramref name="valid"/> 1;
+    /// every second pixel of every second row) over blocks of <paramref name="block"/> pixels, interpolated bilinearly between block centres; the median is read
     /// from a histogram of <see cref="MedianBins"/> bins of <paramref name="binWidth"/> from <paramref name="low"/> (values
     /// beyond fall in the end bins).
     /// </summary>
@@ -385,9 +436,9 @@ internal static class ChangeObjectCounter
             {
                 histogram.Clear();
                 var total = 0;
-                for (var y = j * block; y < Math.Min(h, (j + 1) * block); y++)
+                for (var y = j * block; y < Math.Min(h, (j + 1) * block); y += 2)
                 {
-                    for (var x = i * block; x < Math.Min(w, (i + 1) * block); x++)
+                    for (var x = i * block; x < Math.Min(w, (i + 1) * block); x += 2)
                     {
                         var p = y * w + x;
                         if (valid[p] == 1)
@@ -425,20 +476,6 @@ internal static class ChangeObjectCounter
             medians[k] = float.IsNaN(medians[k]) ? (counted == 0 ? 0f : sum / counted) : medians[k];
         }
 
-        for (var y = 0; y < h; y++)
-        {
-            var fy = Math.Clamp((y - block / 2) / (float)block, 0, gy - 1);
-            var (j0, ty) = ((int)fy, fy - (int)fy);
-            var j1 = Math.Min(gy - 1, j0 + 1);
-            for (var x = 0; x < w; x++)
-            {
-                var fx = Math.Clamp((x - block / 2) / (float)block, 0, gx - 1);
-                var (i0, tx) = ((int)fx, fx - (int)fx);
-                var i1 = Math.Min(gx - 1, i0 + 1);
-                var top = medians[j0 * gx + i0] * (1 - tx) + medians[j0 * gx + i1] * tx;
-                var bottom = medians[j1 * gx + i0] * (1 - tx) + medians[j1 * gx + i1] * tx;
-                result[y * w + x] = top * (1 - ty) + bottom * ty;
-            }
-        }
+        BlockLattice.Interpolate(medians, gx, gy, block, w, h, result);
     }
 }

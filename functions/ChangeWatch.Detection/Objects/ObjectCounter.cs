@@ -352,22 +352,7 @@ public static class ObjectCounter
                 }
             }
 
-            for (var y = 0; y < h; y++)
-            {
-                var fy = Math.Clamp((y - step / 2) / (double)step, 0, gy - 1);
-                var (j0, ty) = ((int)fy, fy - (int)fy);
-                var j1 = Math.Min(gy - 1, j0 + 1);
-                var row = clutter.Slice(y * w, w);
-                for (var x = 0; x < w; x++)
-                {
-                    var fx = Math.Clamp((x - step / 2) / (double)step, 0, gx - 1);
-                    var (i0, tx) = ((int)fx, fx - (int)fx);
-                    var i1 = Math.Min(gx - 1, i0 + 1);
-                    var top = medians[j0 * gx + i0] * (1 - tx) + medians[j0 * gx + i1] * tx;
-                    var bottom = medians[j1 * gx + i0] * (1 - tx) + medians[j1 * gx + i1] * tx;
-                    row[x] = (float)(top * (1 - ty) + bottom * ty);
-                }
-            }
+            BlockLattice.Interpolate(medians.AsSpan(0, gx * gy), gx, gy, step, w, h, clutter);
         }
         finally
         {
