@@ -158,8 +158,12 @@ public sealed class ObjectCounterTests
     [Fact]
     public void Count_PairWithOnlyGainOffsetAndNoise_CountsNoChange()
     {
-        var before = Some.WithDarkRectangles(Ground(seed: 5), Parked, w: 4, h: 9);
-        var random = new Random(6);
+        // Ground whose brightness varies across the tile (80 to 160, as terrain does) with ±3 units of noise: the gain is
+        // read from the tile's spread, which on textureless ground would be the noise's alone.
+        var random = new Random(5);
+        var terrain = new TileRaster(256, 256, 3, Enumerable.Range(0, 256 * 256 * 3)
+            .Select(i => 80f + 80f * ((i % 256) + i / 256 % 256) / 510f + (float)(random.NextDouble() * 6 - 3)).ToArray());
+        var before = Some.WithDarkRectangles(terrain, Parked, w: 4, h: 9);
         var after = new TileRaster(256, 256, 3, before.Data.Select(v => 1.25f * v - 12f + (float)(random.NextDouble() * 6 - 3)).ToArray());
 
         var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));

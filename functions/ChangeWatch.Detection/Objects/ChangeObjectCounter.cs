@@ -21,6 +21,9 @@ namespace ChangeWatch.Detection;
 /// truck's size; larger blobs (touching vehicles in a park's rows) count their area over the typical footprint: the
 /// median of the tile's isolated vehicle-sized change blobs when there are three or more (clamped to 0.6-1.6 ×
 /// <see cref="FootprintSquareMetres"/>), else <see cref="FootprintSquareMetres"/>.
+/// Known limits: the gain is read from the tile's spread, so on ground without texture (noise only) a change of gain
+/// shows at the static vehicles; haze that differs across the tile together with saturated bright ground (a gain of 1.5
+/// and strong haze) is not a linear change and leaves false blobs around trees and buildings.
 /// Memory: scratch rented from <see cref="ArrayPool{T}"/>, about 29 bytes per pixel, returned before the call ends.
 /// Thread-safe (no shared state).
 /// </summary>
