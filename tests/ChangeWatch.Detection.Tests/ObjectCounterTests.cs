@@ -147,11 +147,37 @@ public sealed class ObjectCounterTests
         var after = Some.WithDarkRectangles(Ground(), Parked, w: 4, h: 9);
         var before = Some.WithDarkRectangles(after, Arriving, w: 4, h: 9);
 
-        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), []);
         var counts = ObjectCounter.Count(before, after, 0.5, 0)!;
 
         Assert.Equal(new ChangeObjectCounter.Result(0, 6), change);
         Assert.Equal(9, counts.Before);
+        Assert.Equal(3, counts.After);
+    }
+
+    [Fact]
+    public void Count_PairWithBrightPitsDug_CountsNoVehiclesLeaving()
+    {
+        // Fresh spoil or dug pits: compact patches brighter after (3 × 4.5 m, 200 units) where the before image shows
+        // plain ground. Brighter after reads like vehicles leaving, but nothing stood there before.
+        var before = Some.WithDarkRectangles(Ground(seed: 8), Parked, w: 4, h: 9);
+        var after = new TileRaster(256, 256, 3, before.Data.ToArray());
+        foreach (var (x0, y0) in Arriving)
+        {
+            for (var b = 0; b < 3; b++)
+            {
+                for (var y = y0; y < y0 + 9; y++)
+                {
+                    after.Row(b, y).Slice(x0, 6).Fill(200f);
+                }
+            }
+        }
+
+        var withBefore = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), ObjectCounter.SmallFeatureContrast(before, 0.5));
+        var counts = ObjectCounter.Count(before, after, 0.5, 0)!;
+
+        Assert.Equal(0, withBefore.Departed);
+        Assert.Equal(3, counts.Before);
         Assert.Equal(3, counts.After);
     }
 
@@ -166,7 +192,7 @@ public sealed class ObjectCounterTests
         var before = Some.WithDarkRectangles(terrain, Parked, w: 4, h: 9);
         var after = new TileRaster(256, 256, 3, before.Data.Select(v => 1.25f * v - 12f + (float)(random.NextDouble() * 6 - 3)).ToArray());
 
-        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), []);
 
         Assert.Equal(new ChangeObjectCounter.Result(0, 0), change);
     }
@@ -189,7 +215,7 @@ public sealed class ObjectCounterTests
             }
         }
 
-        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256));
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), []);
 
         Assert.Equal(new ChangeObjectCounter.Result(0, 0), change);
     }

@@ -69,6 +69,9 @@ internal static class ChangeObjectCounter
     /// <summary>Widest footprint (equivalent rectangle's short side), metres, that counts as one vehicle however large: a truck with its shadow.</summary>
     public const double MaxSingleWidthMetres = 4.5;
 
+    /// <summary>Least mean small-feature contrast of the before image over a blob read as vehicles that left (see <see cref="Count"/>).</summary>
+    public const float LeftContrast = 25f;
+
     /// <summary>What was counted in a tile pair's core: vehicles that arrived and vehicles that left.</summary>
     internal readonly record struct Result(int Arrived, int Departed);
 
@@ -106,7 +109,17 @@ internal static class ChangeObjectCounter
     /// Counts the vehicles that arrived and left between <paramref name="before"/> and <paramref name="after"/> (R, G, B
     /// first; NaN = no data) whose change blob's centroid lies in <paramref name="core"/>.
     /// </summary>
-    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, List<ChangeBlob>? examined = null)
+    /// <param name="before">Baseline tile.</param>
+    /// <param name="after">New tile, same size and bands.</param>
+    /// <param name="gsd">Metres per pixel.</param>
+    /// <param name="core">The window whose blobs are counted.</param>
+    /// <param name="beforeContrast">
+    /// The before image's small-feature contrast per pixel (<see cref="ObjectCounter"/>'s), or empty: when given, a blob
+    /// read as vehicles that left counts only where the before image showed them (mean contrast over the blob at least
+    /// <see cref="LeftContrast"/>); dug pits and fresh spoil, brighter after but no object before, do not.
+    /// </param>
+    /// <param name="examined">Receives every blob looked at, when not null.</param>
+    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -181,7 +194,7 @@ internal static class ChangeObjectCounter
                 m[i] = m[i] == 0 ? (byte)4 : magnitude[i] >= Math.Max(MinChange, NoiseFactor * local[i]) ? (byte)1 : (byte)0;
             }
 
-            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), gsd, ints.AsSpan(0, n), ints.AsSpan(n, n));
+            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), beforeContrast, gsd, ints.AsSpan(0, n), ints.AsSpan(n, n));
             var typical = TypicalPixels(blobs, gsd);
             int arrived = 0, departed = 0;
             foreach (var blob in blobs)
@@ -235,7 +248,7 @@ internal static class ChangeObjectCounter
         return Math.Clamp(median, 0.6 * prior, 1.6 * prior);
     }
 
-    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, double gsd, Span<int> stack, Span<int> members)
+    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, Span<int> stack, Span<int> members)
     {
         var (w, h) = (before.Width, before.Height);
         var n = w * h;
@@ -297,6 +310,18 @@ internal static class ChangeObjectCounter
             // edge pixels, and the ground beside it is unchanged. Nor is any blob whose surroundings changed almost as much.
             // A dipole (one side brighter, the other darker: an edge moved by a sub-pixel shift) has a mean near zero.
             var verdict = spread < MinSpread && ringChange > UniformRingChange ? "uniform" : spread > MaxSpread ? "dipole" : ringChange > MaxRingChange ? "region" : "object";
+            if (verdict == "object" && !arrived && beforeContrast.Length == n)
+            {
+                // Vehicles that left stood out in the before image (a dark body, a shadow, a bright body).
+                double sum = 0;
+                foreach (var p in members[..area])
+                {
+                    sum += beforeContrast[p];
+                }
+
+                verdict = sum / area >= LeftContrast ? verdict : "not seen before";
+            }
+
             blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread });
         }
 

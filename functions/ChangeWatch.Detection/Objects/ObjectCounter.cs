@@ -113,11 +113,20 @@ public static class ObjectCounter
 
         // The before image on its own (static vehicles); what arrived and left from the change between the dates, so
         // static clutter counted in the before image is counted alike after and the change is exactly arrived − left.
-        var blobsBefore = Examine(before, gsd);
-        var counted = Sum(blobsBefore, core, TypicalPixels(blobsBefore, [], gsd), gsd, null);
-        var change = ChangeObjectCounter.Count(before, after, gsd, core);
-        var beforeCount = Math.Max(counted, change.Departed);
-        return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
+        var n = before.Width * before.Height;
+        var beforeContrast = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            var blobsBefore = Examine(before, gsd, beforeContrast.AsSpan(0, n));
+            var counted = Sum(blobsBefore, core, TypicalPixels(blobsBefore, [], gsd), gsd, null);
+            var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n));
+            var beforeCount = Math.Max(counted, change.Departed);
+            return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(beforeContrast);
+        }
     }
 
     /// <summary>Counts objects of one image whose centroid lies in <paramref name="core"/> (tile pixels). Needs 3 or more bands.</summary>
@@ -126,8 +135,16 @@ public static class ObjectCounter
     /// <summary>As <see cref="Count(TileRaster, double, PixelWindow)"/>, and adds each blob examined (with the objects it counts for) to <paramref name="examined"/>.</summary>
     internal static int Count(TileRaster image, double groundSampleDistance, PixelWindow core, List<ExaminedBlob>? examined)
     {
-        var blobs = Examine(image, groundSampleDistance);
+        var blobs = Examine(image, groundSampleDistance, []);
         return Sum(blobs, core, TypicalPixels(blobs, [], groundSampleDistance), groundSampleDistance, examined);
+    }
+
+    /// <summary>Each pixel's larger of the dark and bright small-feature contrast (units where the tile's mean brightness is 120), as the counter reads it.</summary>
+    internal static float[] SmallFeatureContrast(TileRaster image, double groundSampleDistance)
+    {
+        var contrast = new float[image.Width * image.Height];
+        Examine(image, groundSampleDistance, contrast);
+        return contrast;
     }
 
     /// <summary>One blob looked at: centroid (tile pixels), area (pixels), equivalent rectangle (pixels), green fraction, verdict, and the objects it counts for.</summary>
@@ -186,8 +203,12 @@ public static class ObjectCounter
         return count;
     }
 
-    /// <summary>Every blob of small-feature contrast in the image, with its verdict.</summary>
-    private static List<ExaminedBlob> Examine(TileRaster image, double groundSampleDistance)
+    /// <summary>
+    /// Every blob of small-feature contrast in the image, with its verdict; when <paramref name="smallFeatureContrast"/>
+    /// holds a value per pixel, each pixel's larger of the dark and bright small-feature contrast (units where the
+    /// tile's mean brightness is 120) is written to it.
+    /// </summary>
+    private static List<ExaminedBlob> Examine(TileRaster image, double groundSampleDistance, Span<float> smallFeatureContrast)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.BandCount < 3)
@@ -269,6 +290,14 @@ public static class ObjectCounter
             {
                 var threshold = Math.Max(MinContrast, ClutterFactor * work[i]);
                 m[i] = contrast[i] >= threshold ? (byte)1 : (byte)0;
+            }
+
+            if (smallFeatureContrast.Length == n)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    smallFeatureContrast[i] = Math.Max(contrast[i], bright[i]);
+                }
             }
 
             return ExamineBlobs(image, m, contrast, bright, scale, groundSampleDistance, ints.AsSpan(0, n), ints.AsSpan(n, n));
