@@ -162,12 +162,26 @@ public static class CloudMask
             Luminance(second, lumSecond, reasonsSecond.IsEmpty ? default : flatSecond);
             var valid = ws.Bytes(0);
             var validCount = 0;
-            for (var i = 0; i < n; i++)
+            var lanes = Vector<float>.Count;
+            var infinity = new Vector<float>(float.PositiveInfinity);
+            var start = 0;
+            for (; start + lanes <= n; start += lanes)
             {
-                var ok = float.IsFinite(lumFirst[i]) && float.IsFinite(lumSecond[i]);
-                valid[i] = ok ? (byte)1 : (byte)0;
-                validCount += ok ? 1 : 0;
+                // A vector of pixels where both luminances are finite (|v| < ∞ is false for NaN and ±∞) is all valid;
+                // any other is done pixel by pixel.
+                if (Vector.LessThanAll(Vector.Abs(new Vector<float>(lumFirst.Slice(start, lanes))), infinity)
+                    && Vector.LessThanAll(Vector.Abs(new Vector<float>(lumSecond.Slice(start, lanes))), infinity))
+                {
+                    valid.Slice(start, lanes).Fill(1);
+                    validCount += lanes;
+                }
+                else
+                {
+                    validCount += MarkValid(lumFirst, lumSecond, valid, start, start + lanes);
+                }
             }
+
+            validCount += MarkValid(lumFirst, lumSecond, valid, start, n);
 
             // Each date's quantiles over the pixels valid in both (the same sample positions for both dates).
             var (qFirst, qSecond) = (default(Levels), default(Levels));
@@ -192,6 +206,20 @@ public static class CloudMask
         }
     }
 
+    /// <summary>Sets <paramref name="valid"/> to 1 where both luminances are finite in [<paramref name="from"/>, <paramref name="to"/>), 0 elsewhere; returns the count of 1s.</summary>
+    private static int MarkValid(ReadOnlySpan<float> lumFirst, ReadOnlySpan<float> lumSecond, Span<byte> valid, int from, int to)
+    {
+        var count = 0;
+        for (var i = from; i < to; i++)
+        {
+            var ok = float.IsFinite(lumFirst[i]) && float.IsFinite(lumSecond[i]);
+            valid[i] = ok ? (byte)1 : (byte)0;
+            count += ok ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>
     /// One date's clouds, shadows and haze from its luminance and flatness and the other date's luminance (read only), the
     /// pixels valid in both, into <paramref name="reasons"/>.
@@ -207,13 +235,18 @@ public static class CloudMask
         var texture = ws.Floats(3);
         var region = ws.Bytes(1);
         var kind = ws.Bytes(2); // per pixel, for the region fill: 2 = core, 1 = rim, 0 = neither
-        for (var i = 0; i < n; i++)
+        var lanes = Vector<float>.Count;
+        var infinity = new Vector<float>(float.PositiveInfinity);
+        var start = 0;
+        for (; start + lanes <= n; start += lanes)
         {
-            if (!float.IsFinite(dateLum[i]))
+            if (!Vector.LessThanAll(Vector.Abs(new Vector<float>(dateLum.Slice(start, lanes))), infinity))
             {
-                reasons[i] |= (byte)MaskReason.NoData;
+                MarkNoData(dateLum, reasons, start, start + lanes);
             }
         }
+
+        MarkNoData(dateLum, reasons, start, n);
 
         if (validCount < MinValidPixels)
         {
@@ -318,6 +351,18 @@ public static class CloudMask
         }
 
         return (cloud, shadow, hazy);
+    }
+
+    /// <summary>Adds <see cref="Detection.MaskReason.NoData"/> where the luminance is not finite in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static void MarkNoData(ReadOnlySpan<float> lum, Span<byte> reasons, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (!float.IsFinite(lum[i]))
+            {
+                reasons[i] |= (byte)Detection.MaskReason.NoData;
+            }
+        }
     }
 
     /// <summary>
