@@ -95,6 +95,45 @@ public sealed class DuplicateDeliveryTests
     }
 
     [Fact]
+    public async Task BuildReport_ClaimHeldByALiveDeliveryThatFinishesWithinTheWait_ReturnsQuietlyWithoutAnnouncingTwice()
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 30 });
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+        var after = await AfterSceneAsync(h);
+        const string Other = "BuildReport@other/1";
+        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, Other, h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+
+        var waiting = h.Report.HandleAsync(last, TestContext.Current.CancellationToken); // a second batch's message, arriving together
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted);
+        Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.Report, Other, CancellationToken.None)); // the holder finishes
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Single(h.ReportsReady); // the baseline's: the holder (simulated) announces its own, this delivery nothing
+    }
+
+    [Fact]
+    public async Task BuildReport_ClaimHeldPastTheWait_FailsToBeRetried()
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 1 });
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+        var after = await AfterSceneAsync(h);
+        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, "BuildReport@stuck/1", h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Report.HandleAsync(last, CancellationToken.None));
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
+        Assert.Single(h.ReportsReady);
+    }
+
+    [Fact]
     public async Task BuildReport_HolderStalledPastItsLeaseWhileAnotherTookOver_StopsWithoutAnnouncing()
     {
         var h = new PipelineHarness();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using ChangeWatch.Core.Domain;
@@ -88,7 +89,14 @@ public sealed class BuildReportHandler(
         }
 
         var claimant = SceneSteps.NewClaimant(Actor);
+        var waited = Stopwatch.StartNew(); // paces the re-reads only: the lease itself is judged on the catalog's clock
         var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
+        while (!claim.Done && !claim.IsHeldBy(claimant) && waited.Elapsed < TimeSpan.FromSeconds(options.Value.ClaimWaitSeconds))
+        {
+            await Task.Delay(ClaimPollInterval, cancellationToken).ConfigureAwait(false);
+            claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
+        }
+
         if (claim.Done)
         {
             logger.StepDoneElsewhere(SceneSteps.Report, sceneId.Value, claim.Claimant);
@@ -140,6 +148,8 @@ public sealed class BuildReportHandler(
         await catalog.CompleteStepAsync(sceneId, SceneSteps.Report, claimant, cancellationToken).ConfigureAwait(false);
         logger.ReportWritten(sceneId.Value, scene.Aoi, model.Kind, model.Sites.Count);
     }
+
+    private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromMilliseconds(500);
 
     private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.ClaimLeaseSeconds);
 

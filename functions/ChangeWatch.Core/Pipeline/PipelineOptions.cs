@@ -62,6 +62,15 @@ public sealed class PipelineOptions : IValidatableObject
     public int ClaimLeaseSeconds { get; set; } = 120;
 
     /// <summary>
+    /// Seconds a report delivery that finds the report's claim held by another live delivery (two batches of a scene
+    /// arriving together) waits for that one to finish, re-reading the claim twice a second, before it fails to be
+    /// retried; 0 fails at once. A holder that finishes meanwhile ends the wait quietly, so the usual race leaves no
+    /// failed execution in the logs.
+    /// </summary>
+    [Range(0, 300)]
+    public int ClaimWaitSeconds { get; set; } = 20;
+
+    /// <summary>
     /// Seconds an upload must have been in <c>incoming</c> before the reconcile re-enqueues it: younger uploads are left to
     /// the blob trigger, whose own message may still be on its way.
     /// </summary>

@@ -10,7 +10,7 @@ public sealed class PipelineHarness
 {
     public PipelineHarness(PipelineOptions? options = null)
     {
-        Options = Microsoft.Extensions.Options.Options.Create(options ?? new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4 });
+        Options = Microsoft.Extensions.Options.Options.Create(options ?? new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 0 });
         var rejections = new RejectionRecorder(Blobs, Catalog, Time, NullLogger<RejectionRecorder>.Instance);
         var tiles = new TileStore(Blobs, new PassThroughTileCodec());
         Uploaded = new SceneUploadedHandler(Blobs, Queue, rejections, Options, NullLogger<SceneUploadedHandler>.Instance);
