@@ -115,6 +115,42 @@ public sealed class DuplicateDeliveryTests
         Assert.Single(h.ReportsReady); // the baseline's: the holder (simulated) announces its own, this delivery nothing
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BuildReport_HostStoppingWhileWaitingForTheHolder_EndsQuietlyOnlyWhenTheReportIsDone(bool holderFinished)
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 30 });
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+        var after = await AfterSceneAsync(h);
+        const string Other = "BuildReport@other/1";
+        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, Other, h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+        using var stopping = new CancellationTokenSource();
+
+        var waiting = h.Report.HandleAsync(last, stopping.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(700), TestContext.Current.CancellationToken);
+        if (holderFinished)
+        {
+            Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.Report, Other, CancellationToken.None));
+        }
+
+        await stopping.CancelAsync();
+
+        if (holderFinished)
+        {
+            await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+        else
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        }
+
+        Assert.Single(h.ReportsReady);
+    }
+
     [Fact]
     public async Task BuildReport_ClaimHeldPastTheWait_FailsToBeRetried()
     {

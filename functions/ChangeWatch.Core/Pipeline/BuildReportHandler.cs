@@ -93,7 +93,22 @@ public sealed class BuildReportHandler(
         var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
         while (!claim.Done && !claim.IsHeldBy(claimant) && waited.Elapsed < TimeSpan.FromSeconds(options.Value.ClaimWaitSeconds))
         {
-            await Task.Delay(ClaimPollInterval, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(ClaimPollInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host is stopping: end quietly if the holder has finished meanwhile, else let the message come back.
+                if (await catalog.GetStepAsync(sceneId, SceneSteps.Report, CancellationToken.None).ConfigureAwait(false) is { Done: true } finished)
+                {
+                    logger.StepDoneElsewhere(SceneSteps.Report, sceneId.Value, finished.Claimant);
+                    return;
+                }
+
+                throw;
+            }
+
             claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
         }
 
