@@ -97,19 +97,12 @@ public sealed class DuplicateDeliveryTests
     [Fact]
     public async Task BuildReport_ClaimHeldByALiveDeliveryThatFinishesWithinTheWait_ReturnsQuietlyWithoutAnnouncingTwice()
     {
-        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 30 });
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        var last = await DeliverAllButLastChangeFlagsAsync(h);
-        var after = await AfterSceneAsync(h);
-        const string Other = "BuildReport@other/1";
-        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, Other, h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+        var (h, last, after) = await ReportClaimedByAnotherAsync(claimWaitSeconds: 30);
 
         var waiting = h.Report.HandleAsync(last, TestContext.Current.CancellationToken); // a second batch's message, arriving together
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.False(waiting.IsCompleted);
-        Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.Report, Other, CancellationToken.None)); // the holder finishes
+        Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.Report, OtherDelivery, CancellationToken.None)); // the holder finishes
         await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.Single(h.ReportsReady); // the baseline's: the holder (simulated) announces its own, this delivery nothing
@@ -120,21 +113,14 @@ public sealed class DuplicateDeliveryTests
     [InlineData(false)]
     public async Task BuildReport_HostStoppingWhileWaitingForTheHolder_EndsQuietlyOnlyWhenTheReportIsDone(bool holderFinished)
     {
-        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 30 });
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        var last = await DeliverAllButLastChangeFlagsAsync(h);
-        var after = await AfterSceneAsync(h);
-        const string Other = "BuildReport@other/1";
-        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, Other, h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+        var (h, last, after) = await ReportClaimedByAnotherAsync(claimWaitSeconds: 30);
         using var stopping = new CancellationTokenSource();
 
         var waiting = h.Report.HandleAsync(last, stopping.Token);
         await Task.Delay(TimeSpan.FromMilliseconds(700), TestContext.Current.CancellationToken);
         if (holderFinished)
         {
-            Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.Report, Other, CancellationToken.None));
+            Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.Report, OtherDelivery, CancellationToken.None));
         }
 
         await stopping.CancelAsync();
@@ -154,13 +140,7 @@ public sealed class DuplicateDeliveryTests
     [Fact]
     public async Task BuildReport_ClaimHeldPastTheWait_FailsToBeRetried()
     {
-        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = 1 });
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        var last = await DeliverAllButLastChangeFlagsAsync(h);
-        var after = await AfterSceneAsync(h);
-        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, "BuildReport@stuck/1", h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+        var (h, last, _) = await ReportClaimedByAnotherAsync(claimWaitSeconds: 1);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => h.Report.HandleAsync(last, CancellationToken.None));
@@ -311,6 +291,24 @@ public sealed class DuplicateDeliveryTests
         Assert.Equal(1, await h.Reconciler.ReconcileAsync(CancellationToken.None)); // written again: a new upload
 
         Assert.Equal(2, h.Queue.Peek(StorageNames.SceneIngestQueue).Count);
+    }
+
+    private const string OtherDelivery = "BuildReport@other/1";
+
+    /// <summary>
+    /// A second scene whose last change-flags message is returned undelivered while another (live) delivery holds its
+    /// report's claim, with <paramref name="claimWaitSeconds"/> as the wait for a held claim.
+    /// </summary>
+    private static async Task<(PipelineHarness H, string Last, SceneId After)> ReportClaimedByAnotherAsync(int claimWaitSeconds)
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = claimWaitSeconds });
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        var last = await DeliverAllButLastChangeFlagsAsync(h);
+        var after = await AfterSceneAsync(h);
+        await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, OtherDelivery, h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
+        return (h, last, after);
     }
 
     private static async Task<SceneId> AfterSceneAsync(PipelineHarness h) =>
