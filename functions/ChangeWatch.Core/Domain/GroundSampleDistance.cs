@@ -27,4 +27,15 @@ public static class GroundSampleDistance
         var centreLatitude = t.OriginY + t.PixelHeight * height / 2.0;
         return Math.Abs(t.PixelWidth) * MetresPerDegreeLatitude * Math.Cos(centreLatitude * Math.PI / 180.0);
     }
+
+    /// <summary>
+    /// The ground sample distance of a tile pair as scorers read it: from the before tile's georeferencing, else the
+    /// after tile's (<see cref="FromGeoReference"/> at the before tile's height). Null when neither is georeferenced.
+    /// </summary>
+    public static double? OfTilePair(TileRaster before, TileRaster after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return FromGeoReference(before.GeoReference ?? after.GeoReference, before.Height);
+    }
 }

@@ -188,7 +188,7 @@ public sealed class PixelChangeModel
             var gridValid = valid.AsSpan(n, gn);
             var gridRaw = raw.AsSpan(n, gn);
             SampleMask(valid.AsSpan(0, n), w, h, s, gridValid);
-            var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, h))?.Trees ?? Trees;
+            var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.OfTilePair(before, after))?.Trees ?? Trees;
             var evaluated = Gate > 0
                 ? PredictCoarseToFine(trees, planes.AsSpan(0, PixelFeatures.Count * gn), PixelFeatures.GridSize(w, s), PixelFeatures.GridSize(h, s), gridValid, gridRaw)
                 : Predict(trees, planes.AsSpan(0, PixelFeatures.Count * gn), gn, gridValid, gridRaw);

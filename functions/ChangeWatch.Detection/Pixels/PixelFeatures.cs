@@ -96,7 +96,7 @@ public static class PixelFeatures
     /// <summary>log2 of the ground sample distance (metres) of the georeferenced date, clamped to [−4, 6]; 0 without georeferencing.</summary>
     internal static float GroundSampleLog2(TileRaster before, TileRaster after)
     {
-        var gsd = GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, before.Height);
+        var gsd = GroundSampleDistance.OfTilePair(before, after);
         return gsd is { } metres && double.IsFinite(metres) && metres > 0 ? (float)Math.Clamp(Math.Log2(metres), -4, 6) : 0f;
     }
 

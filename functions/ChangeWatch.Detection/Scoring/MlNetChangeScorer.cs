@@ -167,7 +167,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var gsd = GroundSampleDistance.FromGeoReference(before.GeoReference ?? after.GeoReference, before.Height);
+        var gsd = GroundSampleDistance.OfTilePair(before, after);
         return ObjectCounter.Count(before, after, gsd, _coreMargin);
     }
 
