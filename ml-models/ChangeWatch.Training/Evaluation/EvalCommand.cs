@@ -219,21 +219,11 @@ internal static class EvalCommand
         var samples = DrawSamples(options, others);
 
         // Threshold: 3 folds over the training sites (grouped by dataset and site), out-of-fold maps pooled.
-        var groups = others.Select(p => p.Dataset + "/" + p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
+        var foldMaps = OutOfFoldMaps.Score(others, samples, options.Trees, options.Seed, options.Stride, options.Gate, scored: p => p.Dataset != SyntheticPixelPairs.Dataset);
         var validation = new ThresholdHistogram();
-        var foldMaps = new Dictionary<ChangePair, float[]>();
-        for (var fold = 0; fold < 3; fold++)
+        foreach (var (pair, map) in foldMaps)
         {
-            var held = groups.Where((_, i) => i % 3 == fold).ToHashSet();
-            var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
-            var model = new PixelChangeModel(PixelTreeModel.FromTransformer(
-                trainer.Train(others.Where(p => !held.Contains(p.Dataset + "/" + p.Site)).Select(p => samples[p]))), 0.5, options.Stride, options.Gate);
-            foreach (var pair in others.Where(p => held.Contains(p.Dataset + "/" + p.Site) && p.Dataset != SyntheticPixelPairs.Dataset))
-            {
-                var map = PixelImageScorer.Score(model, pair);
-                foldMaps[pair] = map;
-                validation.Add(map, pair.Truth, []);
-            }
+            validation.Add(map, pair.Truth, []);
         }
 
         var crossExpert = options.Experts ? ExpertFor(options, others, samples, pairs[0].GroundSampleDistance, output) : null;

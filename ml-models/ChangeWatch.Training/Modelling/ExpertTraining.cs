@@ -45,26 +45,14 @@ internal static class ExpertTraining
             throw new ArgumentException("An expert is trained on the pairs of one dataset.", nameof(pairs));
         }
 
-        var sites = pairs.Select(p => p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
-        var folds = Math.Min(3, sites.Count);
+        var sites = pairs.Select(p => p.Site).Distinct().Count();
         var tried = new List<(PixelTreeSettings Settings, double F1, double Threshold)>();
         foreach (var settings in candidates)
         {
             var histogram = new ThresholdHistogram();
-            for (var fold = 0; fold < folds; fold++)
+            foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, samples, settings, seed, stride, gate))
             {
-                var held = sites.Where((_, i) => i % folds == fold).ToHashSet(StringComparer.Ordinal);
-                var training = pairs.Where(p => !held.Contains(p.Site)).Select(p => samples[p]).ToList();
-                if (training.Count == 0)
-                {
-                    continue;
-                }
-
-                var model = new PixelChangeModel(PixelTreeModel.FromTransformer(new PixelModelTrainer(settings, (int)seed).Train(training)), 0.5, stride, gate);
-                foreach (var pair in pairs.Where(p => held.Contains(p.Site)))
-                {
-                    histogram.Add(PixelImageScorer.Score(model, pair), pair.Truth, []);
-                }
+                histogram.Add(map, pair.Truth, []);
             }
 
             var (threshold, f1) = histogram.Best();
@@ -76,7 +64,7 @@ internal static class ExpertTraining
         var transformer = final.Train(pairs.Select(p => samples[p]));
         var dataset = pairs[0].Dataset;
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites.Count} sites): {string.Join(", ", tried.Select(t => $"{t.Settings.Trees}x{t.Settings.Leaves} F1 {t.F1:F3}"))} -> {best.Settings.Trees}x{best.Settings.Leaves}, threshold {best.Threshold:F3}"));
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites): {string.Join(", ", tried.Select(t => $"{t.Settings.Trees}x{t.Settings.Leaves} F1 {t.F1:F3}"))} -> {best.Settings.Trees}x{best.Settings.Leaves}, threshold {best.Threshold:F3}"));
         return new TrainedExpert(
             dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
             PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.F1))]);

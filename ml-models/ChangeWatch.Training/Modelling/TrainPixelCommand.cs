@@ -46,29 +46,14 @@ internal static class TrainPixelCommand
         var samples = pairs.AsParallel().AsOrdered()
             .Select(p => (p, PixelSamples.Draw(p, Budget(p) / 2 / pairs.Count(q => q.Dataset == p.Dataset), Budget(p) / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.Seed)))
             .ToDictionary(t => t.p, t => t.Item2);
-        var groups = pairs.Select(p => p.Dataset + "/" + p.Site).Distinct().Order(StringComparer.Ordinal).ToList();
+        var foldMaps = OutOfFoldMaps.Score(pairs, samples, options.Trees, options.Seed, options.Stride, options.Gate, log: output);
         var validation = new ThresholdHistogram();
-        var perDataset = new Dictionary<string, ChangeScoring>();
-        var foldMaps = new Dictionary<ChangePair, float[]>();
-        for (var fold = 0; fold < 3; fold++)
+        foreach (var (pair, map) in foldMaps.Where(kv => kv.Key.Dataset != SyntheticPixelPairs.Dataset))
         {
-            var held = groups.Where((_, i) => i % 3 == fold).ToHashSet();
-            var trainer = new PixelModelTrainer(options.Trees, (int)options.Seed);
-            var model = new PixelChangeModel(PixelTreeModel.FromTransformer(
-                trainer.Train(pairs.Where(p => !held.Contains(p.Dataset + "/" + p.Site)).Select(p => samples[p]))), 0.5, options.Stride, options.Gate);
-            foreach (var pair in pairs.Where(p => held.Contains(p.Dataset + "/" + p.Site)))
-            {
-                var map = PixelImageScorer.Score(model, pair);
-                foldMaps[pair] = map;
-                if (pair.Dataset != SyntheticPixelPairs.Dataset)
-                {
-                    validation.Add(map, pair.Truth, []); // the default threshold is for real imagery
-                }
-            }
-
-            output.WriteLine($"fold {fold}: {held.Count} validation sites");
+            validation.Add(map, pair.Truth, []); // the default threshold is for real imagery
         }
 
+        var perDataset = new Dictionary<string, ChangeScoring>();
         var (threshold, validationF1) = validation.Best();
         var resolutionThresholds = ResolutionThresholdChoice.Choose(foldMaps, output);
         foreach (var (pair, map) in foldMaps)

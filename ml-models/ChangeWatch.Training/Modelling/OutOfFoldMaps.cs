@@ -1,0 +1,46 @@
+using ChangeWatch.Detection;
+using ChangeWatch.Training.RealData;
+
+namespace ChangeWatch.Training.Modelling;
+
+/// <summary>
+/// Out-of-fold probability maps for choosing thresholds without the scored site: the pairs' sites (grouped by dataset and
+/// site, in ordinal order) are dealt round-robin into up to <c>folds</c> folds; for each fold a pixel model is trained
+/// on the other folds' samples and scores the fold's pairs as the pipeline scores tiles. A site is never split between
+/// training and scoring.
+/// </summary>
+internal static class OutOfFoldMaps
+{
+    /// <summary>
+    /// The maps of the pairs <paramref name="scored"/> accepts (every pair when null), in fold order; a fold with nothing
+    /// left to train on is skipped. <paramref name="log"/>, when given, gets one line per fold.
+    /// </summary>
+    public static Dictionary<ChangePair, float[]> Score(
+        IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, PixelTreeSettings trees, ulong seed,
+        int stride, double gate, int folds = 3, Func<ChangePair, bool>? scored = null, TextWriter? log = null)
+    {
+        static string Group(ChangePair p) => p.Dataset + "/" + p.Site;
+        var groups = pairs.Select(Group).Distinct().Order(StringComparer.Ordinal).ToList();
+        folds = Math.Min(folds, groups.Count);
+        var maps = new Dictionary<ChangePair, float[]>();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var held = groups.Where((_, i) => i % folds == fold).ToHashSet(StringComparer.Ordinal);
+            var training = pairs.Where(p => !held.Contains(Group(p))).Select(p => samples[p]).ToList();
+            if (training.Count == 0)
+            {
+                continue;
+            }
+
+            var model = new PixelChangeModel(PixelTreeModel.FromTransformer(new PixelModelTrainer(trees, (int)seed).Train(training)), 0.5, stride, gate);
+            foreach (var pair in pairs.Where(p => held.Contains(Group(p)) && (scored?.Invoke(p) ?? true)))
+            {
+                maps[pair] = PixelImageScorer.Score(model, pair);
+            }
+
+            log?.WriteLine($"fold {fold}: {held.Count} validation sites");
+        }
+
+        return maps;
+    }
+}
