@@ -9,6 +9,25 @@ namespace ChangeWatch.Detection;
 internal static class BlockLattice
 {
     /// <summary>
+    /// The median bin of a histogram of <paramref name="total"/> values: the first bin at which more than half have been
+    /// counted, or the last bin when none is (no values).
+    /// </summary>
+    public static int MedianBin(ReadOnlySpan<int> histogram, int total)
+    {
+        var seen = 0;
+        for (var bin = 0; bin < histogram.Length - 1; bin++)
+        {
+            seen += histogram[bin];
+            if (2 * seen > total)
+            {
+                return bin;
+            }
+        }
+
+        return histogram.Length - 1;
+    }
+
+    /// <summary>
     /// Writes to <paramref name="result"/> (<paramref name="width"/> × <paramref name="height"/>) the bilinear
     /// interpolation of the <paramref name="columns"/> × <paramref name="rows"/> lattice <paramref name="values"/> (row-major)
     /// whose centres lie <paramref name="step"/> pixels apart.

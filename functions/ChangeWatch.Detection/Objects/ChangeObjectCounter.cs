@@ -477,17 +477,7 @@ internal static class ChangeObjectCounter
                     }
                 }
 
-                var bin = 0;
-                for (var seen = 0; bin < MedianBins - 1; bin++)
-                {
-                    seen += histogram[bin];
-                    if (2 * seen > total)
-                    {
-                        break;
-                    }
-                }
-
-                medians[j * gx + i] = total == 0 ? float.NaN : low + (bin + 0.5f) * binWidth;
+                medians[j * gx + i] = total == 0 ? float.NaN : low + (BlockLattice.MedianBin(histogram, total) + 0.5f) * binWidth;
             }
         }
 

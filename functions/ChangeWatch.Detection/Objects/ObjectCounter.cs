@@ -367,17 +367,7 @@ public static class ObjectCounter
                         }
                     }
 
-                    var median = 0;
-                    for (var seen = 0; median < HistogramBins; median++)
-                    {
-                        seen += histogram[median];
-                        if (2 * seen > total)
-                        {
-                            break;
-                        }
-                    }
-
-                    medians[j * gx + i] = total == 0 ? 0 : median + 0.5f;
+                    medians[j * gx + i] = total == 0 ? 0 : BlockLattice.MedianBin(histogram, total) + 0.5f;
                 }
             }
 
