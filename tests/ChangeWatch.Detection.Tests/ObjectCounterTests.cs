@@ -220,6 +220,125 @@ public sealed class ObjectCounterTests
         Assert.Equal(new ChangeObjectCounter.Result(0, 0), change);
     }
 
+    // Flat tile of one value per pixel (3 bands), with the given rectangles (x, y, w, h) set to other values.
+    private static TileRaster Flat(int size, float ground, params (int X, int Y, int W, int H, float Value)[] patches)
+    {
+        var tile = new TileRaster(size, size, 3, Enumerable.Repeat(ground, size * size * 3).ToArray());
+        foreach (var (x0, y0, w, h, value) in patches)
+        {
+            for (var b = 0; b < 3; b++)
+            {
+                for (var y = y0; y < y0 + h; y++)
+                {
+                    tile.Row(b, y).Slice(x0, w).Fill(value);
+                }
+            }
+        }
+
+        return tile;
+    }
+
+    [Fact]
+    public void Count_DarkWedgeOfGroundAgainstTheSceneEdge_CountsNothing()
+    {
+        // A tile at a scene's corner (columns 0-19 and rows 108-127 no data) over a bright field (160) with a wedge of
+        // darker grass (90) in the corner, narrowing to a point: ground reaching the no-data is open ground, as ground
+        // reaching the tile's border is, not a hole in the field.
+        var tile = Flat(128, 160f);
+        for (var b = 0; b < 3; b++)
+        {
+            for (var y = 0; y < 128; y++)
+            {
+                var row = tile.Row(b, y);
+                if (y >= 108)
+                {
+                    row.Fill(float.NaN);
+                    continue;
+                }
+
+                row[..20].Fill(float.NaN);
+                row.Slice(20, Math.Max(0, (y - 50) / 3)).Fill(90f);
+            }
+        }
+
+        Assert.Equal(0, ObjectCounter.Count(tile, 1.0, new PixelWindow(0, 0, 128, 128)));
+    }
+
+    [Fact]
+    public void Count_LongNarrowShadowStrip_CountsNoVehicles()
+    {
+        // At 0.5 m: four isolated cars (4 × 9 px) and a building's shadow, a dark strip of 20 × 2.5 m (40 × 5 px) on the
+        // same ground: longer than a vehicle and narrower than a row of vehicles side by side.
+        var image = Some.WithDarkRectangles(Ground(), [(40, 160), (100, 170), (160, 150), (200, 60)], w: 4, h: 9);
+        for (var b = 0; b < 3; b++)
+        {
+            for (var y = 60; y < 65; y++)
+            {
+                image.Row(b, y).Slice(50, 40).Fill(40f);
+            }
+        }
+
+        Assert.Equal(4, ObjectCounter.Count(image, 0.5, new PixelWindow(0, 0, 256, 256)));
+    }
+
+    [Fact]
+    public void Count_CarsOnDarkGrassBesideABrightField_CountsThemByTheirContrastToTheGrass()
+    {
+        // At 1 m: the left half dark grass (80), the right half a bright field (200); five cars (3 × 6 px) of 35 on the
+        // grass: 45 units below it, under MinContrast when read against the tile's mean brightness (140) alone. Five
+        // marks as many units below the field (155) are a fifth darker than it, not vehicles.
+        var tile = Flat(128, 200f, (0, 0, 64, 128, 80f));
+        var cars = new[] { (10, 10), (30, 30), (12, 60), (40, 90), (20, 110) };
+        var marks = new[] { (80, 10), (100, 30), (82, 60), (110, 90), (90, 110) };
+        var image = Flat(128, 200f, [(0, 0, 64, 128, 80f), .. cars.Select(c => (c.Item1, c.Item2, 3, 6, 35f)), .. marks.Select(c => (c.Item1, c.Item2, 3, 6, 155f))]);
+
+        Assert.Equal(0, ObjectCounter.Count(tile, 1.0, new PixelWindow(0, 0, 128, 128)));
+        Assert.Equal(5, ObjectCounter.Count(image, 1.0, new PixelWindow(0, 0, 128, 128)));
+    }
+
+    [Fact]
+    public void Count_PairWithDarkCarsArrivingWithSoftEdges_CountsThemArrived()
+    {
+        // At 0.5 m: cars (4 × 9 px) of 60 on ground of 120 ± 3 arrive with a 1-px rim of 112 (their edges blur into the
+        // ground): every body pixel changes alike, as a field changing colour does, with the rim changed just below the
+        // threshold beside it; but each is one vehicle's size and every band turns darker.
+        var before = Ground(seed: 9);
+        var after = new TileRaster(256, 256, 3, before.Data.ToArray());
+        foreach (var (x0, y0) in Arriving)
+        {
+            for (var b = 0; b < 3; b++)
+            {
+                for (var y = y0 - 1; y < y0 + 10; y++)
+                {
+                    var row = after.Row(b, y);
+                    for (var x = x0 - 1; x < x0 + 5; x++)
+                    {
+                        var rim = y == y0 - 1 || y == y0 + 9 || x == x0 - 1 || x == x0 + 4;
+                        row[x] = rim ? 112f : 60f;
+                    }
+                }
+            }
+        }
+
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), []);
+
+        Assert.Equal(new ChangeObjectCounter.Result(6, 0), change);
+    }
+
+    [Fact]
+    public void Count_PairWithASparseGroupLargerThanOneVehicle_CountsMoreThanOne()
+    {
+        // At 0.5 m: three cars (9 × 4 px) arriving in a staircase, each touching the next at a corner: one blob of 13.5 ×
+        // 6 m, larger than any single vehicle's box, though its area (27 m²) is within 1.5 typical footprints.
+        var before = Ground(seed: 10);
+        var after = Some.WithDarkRectangles(before, [(100, 100), (109, 104), (118, 108)], w: 9, h: 4);
+
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), []);
+
+        Assert.Equal(0, change.Departed);
+        Assert.InRange(change.Arrived, 2, 3);
+    }
+
     [Fact]
     public void Assess_FlaggedGeoreferencedTile_FillsObjects_AndUngeoreferencedLeavesThemUnmeasured()
     {
