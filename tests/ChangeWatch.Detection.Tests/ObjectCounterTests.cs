@@ -326,6 +326,26 @@ public sealed class ObjectCounterTests
     }
 
     [Fact]
+    public void Count_PairWithAHeavyVehicleAndItsShadowArriving_CountsOne()
+    {
+        // At 0.5 m: a heavy vehicle of 8.5 × 3 m (17 × 6 px, 60 units) with its shadow 2 m wide beside it (17 × 4 px,
+        // 45): one footprint of 8.5 × 5 m and 42 m², over twice the typical footprint.
+        var before = Ground(seed: 11);
+        var after = new TileRaster(256, 256, 3, before.Data.ToArray());
+        for (var b = 0; b < 3; b++)
+        {
+            for (var y = 100; y < 110; y++)
+            {
+                after.Row(b, y).Slice(120, 17).Fill(y < 106 ? 60f : 45f);
+            }
+        }
+
+        var change = ChangeObjectCounter.Count(before, after, 0.5, new PixelWindow(0, 0, 256, 256), []);
+
+        Assert.Equal(new ChangeObjectCounter.Result(1, 0), change);
+    }
+
+    [Fact]
     public void Count_PairWithASparseGroupLargerThanOneVehicle_CountsMoreThanOne()
     {
         // At 0.5 m: three cars (9 × 4 px) arriving in a staircase, each touching the next at a corner: one blob of 13.5 ×

@@ -18,8 +18,8 @@ namespace ChangeWatch.Detection;
 /// arrived when the after date is clearly darker over it (a shadow and, mostly, a dark body: <see cref="MinDarkening"/>),
 /// left when clearly brighter, else arrived when the after image departs more from the unchanged ground beside it than
 /// the before image does. A uniform change of one vehicle's size that turns every band darker is a dark vehicle, not a
-/// field (<see cref="VehicleDarkening"/>). A blob within one vehicle's box (a truck's, with its shadow) of up to 2.5
-/// typical footprints counts one vehicle; other blobs (touching vehicles in a park's rows) count their area over the typical footprint: the
+/// field (<see cref="VehicleDarkening"/>). A blob within one vehicle's box (a truck's, with its shadow) of up to 1.5
+/// typical footprints, or 2.5 when elongated, counts one vehicle; other blobs (touching vehicles in a park's rows) count their area over the typical footprint: the
 /// median of the tile's isolated vehicle-sized change blobs when there are three or more (clamped to 0.6-1.6 ×
 /// <see cref="FootprintSquareMetres"/>), else <see cref="FootprintSquareMetres"/>.
 /// Known limits: the gain is read from the tile's spread, so on ground without texture (noise only) a change of gain
@@ -80,8 +80,11 @@ internal static class ChangeObjectCounter
     /// <summary>Share of a blob's pixels green on both dates at or above which it is vegetation whatever its darkening.</summary>
     public const double MaxGreenShare = 0.7;
 
-    /// <summary>Widest footprint (equivalent rectangle's short side), metres, that counts as one vehicle however large: a truck with its shadow.</summary>
-    public const double MaxSingleWidthMetres = 4.5;
+    /// <summary>
+    /// Widest footprint (equivalent rectangle's short side), metres, that counts as one vehicle: a heavy vehicle (up to
+    /// 3.4 m wide, 3.2 m tall) with its shadow beside it (0.6 × its height).
+    /// </summary>
+    public const double MaxSingleWidthMetres = 5.0;
 
     /// <summary>Least mean small-feature contrast of the before image over a blob read as vehicles that left (see <see cref="Count"/>).</summary>
     public const float LeftContrast = 25f;
@@ -225,9 +228,11 @@ internal static class ChangeObjectCounter
 
                 // One vehicle: up to 1.5 typical footprints, or one vehicle's size (a truck with its shadow); touching
                 // vehicles (a park's row): the blob's area over the typical footprint.
-                // A blob larger than one vehicle's box (a park's rows cut into sparse pieces) counts by its area however small.
+                // A blob larger than one vehicle's box (a park's rows cut into sparse pieces) counts by its area however
+                // small; within it, up to 1.5 typical footprints, or 2.5 when elongated (a truck; two cars side by side are
+                // about as wide as long), is one vehicle.
                 var vehicleSized = IsVehicleSized(blob.Length, blob.Width, gsd);
-                var single = vehicleSized && blob.Area <= 2.5 * typical;
+                var single = vehicleSized && (blob.Area <= 1.5 * typical || (blob.Area <= 2.5 * typical && blob.Length >= 1.6 * blob.Width));
                 var objects = blob.Verdict != "object" ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typical));
                 (arrived, departed) = blob.Arrived ? (arrived + objects, departed) : (arrived, departed + objects);
                 examined?.Add(blob with { Objects = objects });
