@@ -8,7 +8,7 @@ namespace ChangeWatch.Detection;
 /// them. The after image is matched to the before image band by band (10th, 50th and 90th percentiles over the tile), the local median of
 /// each band's difference over blocks of about <see cref="BackgroundMetres"/> is taken out (gain, offset, haze,
 /// illumination), and pixels whose colour difference exceeds <see cref="MinChange"/> and <see cref="NoiseFactor"/> × the
-/// local median difference over about <see cref="NoiseMetres"/> (noise, texture, a changed field) form 8-connected blobs. Static clutter (building shadows,
+/// local median difference (noise, texture, a changed field) form 8-connected blobs. Static clutter (building shadows,
 /// dark roofs, tree rims, crop rows) is the same on both dates and does not enter the change. A blob counts when it is
 /// vehicle-sized (at least <see cref="ObjectCounter.MinAreaSquareMetres"/>, not a thin sliver, within
 /// <see cref="ObjectCounter.MaxGroupLengthMetres"/> × <see cref="ObjectCounter.MaxGroupWidthMetres"/>), its change is
@@ -17,9 +17,8 @@ namespace ChangeWatch.Detection;
 /// (<see cref="MaxRingChange"/>), and it is not vegetation (tree crowns whose colour shifted with the season). It
 /// arrived when the after date is clearly darker over it (a shadow and, mostly, a dark body: <see cref="MinDarkening"/>),
 /// left when clearly brighter, else arrived when the after image departs more from the unchanged ground beside it than
-/// the before image does. A uniform change of one vehicle's size that turns every band darker is a dark vehicle, not a
-/// field (<see cref="VehicleDarkening"/>). A blob within one vehicle's box (a truck's, with its shadow) of up to 1.5
-/// typical footprints, or 2.5 when elongated, counts one vehicle; other blobs (touching vehicles in a park's rows) count their area over the typical footprint: the
+/// the before image does. A blob counts one vehicle up to 1.5 typical footprints (body and shadow) or when it has one
+/// truck's size; larger blobs (touching vehicles in a park's rows) count their area over the typical footprint: the
 /// median of the tile's isolated vehicle-sized change blobs when there are three or more (clamped to 0.6-1.6 ×
 /// <see cref="FootprintSquareMetres"/>), else <see cref="FootprintSquareMetres"/>.
 /// Known limits: the gain is read from the tile's spread, so on ground without texture (noise only) a change of gain
@@ -36,14 +35,8 @@ internal static class ChangeObjectCounter
     /// <summary>A changed pixel's difference is at least this many times the tile's median difference (noise, texture).</summary>
     public const float NoiseFactor = 4f;
 
-    /// <summary>
-    /// Side of the blocks, metres, over which the local median difference (haze, illumination) is taken: wide enough that
-    /// a park of 40 vehicles (about 35 × 40 m) covers well under half of a block and does not become its median.
-    /// </summary>
-    public const double BackgroundMetres = 72.0;
-
-    /// <summary>Side of the blocks, metres, over which the local median difference magnitude (noise, texture, a changed field) is taken.</summary>
-    public const double NoiseMetres = 48.0;
+    /// <summary>Side of the blocks, metres, over which the local median difference (haze, illumination) is taken.</summary>
+    public const double BackgroundMetres = 48.0;
 
     /// <summary>
     /// Footprint of a typical vehicle in the change (body and the shadow beside it), m², used when a tile has fewer than
@@ -70,21 +63,11 @@ internal static class ChangeObjectCounter
     /// <summary>Least darkening (see <see cref="Spread"/>) that tells the direction by itself: darker after = arrived.</summary>
     public const double MinDarkening = 0.3;
 
-    /// <summary>
-    /// Darkening at or above which a blob of one vehicle's size is a dark vehicle that arrived even when its change is
-    /// uniform (<see cref="MinSpread"/>): at 0.5 m a dark body covers many pure pixels, so its change is as even as a
-    /// field's, but every band turns darker over all of it.
-    /// </summary>
-    public const double VehicleDarkening = 0.9;
-
     /// <summary>Share of a blob's pixels green on both dates at or above which it is vegetation whatever its darkening.</summary>
     public const double MaxGreenShare = 0.7;
 
-    /// <summary>
-    /// Widest footprint (equivalent rectangle's short side), metres, that counts as one vehicle: a heavy vehicle (up to
-    /// 3.4 m wide, 3.2 m tall) with its shadow beside it (0.6 × its height).
-    /// </summary>
-    public const double MaxSingleWidthMetres = 5.0;
+    /// <summary>Widest footprint (equivalent rectangle's short side), metres, that counts as one vehicle however large: a truck with its shadow.</summary>
+    public const double MaxSingleWidthMetres = 4.5;
 
     /// <summary>Least mean small-feature contrast of the before image over a blob read as vehicles that left (see <see cref="Count"/>).</summary>
     public const float LeftContrast = 25f;
@@ -100,9 +83,6 @@ internal static class ChangeObjectCounter
 
         /// <summary>Spread of the blob's difference vectors over the length of their mean (low: a uniform change, a field's).</summary>
         public double Spread { get; init; }
-
-        /// <summary>How much darker the after date is over the blob (see <see cref="MinDarkening"/>).</summary>
-        public double Darkening { get; init; }
     }
 
     /// <summary>
@@ -176,7 +156,6 @@ internal static class ChangeObjectCounter
             double brightness = 0;
             magnitude.Clear();
             var block = Math.Clamp((int)Math.Round(BackgroundMetres / gsd), 16, Math.Max(16, Math.Max(w, h)));
-            var noiseBlock = Math.Clamp((int)Math.Round(NoiseMetres / gsd), 16, Math.Max(16, Math.Max(w, h)));
             for (var b = 0; b < 3; b++)
             {
                 var x = before.Band(b);
@@ -208,7 +187,7 @@ internal static class ChangeObjectCounter
             }
 
             // Threshold: the local median difference (noise, texture, a changed field) × NoiseFactor, at least MinChange.
-            LocalMedian(magnitude, m, w, h, noiseBlock, 0f, 1f, local);
+            LocalMedian(magnitude, m, w, h, block, 0f, 1f, local);
             for (var i = 0; i < n; i++)
             {
                 // 1 = changed, 0 = unchanged, 4 = no data (left out of rings).
@@ -228,11 +207,8 @@ internal static class ChangeObjectCounter
 
                 // One vehicle: up to 1.5 typical footprints, or one vehicle's size (a truck with its shadow); touching
                 // vehicles (a park's row): the blob's area over the typical footprint.
-                // A blob larger than one vehicle's box (a park's rows cut into sparse pieces) counts by its area however
-                // small; within it, up to 1.5 typical footprints, or 2.5 when elongated (a truck; two cars side by side are
-                // about as wide as long), is one vehicle.
-                var vehicleSized = IsVehicleSized(blob.Length, blob.Width, gsd);
-                var single = vehicleSized && (blob.Area <= 1.5 * typical || (blob.Area <= 2.5 * typical && blob.Length >= 1.6 * blob.Width));
+                var single = blob.Area <= 1.5 * typical
+                    || (blob.Area <= 2.5 * typical && blob.Length * gsd <= ObjectCounter.MaxVehicleLengthMetres && blob.Width * gsd <= MaxSingleWidthMetres);
                 var objects = blob.Verdict != "object" ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typical));
                 (arrived, departed) = blob.Arrived ? (arrived + objects, departed) : (arrived, departed + objects);
                 examined?.Add(blob with { Objects = objects });
@@ -247,10 +223,6 @@ internal static class ChangeObjectCounter
             ArrayPool<float>.Shared.Return(floats);
         }
     }
-
-    /// <summary>Whether an equivalent rectangle (pixels) fits one vehicle with its shadow: at most <see cref="ObjectCounter.MaxVehicleLengthMetres"/> × <see cref="MaxSingleWidthMetres"/>.</summary>
-    private static bool IsVehicleSized(double length, double width, double gsd) =>
-        length * gsd <= ObjectCounter.MaxVehicleLengthMetres && width * gsd <= MaxSingleWidthMetres;
 
     /// <summary>The median area, pixels, of the isolated blobs of one vehicle's footprint (half to twice <see cref="FootprintSquareMetres"/>, vehicle-sized box), when three or more; else the prior.</summary>
     private static double TypicalPixels(List<ChangeBlob> blobs, double gsd)
@@ -337,10 +309,7 @@ internal static class ChangeObjectCounter
             // fragments by the threshold) is not an object: a vehicle's footprint mixes its body, its shadow and their
             // edge pixels, and the ground beside it is unchanged. Nor is any blob whose surroundings changed almost as much.
             // A dipole (one side brighter, the other darker: an edge moved by a sub-pixel shift) has a mean near zero.
-            // A dark vehicle's change may be as even as a field's (at 0.5 m its body covers many pure pixels), but it is of
-            // one vehicle's size and turns every band darker over all of it.
-            var darkVehicle = darkening >= VehicleDarkening && IsVehicleSized(length, width, gsd);
-            var verdict = spread < MinSpread && ringChange > UniformRingChange && !darkVehicle ? "uniform" : spread > MaxSpread ? "dipole" : ringChange > MaxRingChange ? "region" : "object";
+            var verdict = spread < MinSpread && ringChange > UniformRingChange ? "uniform" : spread > MaxSpread ? "dipole" : ringChange > MaxRingChange ? "region" : "object";
             if (verdict == "object" && !arrived && beforeContrast.Length == n)
             {
                 // Vehicles that left stood out in the before image (a dark body, a shadow, a bright body).
@@ -353,7 +322,7 @@ internal static class ChangeObjectCounter
                 verdict = sum / area >= LeftContrast ? verdict : "not seen before";
             }
 
-            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Darkening = darkening });
+            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread });
         }
 
         return blobs;

@@ -7,14 +7,12 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// Counts vehicles and equipment at the image's ground sample distance (GSD). One image: small compact blobs darker than
 /// the local background (the lower of the closing over a square wider than a vehicle and the grey-level hole filling, on
-/// the brightness; no-data counts as open ground beyond the image) by more than <see cref="MinContrast"/> (weighted
-/// towards a contrast relative to the local ground: <see cref="MinBackgroundShare"/>) and the tile's own clutter level (<see cref="ClutterFactor"/> ×
+/// the brightness) by more than <see cref="MinContrast"/> and the tile's own clutter level (<see cref="ClutterFactor"/> ×
 /// the local median small-feature contrast over about <see cref="ClutterWindowMetres"/>, so a dense park does not raise
 /// its own threshold), not part of a larger structure (ring test), and not vegetation (NDVI when a NIR band exists, else
 /// excess green). A blob of up to 1.5 typical vehicle areas, or elongated and of one vehicle's size (at most
 /// <see cref="MaxVehicleLengthMetres"/> × <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's
-/// rows, up to <see cref="MaxGroupLengthMetres"/> long and at least <see cref="MinGroupWidthMetres"/> wide: narrower,
-/// longer blobs are strips such as building shadows) count as the blob's area over the typical single vehicle's,
+/// rows, up to <see cref="MaxGroupLengthMetres"/> long) count as the blob's area over the typical single vehicle's,
 /// measured on the isolated vehicles of the tile or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>.
 /// A tile pair (<see cref="Count(TileRaster, TileRaster, double?, int)"/>): the before image is counted so, and what
 /// arrived and left is counted from the change between the dates (<see cref="ChangeObjectCounter"/>): after = before −
@@ -47,13 +45,6 @@ public static class ObjectCounter
     /// <summary>Widest group of touching vehicles counted (two rows nose to nose), metres.</summary>
     public const double MaxGroupWidthMetres = 20.0;
 
-    /// <summary>
-    /// Narrowest group of touching vehicles, metres (its equivalent rectangle's short side): vehicles in a park's row stand
-    /// side by side, so a row is about a vehicle's length wide. A blob longer than <see cref="MaxVehicleLengthMetres"/> and
-    /// narrower than this is a strip (a building's shadow, a hedge), not vehicles.
-    /// </summary>
-    public const double MinGroupWidthMetres = 4.0;
-
     /// <summary>Coarsest GSD (metres per pixel) at which objects are counted: a car of 8 m² then covers about 4 pixels.</summary>
     public const double MaxGroundSampleDistance = 1.5;
 
@@ -62,18 +53,9 @@ public static class ObjectCounter
 
     /// <summary>
     /// Least small-feature contrast of an object pixel: √3 × its brightness below the background (the length of a grey
-    /// colour difference), in units where the tile's mean brightness is 120, weighted by √(tile mean / local background)
-    /// (see <see cref="MinBackgroundShare"/>).
+    /// colour difference), in units where the tile's mean brightness is 120.
     /// </summary>
     public const float MinContrast = 75f;
-
-    /// <summary>
-    /// The local background below which the contrast's weight √(tile mean / background) stops growing, as a share of the
-    /// tile's mean brightness (the weight is at most √2). The weight puts the contrast halfway between a difference
-    /// relative to the tile (a gain) and one relative to the ground around the object (a shadow darkens the ground by a
-    /// factor): a vehicle's shadow on dark grass reads nearer one on a bright field, bright ground's texture weighs less.
-    /// </summary>
-    public const double MinBackgroundShare = 0.5;
 
     /// <summary>An object pixel's contrast is at least this many times the local median small-feature contrast (see <see cref="ClutterWindowMetres"/>).</summary>
     public const float ClutterFactor = 3f;
@@ -199,10 +181,6 @@ public static class ObjectCounter
     private static bool IsVehicleShaped(ExaminedBlob blob, double gsd) =>
         blob.Length * gsd <= MaxVehicleLengthMetres && blob.Width * gsd <= MaxVehicleWidthMetres;
 
-    /// <summary>Longer than one vehicle and narrower than <see cref="MinGroupWidthMetres"/>: not a group of vehicles side by side.</summary>
-    private static bool IsStrip(ExaminedBlob blob, double gsd) =>
-        blob.Length * gsd > MaxVehicleLengthMetres && blob.Width * gsd < MinGroupWidthMetres;
-
     private static int Sum(List<ExaminedBlob> blobs, PixelWindow core, double typicalPixels, double gsd, List<ExaminedBlob>? examined)
     {
         var count = 0;
@@ -216,10 +194,8 @@ public static class ObjectCounter
 
             // One vehicle: up to 1.5 typical areas, or an elongated blob of one vehicle's size (a truck); touching
             // vehicles: the blob's area over the typical vehicle's (two cars side by side are as wide as long).
-            // A longer blob narrower than a vehicle's length is a strip (a building's shadow, a hedge): no vehicles.
             var single = blob.Area <= 1.5 * typicalPixels || (IsVehicleShaped(blob, gsd) && blob.Length >= 1.6 * blob.Width);
-            var strip = !single && IsStrip(blob, gsd);
-            var objects = !blob.Accepted || strip ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typicalPixels));
+            var objects = !blob.Accepted ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typicalPixels));
             count += objects;
             examined?.Add(blob with { Objects = objects });
         }
@@ -278,24 +254,11 @@ public static class ObjectCounter
 
             GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
             GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
-
-            // For the hole filling no-data reads as very dark instead: it lies outside the image (beyond a scene's edge),
-            // so ground that reaches it is open ground, as ground reaching the tile's border is, not a hole walled in by it.
-            for (var i = 0; i < n; i++)
-            {
-                scratch[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
-            }
-
-            GreyMorphology.FillHoles(scratch, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
-            var scale = BrightnessScale(image);
-            var tileMean = ReferenceBrightness / scale;
-            var lowestBackground = (float)(MinBackgroundShare * tileMean);
+            GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
             for (var i = 0; i < n; i++)
             {
                 var background = Math.Min(closed[i], work[i]);
-                contrast[i] = band[i] >= NoDataFill || background >= NoDataFill || background <= float.MinValue
-                    ? 0f
-                    : Sqrt3 * (background - band[i]) * MathF.Sqrt((float)tileMean / Math.Max(background, lowestBackground));
+                contrast[i] = band[i] >= NoDataFill || background >= NoDataFill ? 0f : Sqrt3 * (background - band[i]);
             }
 
             // The opening (min then max) of the brightness with no-data as very dark, so it never spreads bright.
@@ -311,8 +274,8 @@ public static class ObjectCounter
                 bright[i] = band[i] >= NoDataFill || scratch[i] <= float.MinValue ? 0f : Sqrt3 * (band[i] - scratch[i]);
             }
 
-            // Contrast in units where the tile's mean brightness is 120 (so 0-255 and 0-10000 imagery read alike); the dark
-            // contrast is weighted above by √(tile mean / local background) (MinBackgroundShare).
+            // Contrast in units where the tile's mean brightness is 120 (so 0-255 and 0-10000 imagery read alike).
+            var scale = BrightnessScale(image);
             for (var i = 0; i < n; i++)
             {
                 contrast[i] *= scale;
