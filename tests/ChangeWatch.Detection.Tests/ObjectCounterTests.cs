@@ -221,6 +221,32 @@ public sealed class ObjectCounterTests
     }
 
     [Fact]
+    public void Count_DarkWedgeOfGroundInTheSceneCorner_CountsNothing()
+    {
+        // A tile at a scene's corner (columns 0-19 and rows 108-127 no data) over a bright field (160) with a wedge of
+        // darker grass (90) in the corner, narrowing to a point: ground reaching the no-data is open ground, as ground
+        // reaching the tile's border is, not a hole in the field.
+        var tile = new TileRaster(128, 128, 3, Enumerable.Repeat(160f, 128 * 128 * 3).ToArray());
+        for (var b = 0; b < 3; b++)
+        {
+            for (var y = 0; y < 128; y++)
+            {
+                var row = tile.Row(b, y);
+                if (y >= 108)
+                {
+                    row.Fill(float.NaN);
+                    continue;
+                }
+
+                row[..20].Fill(float.NaN);
+                row.Slice(20, Math.Max(0, (y - 50) / 3)).Fill(90f);
+            }
+        }
+
+        Assert.Equal(0, ObjectCounter.Count(tile, 1.0, new PixelWindow(0, 0, 128, 128)));
+    }
+
+    [Fact]
     public void Assess_FlaggedGeoreferencedTile_FillsObjects_AndUngeoreferencedLeavesThemUnmeasured()
     {
         var scorer = new MlNetChangeScorer(Some.ModelDirectory(), "v1");

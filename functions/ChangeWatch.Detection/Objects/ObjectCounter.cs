@@ -7,8 +7,8 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// Counts vehicles and equipment at the image's ground sample distance (GSD). One image: small compact blobs darker than
 /// the local background (the lower of the closing over a square wider than a vehicle and the grey-level hole filling, on
-/// the brightness) by more than <see cref="MinContrast"/> and the tile's own clutter level (<see cref="ClutterFactor"/> ×
-/// the local median small-feature contrast over about <see cref="ClutterWindowMetres"/>, so a dense park does not raise
+/// the brightness; no-data counts as open ground beyond the image) by more than <see cref="MinContrast"/> and the
+/// tile's own clutter level (<see cref="ClutterFactor"/> × the local median small-feature contrast over about <see cref="ClutterWindowMetres"/>, so a dense park does not raise
 /// its own threshold), not part of a larger structure (ring test), and not vegetation (NDVI when a NIR band exists, else
 /// excess green). A blob of up to 1.5 typical vehicle areas, or elongated and of one vehicle's size (at most
 /// <see cref="MaxVehicleLengthMetres"/> × <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's
@@ -254,7 +254,15 @@ public static class ObjectCounter
 
             GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
             GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
-            GreyMorphology.FillHoles(band, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
+
+            // For the hole filling no-data reads as very dark instead: it lies outside the image (beyond a scene's edge),
+            // so ground that reaches it is open ground, as ground reaching the tile's border is, not a hole walled in by it.
+            for (var i = 0; i < n; i++)
+            {
+                scratch[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
+            }
+
+            GreyMorphology.FillHoles(scratch, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
             for (var i = 0; i < n; i++)
             {
                 var background = Math.Min(closed[i], work[i]);
