@@ -8,9 +8,10 @@ namespace ChangeWatch.Detection;
 /// Counts vehicles and equipment at the image's ground sample distance (GSD). One image: small compact blobs darker than
 /// the local background (the lower of the closing over a square wider than a vehicle and the grey-level hole filling, on
 /// the brightness; no-data counts as open ground beyond the image) by more than <see cref="MinContrast"/> and the
-/// tile's own clutter level (<see cref="ClutterFactor"/> × the local median small-feature contrast over about <see cref="ClutterWindowMetres"/>, so a dense park does not raise
-/// its own threshold), not part of a larger structure (ring test), and not vegetation (NDVI when a NIR band exists, else
-/// excess green). A blob of up to 1.5 typical vehicle areas, or elongated and of one vehicle's size (at most
+/// tile's own clutter level (<see cref="ClutterFactor"/> × the local median small-feature contrast over about
+/// <see cref="ClutterWindowMetres"/>, so a dense park does not raise its own threshold), not part of a larger structure
+/// (ring test), and not vegetation (NDVI when a NIR band exists, else excess green). A blob of up to 1.5 typical vehicle
+/// areas, or elongated and of one vehicle's size (at most
 /// <see cref="MaxVehicleLengthMetres"/> × <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's
 /// rows, up to <see cref="MaxGroupLengthMetres"/> long) count as the blob's area over the typical single vehicle's,
 /// measured on the isolated vehicles of the tile or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>.
