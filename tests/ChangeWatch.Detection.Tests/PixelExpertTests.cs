@@ -116,6 +116,37 @@ public sealed class PixelExpertTests : IDisposable
     }
 
     [Fact]
+    public void Train_WithSampleBudgets_TriesEachBudgetWithEachTreeSizeAndKeepsTheBest()
+    {
+        var pairs = SyntheticPixelPairs.Generate(3);
+        PixelTreeSettings[] candidates = [new(4, 4), new(12, 8)];
+
+        var a = ExpertTraining.Train(pairs, new Dictionary<ChangePair, PixelSamples>(), candidates, stride: 2, gate: 0, seed: 1, budgets: [600, 2400]);
+        var b = ExpertTraining.Train(pairs, new Dictionary<ChangePair, PixelSamples>(), candidates, stride: 2, gate: 0, seed: 1, budgets: [600, 2400]);
+
+        Assert.Equal(4, a.Candidates.Count);
+        Assert.Equal([600, 600, 2400, 2400], a.Candidates.Select(c => c.Samples ?? 0));
+        var best = a.Candidates.MaxBy(c => c.F1);
+        Assert.Equal((best.Settings, best.Samples), (a.Settings, a.Samples));
+        Assert.Equal(a.Candidates, b.Candidates);
+    }
+
+    [Fact]
+    public void DrawPerDataset_SplitsEachDatasetsBudgetOverItsPairsWithBalancedClasses()
+    {
+        var pairs = SyntheticPixelPairs.Generate(3);
+        List<ChangePair> mixed = [pairs[0], pairs[1] with { Dataset = "levir" }, pairs[2] with { Dataset = "levir" }];
+
+        var rows = PixelSamples.DrawPerDataset(mixed, 1200, seed: 1);
+
+        Assert.True(mixed.All(rows.ContainsKey));
+        Assert.InRange(rows[mixed[0]].Count, 900, 1260); // one pair: up to 600 + 600 rows (fewer where a class is short)
+        Assert.InRange(rows[mixed[1]].Count, 400, 660); // two pairs share the budget: up to 300 + 300 each
+        Assert.InRange(rows[mixed[0]].Labels.Count(l => l), 400, 660);
+        Assert.Equal(rows[mixed[1]].Labels, PixelSamples.DrawPerDataset(mixed, 1200, seed: 1)[mixed[1]].Labels);
+    }
+
+    [Fact]
     public void Train_PairsOfTwoDatasets_IsRefused()
     {
         var pairs = SyntheticPixelPairs.Generate(2);

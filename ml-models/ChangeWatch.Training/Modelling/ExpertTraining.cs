@@ -9,7 +9,7 @@ namespace ChangeWatch.Training.Modelling;
 /// <summary>A trained resolution expert: its trees (and the transformer to save), settings, threshold and how they were chosen.</summary>
 internal sealed record TrainedExpert(
     string Dataset, double GroundSampleDistance, PixelTreeSettings Settings, double Threshold, double ValidationF1,
-    ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, double F1)> Candidates)
+    ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, int? Samples, double F1)> Candidates, int? Samples = null)
 {
     /// <summary>The expert as a pixel model uses it: the range <see cref="PixelExpert.RangeFactor"/> either way of its resolution.</summary>
     public PixelExpert ToPixelExpert()
@@ -20,11 +20,12 @@ internal sealed record TrainedExpert(
 }
 
 /// <summary>
-/// Trains a resolution expert (<see cref="PixelExpert"/>) on one dataset's pairs: each candidate tree size is scored by
-/// 3-fold cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores
-/// tiles), the candidate with the best pooled out-of-fold pixel F1 is kept (the first on a tie), its threshold is the
-/// best one on those same out-of-fold maps, and it is retrained on every pair. Nothing outside <c>pairs</c> is seen, so
-/// inside a leave-one-site-out fold the test site never chooses the tree size or the threshold.
+/// Trains a resolution expert (<see cref="PixelExpert"/>) on one dataset's pairs: each candidate tree size (and, when
+/// sample budgets are offered, each number of training rows drawn from the dataset) is scored by 3-fold
+/// cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores tiles),
+/// the candidate with the best pooled out-of-fold pixel F1 is kept (the first on a tie), its threshold is the best one
+/// on those same out-of-fold maps, and it is retrained on every pair. Nothing outside <c>pairs</c> is seen, so inside a
+/// leave-one-site-out fold the test site never chooses the tree size, the sample budget or the threshold.
 /// </summary>
 internal static class ExpertTraining
 {
@@ -36,9 +37,14 @@ internal static class ExpertTraining
     /// </summary>
     public static IReadOnlyList<PixelTreeSettings> DefaultCandidates { get; } = [new(60, 31)];
 
+    /// <summary>
+    /// Trains the expert on <paramref name="samples"/> (the pooled model's rows of these pairs) or, when
+    /// <paramref name="budgets"/> is given, on rows drawn afresh from <paramref name="pairs"/> for each budget
+    /// (<see cref="PixelSamples.DrawPerDataset"/>: the budget split evenly over the pairs, classes balanced).
+    /// </summary>
     public static TrainedExpert Train(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, IReadOnlyList<PixelTreeSettings> candidates,
-        int stride, double gate, ulong seed, TextWriter? log = null)
+        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null)
     {
         if (pairs.Count == 0 || pairs.Select(p => p.Dataset).Distinct().Count() != 1)
         {
@@ -46,27 +52,35 @@ internal static class ExpertTraining
         }
 
         var sites = pairs.Select(p => p.Site).Distinct().Count();
-        var tried = new List<(PixelTreeSettings Settings, double F1, double Threshold)>();
-        foreach (var settings in candidates)
+        var rows = budgets is null
+            ? [(null, samples)]
+            : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, b, seed))).ToList();
+        var tried = new List<(PixelTreeSettings Settings, int? Budget, double F1, double Threshold)>();
+        foreach (var (budget, drawn) in rows)
         {
-            var histogram = new ThresholdHistogram();
-            foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, samples, settings, seed, stride, gate))
+            foreach (var settings in candidates)
             {
-                histogram.Add(map, pair.Truth, []);
-            }
+                var histogram = new ThresholdHistogram();
+                foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, drawn, settings, seed, stride, gate))
+                {
+                    histogram.Add(map, pair.Truth, []);
+                }
 
-            var (threshold, f1) = histogram.Best();
-            tried.Add((settings, f1, threshold));
+                var (threshold, f1) = histogram.Best();
+                tried.Add((settings, budget, f1, threshold));
+            }
         }
 
         var best = tried.OrderByDescending(t => t.F1).First();
+        var bestRows = rows.First(r => r.Item1 == best.Budget).Item2;
         var final = new PixelModelTrainer(best.Settings, (int)seed);
-        var transformer = final.Train(pairs.Select(p => samples[p]));
+        var transformer = final.Train(pairs.Select(p => bestRows[p]));
         var dataset = pairs[0].Dataset;
+        static string Name(PixelTreeSettings s, int? budget) => $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}";
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites): {string.Join(", ", tried.Select(t => $"{t.Settings.Trees}x{t.Settings.Leaves} F1 {t.F1:F3}"))} -> {best.Settings.Trees}x{best.Settings.Leaves}, threshold {best.Threshold:F3}"));
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget)}, threshold {best.Threshold:F3}"));
         return new TrainedExpert(
             dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
-            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.F1))]);
+            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget);
     }
 }

@@ -26,6 +26,22 @@ internal sealed class PixelSamples
 
     public int Count => Labels.Length;
 
+    /// <summary>
+    /// Rows of every pair: each dataset's <paramref name="budget"/> (or <paramref name="budgetOf"/> its pairs' budget)
+    /// split evenly over that dataset's pairs, half changed and half unchanged pixels at most; pairs drawn in parallel.
+    /// </summary>
+    public static Dictionary<ChangePair, PixelSamples> DrawPerDataset(IReadOnlyList<ChangePair> pairs, int budget, ulong seed, Func<ChangePair, int>? budgetOf = null)
+    {
+        var perDataset = pairs.GroupBy(p => p.Dataset).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return pairs.AsParallel().AsOrdered()
+            .Select(p =>
+            {
+                var perPair = (budgetOf?.Invoke(p) ?? budget) / perDataset[p.Dataset];
+                return (Pair: p, Rows: Draw(p, perPair / 2, perPair / 2, seed));
+            })
+            .ToDictionary(t => t.Pair, t => t.Rows);
+    }
+
     public static PixelSamples Draw(ChangePair pair, int maxChanged, int maxUnchanged, ulong seed)
     {
         long changed = pair.Truth.Count(t => t != 0);

@@ -9,7 +9,7 @@ using ChangeWatch.Training.RealData;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>What train-pixel was asked to do.</summary>
-internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0, bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null);
+internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0, bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null, IReadOnlyList<int>? ExpertSampleBudgets = null);
 
 /// <summary>
 /// Trains the pixel model on the real datasets of ../shared/data pooled (each image normalised on its own), chooses the
@@ -42,10 +42,7 @@ internal static class TrainPixelCommand
             pairs.AddRange(SyntheticPixelPairs.Generate(options.SyntheticPairs));
         }
 
-        int Budget(ChangePair p) => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples);
-        var samples = pairs.AsParallel().AsOrdered()
-            .Select(p => (p, PixelSamples.Draw(p, Budget(p) / 2 / pairs.Count(q => q.Dataset == p.Dataset), Budget(p) / 2 / pairs.Count(q => q.Dataset == p.Dataset), options.Seed)))
-            .ToDictionary(t => t.p, t => t.Item2);
+        var samples = PixelSamples.DrawPerDataset(pairs, options.SamplesPerDataset, options.Seed, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples));
         var foldMaps = OutOfFoldMaps.Score(pairs, samples, options.Trees, options.Seed, options.Stride, options.Gate, log: output);
         var validation = new ThresholdHistogram();
         foreach (var (pair, map) in foldMaps.Where(kv => kv.Key.Dataset != SyntheticPixelPairs.Dataset))
@@ -90,7 +87,7 @@ internal static class TrainPixelCommand
             output.WriteLine("resolution experts (tree size and threshold by 3-fold cross-validation over each dataset's sites):");
             foreach (var group in pairs.Where(p => p.Dataset != SyntheticPixelPairs.Dataset).GroupBy(p => p.Dataset).OrderBy(g => g.First().GroundSampleDistance))
             {
-                var expert = ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output);
+                var expert = ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output, options.ExpertSampleBudgets);
                 var file = $"expert-{expert.Dataset}.zip";
                 var expertPath = Path.Combine(options.Output, file);
                 Directory.CreateDirectory(options.Output);
@@ -105,6 +102,7 @@ internal static class TrainPixelCommand
                     ["threshold"] = Math.Round(expert.Threshold, 4),
                     ["trees"] = expert.Settings.Trees,
                     ["leaves"] = expert.Settings.Leaves,
+                    ["samples"] = expert.Samples ?? options.SamplesPerDataset,
                 };
             }
         }
@@ -127,7 +125,7 @@ internal static class TrainPixelCommand
             FeatureNames = PixelFeatures.Names,
             TrainedOn = string.Join(", ", pairs.GroupBy(p => p.Dataset).Select(g => $"{g.Key} ({g.Count()} pairs)")) + " from ../shared/data (research / non-commercial terms)",
             Created = DateTimeOffset.UtcNow,
-            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}{(options.Experts ? " --experts true" + (options.ExpertCandidates is { } c ? " --expert-trees " + string.Join(",", c.Select(t => $"{t.Trees}x{t.Leaves}")) : string.Empty) : string.Empty)}",
+            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}{(options.Experts ? " --experts true" + (options.ExpertCandidates is { } c ? " --expert-trees " + string.Join(",", c.Select(t => $"{t.Trees}x{t.Leaves}")) : string.Empty) + (options.ExpertSampleBudgets is { } b ? " --expert-samples " + string.Join(",", b) : string.Empty) : string.Empty)}",
             Seeds = options.SyntheticPairs > 0
                 ? new Dictionary<string, ulong> { ["samples"] = options.Seed, ["synthetic"] = SyntheticSeeds.PixelTraining }
                 : new Dictionary<string, ulong> { ["samples"] = options.Seed },
