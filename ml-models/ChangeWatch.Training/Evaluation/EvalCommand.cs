@@ -17,7 +17,7 @@ internal sealed record EvalOptions(
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
     double? GroundSampleDistance = null, int SyntheticPairs = 0, int SyntheticSamples = 0,
     string? Only = null, string Counts = "test", bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null,
-    double CountsGsd = 1.0);
+    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -44,38 +44,57 @@ internal static class EvalCommand
             cva.Add(pair, predicted, magnitude);
         }
 
-        var model = new ChangeScoring();
-        string modelName;
-        var extra = new Dictionary<string, object>();
-        switch (options.Mode)
+        if (options.Seeds < 1 || (options.Seeds > 1 && options.Mode == "shipped"))
         {
-            case "shipped":
-                modelName = Shipped(options, pairs, model, output);
-                break;
-            case "loso":
-                modelName = LeaveOneSiteOut(options, pairs, model, output, extra);
-                break;
-            case "cross":
-                modelName = Cross(options, pairs, model, output, extra);
-                break;
-            default:
-                throw new FormatException($"unknown mode '{options.Mode}' (shipped, loso or cross)");
+            throw new FormatException("--seeds takes 1 or more, and more than 1 only with --mode loso or cross (the shipped model has no sampling seed).");
         }
 
+        // Each seed draws other training rows (and so trains other trees): with 7-11 sites a dataset's loso figure moves
+        // by about ±0.02 pixel F1 between seeds, so --seeds K reports the mean and the spread of K runs.
+        var runs = new List<(ulong Seed, ChangeScoring Scoring, string Name, Dictionary<string, object> Extra)>();
+        for (var k = 0; k < options.Seeds; k++)
+        {
+            var run = options with { Seed = options.Seed + (ulong)k };
+            var scoring = new ChangeScoring();
+            var extra = new Dictionary<string, object>();
+            var name = options.Mode switch
+            {
+                "shipped" => Shipped(run, pairs, scoring, output),
+                "loso" => LeaveOneSiteOut(run, pairs, scoring, output, extra),
+                "cross" => Cross(run, pairs, scoring, output, extra),
+                _ => throw new FormatException($"unknown mode '{options.Mode}' (shipped, loso or cross)"),
+            };
+            runs.Add((run.Seed, scoring, name, extra));
+        }
+
+        var (_, model, modelName, modelExtra) = runs[0];
         output.WriteLine();
         output.WriteLine($"dataset {options.Dataset}, mode {options.Mode}, model {modelName}, {clock.Elapsed.TotalSeconds:F0} s");
         output.WriteLine("                 pixel P   pixel R   pixel F1 | cell P   cell R   cell F1  cell AUC");
-        Print(output, "model", model);
+        foreach (var run in runs)
+        {
+            Print(output, runs.Count == 1 ? "model" : $"model seed {run.Seed}", run.Scoring);
+        }
+
         Print(output, "cva+otsu", cva);
         output.WriteLine($"{"trivial (cells)",-15}                                | {model.TrivialCells.Precision,6:F3}   {model.TrivialCells.Recall,6:F3}   {model.TrivialCells.F1,6:F3}");
-        output.WriteLine($"cells: {model.Cells.TruePositives + model.Cells.FalseNegatives} changed of {model.CellScores.Count + 0}; ratio model/cva pixel F1 = {(cva.Pixels.F1 > 0 ? model.Pixels.F1 / cva.Pixels.F1 : 0):F2}");
+        var modelFigures = runs.Count == 1
+            ? Figures(model, includeAuc: true, modelExtra.Append(new("version", modelName)))
+            : MeanFigures(runs.Select(r => Figures(r.Scoring, includeAuc: true, [])).ToList(), runs.Select(r => r.Seed).ToList(), modelName);
+        if (runs.Count > 1)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"mean of {runs.Count} seeds: pixel F1 {modelFigures["pixel_f1"]} ({runs.Min(r => r.Scoring.Pixels.F1):F3}-{runs.Max(r => r.Scoring.Pixels.F1):F3}), cell F1 {modelFigures["cell_f1"]}, cell AUC {modelFigures["cell_auc"]} ({runs.Min(r => r.Scoring.CellAuc):F3}-{runs.Max(r => r.Scoring.CellAuc):F3})"));
+        }
+
+        output.WriteLine($"cells: {model.Cells.TruePositives + model.Cells.FalseNegatives} changed of {model.CellScores.Count + 0}; ratio model/cva pixel F1 = {(cva.Pixels.F1 > 0 ? (double)modelFigures["pixel_f1"] / cva.Pixels.F1 : 0):F2}");
         if (options.Json)
         {
             var json = new Dictionary<string, object>
             {
                 ["dataset"] = options.Dataset,
                 ["mode"] = options.Mode,
-                ["model"] = Figures(model, includeAuc: true, extra.Append(new("version", modelName))),
+                ["model"] = modelFigures,
                 ["cva"] = Figures(cva, includeAuc: false, []),
                 ["trivial_cell_f1"] = Round(model.TrivialCells.F1),
             };
@@ -288,7 +307,7 @@ internal static class EvalCommand
             });
         return group is null
             ? null
-            : ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output);
+            : ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output, options.ExpertSampleBudgets);
     }
 
     private static List<ChangePair> SyntheticTraining(EvalOptions options, TextWriter output)
@@ -322,21 +341,8 @@ internal static class EvalCommand
         return others;
     }
 
-    private static Dictionary<ChangePair, PixelSamples> DrawSamples(EvalOptions options, IReadOnlyList<ChangePair> pairs)
-    {
-        var result = new Dictionary<ChangePair, PixelSamples>();
-        var lockObject = new object();
-        Parallel.ForEach(pairs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, pair =>
-        {
-            var perPair = SyntheticPixelPairs.Budget(pair.Dataset, options.SamplesPerDataset, options.SyntheticSamples) / pairs.Count(p => p.Dataset == pair.Dataset);
-            var s = PixelSamples.Draw(pair, perPair / 2, perPair / 2, options.Seed);
-            lock (lockObject)
-            {
-                result[pair] = s;
-            }
-        });
-        return result;
-    }
+    private static Dictionary<ChangePair, PixelSamples> DrawSamples(EvalOptions options, IReadOnlyList<ChangePair> pairs) =>
+        PixelSamples.DrawPerDataset(pairs, options.SamplesPerDataset, options.Seed, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples));
 
     internal static byte[] Threshold(ReadOnlySpan<float> probability, double threshold)
     {
@@ -374,6 +380,17 @@ internal static class EvalCommand
         }
 
         return d;
+    }
+
+    /// <summary>The mean of each figure over the seeds' runs, with the pixel F1 and cell AUC of each seed beside it.</summary>
+    internal static Dictionary<string, object> MeanFigures(IReadOnlyList<Dictionary<string, object>> runs, IReadOnlyList<ulong> seeds, string modelName)
+    {
+        var mean = runs[0].Keys.ToDictionary(k => k, k => (object)Round(runs.Average(r => (double)r[k])));
+        mean["seeds"] = seeds;
+        mean["pixel_f1_by_seed"] = runs.Select(r => r["pixel_f1"]).ToList();
+        mean["cell_auc_by_seed"] = runs.Select(r => r["cell_auc"]).ToList();
+        mean["version"] = modelName;
+        return mean;
     }
 
     internal static double Round(double v) => Math.Round(v, 4);
