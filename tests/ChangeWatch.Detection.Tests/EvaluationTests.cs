@@ -156,6 +156,35 @@ public sealed class EvaluationTests : IDisposable
     }
 
     [Fact]
+    public void MeanFigures_ThreeSeeds_AveragesEachFigureAndListsPixelF1AndAucPerSeed()
+    {
+        List<Dictionary<string, object>> runs =
+        [
+            new() { ["pixel_f1"] = 0.5, ["cell_auc"] = 0.8 },
+            new() { ["pixel_f1"] = 0.6, ["cell_auc"] = 0.9 },
+            new() { ["pixel_f1"] = 0.7, ["cell_auc"] = 0.7 },
+        ];
+
+        var mean = EvalCommand.MeanFigures(runs, [4UL, 5UL, 6UL], "m");
+
+        Assert.Equal(0.6, (double)mean["pixel_f1"], 6);
+        Assert.Equal(0.8, (double)mean["cell_auc"], 6);
+        Assert.Equal(new object[] { 0.5, 0.6, 0.7 }, (IEnumerable<object>)mean["pixel_f1_by_seed"]);
+        Assert.Equal(new object[] { 0.8, 0.9, 0.7 }, (IEnumerable<object>)mean["cell_auc_by_seed"]);
+        Assert.Equal(new ulong[] { 4, 5, 6 }, (IEnumerable<ulong>)mean["seeds"]);
+    }
+
+    [Theory]
+    [InlineData("shipped", 2)]
+    [InlineData("loso", 0)]
+    public void Run_SeedsThatCannotApply_AreRefusedBeforeReadingData(string mode, int seeds)
+    {
+        var options = new EvalOptions(Path.Combine(_root, "absent"), "levir", mode, "v5", _root, _root, Json: false, new(), 1000, 1, Seeds: seeds);
+
+        Assert.Throws<FormatException>(() => EvalCommand.Run(options, TextWriter.Null));
+    }
+
+    [Fact]
     public void RocAuc_PerfectAndReversedAndTiedRankings_GiveOneZeroAndHalf()
     {
         (double, bool)[] perfect = [(0.1, false), (0.2, false), (0.8, true), (0.9, true)];

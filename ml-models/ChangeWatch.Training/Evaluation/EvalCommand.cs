@@ -33,6 +33,11 @@ internal static class EvalCommand
             return SyntheticEvaluation.Run(options, output);
         }
 
+        if (options.Seeds < 1 || (options.Seeds > 1 && options.Mode == "shipped"))
+        {
+            throw new FormatException("--seeds takes 1 or more, and more than 1 only with --mode loso or cross (the shipped model has no sampling seed).");
+        }
+
         var clock = Stopwatch.StartNew();
         var pairs = ChangeDatasetReader.Read(options.Data, options.Dataset, options.GroundSampleDistance);
         output.WriteLine($"{options.Dataset}: {pairs.Count} pairs, {pairs.Select(p => p.Site).Distinct().Count()} sites, {pairs.Sum(p => (long)p.PixelCount) / 1e6:F2} MP at {pairs[0].GroundSampleDistance} m/px from {options.Data}");
@@ -42,11 +47,6 @@ internal static class EvalCommand
         {
             var (magnitude, predicted) = CvaBaseline.Run(pair);
             cva.Add(pair, predicted, magnitude);
-        }
-
-        if (options.Seeds < 1 || (options.Seeds > 1 && options.Mode == "shipped"))
-        {
-            throw new FormatException("--seeds takes 1 or more, and more than 1 only with --mode loso or cross (the shipped model has no sampling seed).");
         }
 
         // Each seed draws other training rows (and so trains other trees): with 7-11 sites a dataset's loso figure moves
