@@ -218,6 +218,33 @@ public sealed class DuplicateDeliveryTests
     }
 
     [Fact]
+    public async Task Ingest_RedeliveryWhileALiveDeliveryHoldsTheBatchClaim_WaitsAndEndsQuietlyWhenTheHolderFinishes()
+    {
+        var (h, ingest, after) = await BatchesClaimedByAnotherAsync(claimWaitSeconds: 30);
+        var holder = (await h.Catalog.GetStepAsync(after, SceneSteps.TileBatches, CancellationToken.None))!.Claimant;
+
+        var waiting = h.Ingest.HandleAsync(ingest, TestContext.Current.CancellationToken); // a reconcile's copy, within the lease
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted);
+        Assert.True(await h.Catalog.CompleteStepAsync(after, SceneSteps.TileBatches, holder, CancellationToken.None)); // the holder finishes
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Empty(h.Queue.Peek(StorageNames.TileBatchesQueue)); // the holder sent them (simulated): this delivery sends none
+    }
+
+    [Fact]
+    public async Task Ingest_BatchClaimHeldPastTheWait_FailsToBeRetried()
+    {
+        var (h, ingest, _) = await BatchesClaimedByAnotherAsync(claimWaitSeconds: 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Ingest.HandleAsync(ingest, CancellationToken.None));
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
+        Assert.Empty(h.Queue.Peek(StorageNames.TileBatchesQueue));
+    }
+
+    [Fact]
     public async Task Ingest_BatchSizeChangedBeforeARedeliveryResendsTheBatches_CutsThemAsAtIngestSoTheReportSeesEveryTile()
     {
         var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 3 });
@@ -309,6 +336,25 @@ public sealed class DuplicateDeliveryTests
         var after = await AfterSceneAsync(h);
         await h.Catalog.ClaimStepAsync(after, SceneSteps.Report, OtherDelivery, h.Time.GetUtcNow(), TimeSpan.FromSeconds(h.Options.Value.ClaimLeaseSeconds), CancellationToken.None);
         return (h, last, after);
+    }
+
+    /// <summary>
+    /// A second scene ingested by a delivery that holds its tile-batches claim but has sent nothing yet (it stands for one
+    /// still sending), and the upload's ingest message to deliver again, with <paramref name="claimWaitSeconds"/> as the wait.
+    /// </summary>
+    private static async Task<(PipelineHarness H, string Ingest, SceneId After)> BatchesClaimedByAnotherAsync(int claimWaitSeconds)
+    {
+        var h = new PipelineHarness(new PipelineOptions { TileSize = 64, TileOverlap = 8, BatchSize = 4, ClaimWaitSeconds = claimWaitSeconds });
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        Assert.True(h.Queue.TryReceive(StorageNames.SceneIngestQueue, out var ingest));
+        h.Queue.BeforeSendAsync = (queue, _) => queue == StorageNames.TileBatchesQueue
+            ? throw new IOException("stands for a delivery still sending its batches")
+            : Task.CompletedTask;
+        await Assert.ThrowsAsync<IOException>(() => h.Ingest.HandleAsync(ingest, CancellationToken.None));
+        h.Queue.BeforeSendAsync = null;
+        return (h, ingest, await AfterSceneAsync(h));
     }
 
     private static async Task<SceneId> AfterSceneAsync(PipelineHarness h) =>

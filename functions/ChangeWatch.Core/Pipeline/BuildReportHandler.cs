@@ -26,7 +26,8 @@ namespace ChangeWatch.Core.Pipeline;
 /// is the processing attempt, never the message content, so two copies of one change-flags message are two claimants.
 /// The holder builds and writes the report, renews its claim (conditionally: it stops if another took it over), sends
 /// <c>reports-ready</c> and records the step done. A delivery that finds the step done stops; one that finds the claim held
-/// fails, so that its message is retried: by then the report is announced, or the holder died and its lease lapsed and the
+/// waits up to <see cref="PipelineOptions.ClaimWaitSeconds"/> for the holder (<see cref="StepClaimWait"/>: it stops when
+/// the holder finishes meanwhile), then fails, so that its message is retried: by then the report is announced, or the holder died and its lease lapsed and the
 /// retry takes over. A failure before sending releases the claim at once. Only a crash (or a stall longer than the lease)
 /// between sending and recording can announce twice.
 /// </para>
@@ -89,28 +90,8 @@ public sealed class BuildReportHandler(
         }
 
         var claimant = SceneSteps.NewClaimant(Actor);
-        var waited = Stopwatch.StartNew(); // paces the re-reads only: the lease itself is judged on the catalog's clock
-        var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
-        while (!claim.Done && !claim.IsHeldBy(claimant) && waited.Elapsed < TimeSpan.FromSeconds(options.Value.ClaimWaitSeconds))
-        {
-            try
-            {
-                await Task.Delay(ClaimPollInterval, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The host is stopping: end quietly if the holder has finished meanwhile, else let the message come back.
-                if (await catalog.GetStepAsync(sceneId, SceneSteps.Report, CancellationToken.None).ConfigureAwait(false) is { Done: true } finished)
-                {
-                    logger.StepDoneElsewhere(SceneSteps.Report, sceneId.Value, finished.Claimant);
-                    return;
-                }
-
-                throw;
-            }
-
-            claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.Report, claimant, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
-        }
+        var claim = await StepClaimWait.ClaimAsync(
+            catalog, time, sceneId, SceneSteps.Report, claimant, Lease, TimeSpan.FromSeconds(options.Value.ClaimWaitSeconds), cancellationToken).ConfigureAwait(false);
 
         if (claim.Done)
         {
@@ -163,8 +144,6 @@ public sealed class BuildReportHandler(
         await catalog.CompleteStepAsync(sceneId, SceneSteps.Report, claimant, cancellationToken).ConfigureAwait(false);
         logger.ReportWritten(sceneId.Value, scene.Aoi, model.Kind, model.Sites.Count);
     }
-
-    private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromMilliseconds(500);
 
     private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.ClaimLeaseSeconds);
 

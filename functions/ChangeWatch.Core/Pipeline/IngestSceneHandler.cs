@@ -26,7 +26,8 @@ namespace ChangeWatch.Core.Pipeline;
 /// tile batch is sent, and nothing of the ingest writes it afterwards, so a scene scored and reported quickly is never
 /// set back (the catalog never lowers a status either). Tile batches are enqueued once: under the scene's leased
 /// <see cref="SceneSteps.TileBatches"/> claim, so a second delivery of the upload running at the same time (a reconcile, a
-/// duplicate event) stops (step done) or fails to be retried (claim held); a delivery that finds the scene ingested but
+/// duplicate event) stops (step done, also when the holder finishes within <see cref="PipelineOptions.ClaimWaitSeconds"/>) or
+/// fails to be retried (claim still held); a delivery that finds the scene ingested but
 /// the step not done (the ingesting one failed or died while sending) sends the batches from the scene's record once the
 /// claim is free or lapsed. Only a crash while sending sends some batches twice, which scoring and reporting absorb. Memory: the upload (each band file) is streamed to a temporary file;
 /// tiles are read one window at a time into <see cref="TilesInFlight"/> + 1 reused sample buffers, with at most
@@ -344,7 +345,7 @@ public sealed class IngestSceneHandler(
     /// For a scene already past <see cref="SceneStatus.Ingesting"/>: stops when its tile batches were all sent (its
     /// <see cref="SceneSteps.TileBatches"/> step is done, it is reported, or it was ingested before steps were recorded);
     /// otherwise, the delivery that ingested it having failed or died while sending, sends them from its record under the
-    /// step's claim (fails, to be retried, while another delivery holds the claim).
+    /// step's claim (fails, to be retried, while another delivery still holds the claim after the wait).
     /// </summary>
     private async Task FinishOrStopAsync(string blobName, SceneRecord scene, CancellationToken cancellationToken)
     {
@@ -412,13 +413,15 @@ public sealed class IngestSceneHandler(
     }
 
     /// <summary>
-    /// Claims the scene's <see cref="SceneSteps.TileBatches"/> step for <paramref name="claimant"/>. Returns false when the
-    /// step is done; throws (the message is retried) while another delivery holds it.
+    /// Claims the scene's <see cref="SceneSteps.TileBatches"/> step for <paramref name="claimant"/>, waiting up to
+    /// <see cref="PipelineOptions.ClaimWaitSeconds"/> while another live delivery holds it (<see cref="StepClaimWait"/>).
+    /// Returns false when the step is done; throws (the message is retried) while another delivery still holds it.
     /// </summary>
     private async Task<bool> ClaimTileBatchesAsync(SceneId sceneId, string claimant, CancellationToken cancellationToken)
     {
-        var claim = await catalog.ClaimStepAsync(sceneId, SceneSteps.TileBatches, claimant, time.GetUtcNow(),
-            TimeSpan.FromSeconds(options.Value.ClaimLeaseSeconds), cancellationToken).ConfigureAwait(false);
+        var claim = await StepClaimWait.ClaimAsync(
+            catalog, time, sceneId, SceneSteps.TileBatches, claimant, TimeSpan.FromSeconds(options.Value.ClaimLeaseSeconds),
+            TimeSpan.FromSeconds(options.Value.ClaimWaitSeconds), cancellationToken).ConfigureAwait(false);
         if (claim.Done)
         {
             logger.StepDoneElsewhere(SceneSteps.TileBatches, sceneId.Value, claim.Claimant);

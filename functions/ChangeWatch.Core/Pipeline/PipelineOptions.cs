@@ -62,9 +62,9 @@ public sealed class PipelineOptions : IValidatableObject
     public int ClaimLeaseSeconds { get; set; } = 120;
 
     /// <summary>
-    /// Seconds a report delivery that finds the report's claim held by another live delivery (two batches of a scene
-    /// arriving together) waits for that one to finish, re-reading the claim twice a second, before it fails to be
-    /// retried; 0 fails at once. A holder that finishes meanwhile ends the wait quietly, so the usual race leaves no
+    /// Seconds a delivery that finds a once-only step's claim held by another live delivery (the report: two batches of a
+    /// scene arriving together; the tile batches: two deliveries of one upload) waits for that one to finish, re-reading
+    /// the claim twice a second, before it fails to be retried; 0 fails at once. A holder that finishes meanwhile ends the wait quietly, so the usual race leaves no
     /// failed execution in the logs.
     /// </summary>
     [Range(0, 300)]
