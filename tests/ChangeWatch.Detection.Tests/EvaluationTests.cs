@@ -155,6 +155,16 @@ public sealed class EvaluationTests : IDisposable
         Assert.Equal(4L, scoring.TrivialCells.TruePositives + scoring.TrivialCells.FalsePositives);
     }
 
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v5")]
+    public void TypeModelVersionFor_ShippedTileAndPixelModels_IsTheTypeModelThePipelineClassifiesWith(string version)
+    {
+        var models = Some.ModelDirectory();
+
+        Assert.Equal("types-v5", SyntheticEvaluation.TypeModelVersionFor(models, version)); // v5 classifies with its cascade's tile model v1's
+    }
+
     [Fact]
     public void MeanFigures_ThreeSeeds_AveragesEachFigureAndListsPixelF1AndAucPerSeed()
     {

@@ -125,10 +125,31 @@ internal static class SyntheticEvaluation
 
     private sealed record TypeFigures(string Version, MulticlassMetrics Metrics, MulticlassMetrics Rule);
 
+    /// <summary>
+    /// The change-type model the pipeline uses with <paramref name="modelVersion"/>: the one its manifest names; for a pixel
+    /// model, the one its cascade's tile model names (the cascade classifies with the tile scorer's type model); else types-v1.
+    /// </summary>
+    internal static string TypeModelVersionFor(string modelsDirectory, string modelVersion)
+    {
+        var manifestPath = Path.Combine(modelsDirectory, modelVersion, "model.json");
+        if (!File.Exists(manifestPath))
+        {
+            return "types-v1";
+        }
+
+        var manifest = ModelManifest.Read(manifestPath);
+        if (string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
+        {
+            var tilePath = Path.Combine(modelsDirectory, manifest.CascadeTileModel ?? "v1", "model.json");
+            return (File.Exists(tilePath) ? ModelManifest.Read(tilePath).TypeModel : null) ?? "types-v1";
+        }
+
+        return manifest.TypeModel ?? "types-v1";
+    }
+
     private static TypeFigures? MeasureTypes(EvalOptions options, TextWriter output)
     {
-        var manifestPath = Path.Combine(options.ModelsDirectory, options.ModelVersion, "model.json");
-        var version = (File.Exists(manifestPath) ? ModelManifest.Read(manifestPath).TypeModel : null) ?? "types-v1";
+        var version = TypeModelVersionFor(options.ModelsDirectory, options.ModelVersion);
         if (!File.Exists(Path.Combine(options.ModelsDirectory, version, "model.json")))
         {
             output.WriteLine($"  no change-type model {version} under {options.ModelsDirectory}: type figures skipped");
