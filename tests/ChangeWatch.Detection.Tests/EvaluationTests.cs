@@ -158,11 +158,11 @@ public sealed class EvaluationTests : IDisposable
     [Theory]
     [InlineData("v1")]
     [InlineData("v5")]
-    public void TypeModelVersionFor_ShippedTileAndPixelModels_IsTheTypeModelThePipelineClassifiesWith(string version)
+    public void TypeModelVersion_ShippedTileAndPixelModels_IsTheTypeModelThePipelineClassifiesWith(string version)
     {
-        var models = Some.ModelDirectory();
+        var scorer = ChangeScorerFactory.Create(Some.ModelDirectory(), version);
 
-        Assert.Equal("types-v5", SyntheticEvaluation.TypeModelVersionFor(models, version)); // v5 classifies with its cascade's tile model v1's
+        Assert.Equal("types-v5", SyntheticEvaluation.TypeModelVersion(scorer)); // v5 classifies with its cascade's tile model v1's
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ChangeWatch.Core.Ports;
 using ChangeWatch.Detection;
 using ChangeWatch.Training.Data;
 using ChangeWatch.Training.RealData;
@@ -68,9 +69,11 @@ internal static class SyntheticEvaluation
         var model = new ChangeScoring();
         var modelName = EvalCommand.Shipped(options, pairs, model, output);
 
-        var types = MeasureTypes(options, output);
+        // The pipeline's scorer for the model: its false alarms, and the type model it classifies flagged tiles with.
+        var scorer = ChangeScorerFactory.Create(options.ModelsDirectory, options.ModelVersion);
+        var types = MeasureTypes(options, TypeModelVersion(scorer), output);
         var counts = MeasureCounts(output, CountSceneCount, countFamily, emptyFamily, options.CountsGsd);
-        var (falseAlarmRate, nuisanceTiles, nuisanceFlagged) = MeasureFalseAlarms(options, output);
+        var (falseAlarmRate, nuisanceTiles, nuisanceFlagged) = MeasureFalseAlarms(scorer, options.ModelVersion, output);
 
         output.WriteLine();
         output.WriteLine($"dataset synthetic, mode shipped, model {modelName}, {clock.Elapsed.TotalSeconds:F0} s");
@@ -126,30 +129,13 @@ internal static class SyntheticEvaluation
     private sealed record TypeFigures(string Version, MulticlassMetrics Metrics, MulticlassMetrics Rule);
 
     /// <summary>
-    /// The change-type model the pipeline uses with <paramref name="modelVersion"/>: the one its manifest names; for a pixel
-    /// model, the one its cascade's tile model names (the cascade classifies with the tile scorer's type model); else types-v1.
+    /// The change-type model <paramref name="scorer"/> classifies flagged tiles with (a pixel model's is its cascade tile
+    /// model's); types-v1 when it names none.
     /// </summary>
-    internal static string TypeModelVersionFor(string modelsDirectory, string modelVersion)
+    internal static string TypeModelVersion(IChangeScorer scorer) => scorer.Model.TypeModelVersion ?? "types-v1";
+
+    private static TypeFigures? MeasureTypes(EvalOptions options, string version, TextWriter output)
     {
-        var manifestPath = Path.Combine(modelsDirectory, modelVersion, "model.json");
-        if (!File.Exists(manifestPath))
-        {
-            return "types-v1";
-        }
-
-        var manifest = ModelManifest.Read(manifestPath);
-        if (string.Equals(manifest.Kind, ModelManifest.PixelKind, StringComparison.Ordinal))
-        {
-            var tilePath = Path.Combine(modelsDirectory, manifest.CascadeTileModel ?? "v1", "model.json");
-            return (File.Exists(tilePath) ? ModelManifest.Read(tilePath).TypeModel : null) ?? "types-v1";
-        }
-
-        return manifest.TypeModel ?? "types-v1";
-    }
-
-    private static TypeFigures? MeasureTypes(EvalOptions options, TextWriter output)
-    {
-        var version = TypeModelVersionFor(options.ModelsDirectory, options.ModelVersion);
         if (!File.Exists(Path.Combine(options.ModelsDirectory, version, "model.json")))
         {
             output.WriteLine($"  no change-type model {version} under {options.ModelsDirectory}: type figures skipped");
@@ -295,10 +281,9 @@ internal static class SyntheticEvaluation
         return best;
     }
 
-    /// <summary>Tiles of the nuisance-only scenes flagged by the pipeline's scorer for <see cref="EvalOptions.ModelVersion"/> (assessable tiles only).</summary>
-    internal static (double Rate, int Tiles, int Flagged) MeasureFalseAlarms(EvalOptions options, TextWriter output, ulong family = SyntheticSeeds.EvalNuisance, double? threshold = null)
+    /// <summary>Tiles of the nuisance-only scenes flagged by the pipeline's <paramref name="scorer"/> (assessable tiles only).</summary>
+    internal static (double Rate, int Tiles, int Flagged) MeasureFalseAlarms(IChangeScorer scorer, string modelVersion, TextWriter output, ulong family = SyntheticSeeds.EvalNuisance)
     {
-        var scorer = ChangeScorerFactory.Create(options.ModelsDirectory, options.ModelVersion, threshold);
         var results = Enumerable.Range(0, NuisanceScenes).AsParallel().AsOrdered().Select(i =>
         {
             var pair = EvalScenes.NuisanceOnly(family, i);
@@ -314,7 +299,7 @@ internal static class SyntheticEvaluation
         }).ToList();
         var total = results.Sum(r => r.tiles);
         var hits = results.Sum(r => r.flagged);
-        output.WriteLine(Invariant($"  nuisance-only: {NuisanceScenes} scenes of {EvalScenes.NuisanceSize} px, {total} assessable tiles, {hits} flagged by {options.ModelVersion}"));
+        output.WriteLine(Invariant($"  nuisance-only: {NuisanceScenes} scenes of {EvalScenes.NuisanceSize} px, {total} assessable tiles, {hits} flagged by {modelVersion}"));
         return (total == 0 ? 0 : hits / (double)total, total, hits);
     }
 
