@@ -137,13 +137,13 @@ public sealed class PixelExpertTests : IDisposable
         var pairs = SyntheticPixelPairs.Generate(3);
         List<ChangePair> mixed = [pairs[0], pairs[1] with { Dataset = "levir" }, pairs[2] with { Dataset = "levir" }];
 
-        var rows = PixelSamples.DrawPerDataset(mixed, 1200, seed: 1);
+        var rows = PixelSamples.DrawPerDataset(mixed, _ => 1200, seed: 1);
 
         Assert.True(mixed.All(rows.ContainsKey));
         Assert.InRange(rows[mixed[0]].Count, 900, 1260); // one pair: up to 600 + 600 rows (fewer where a class is short)
         Assert.InRange(rows[mixed[1]].Count, 400, 660); // two pairs share the budget: up to 300 + 300 each
         Assert.InRange(rows[mixed[0]].Labels.Count(l => l), 400, 660);
-        Assert.Equal(rows[mixed[1]].Labels, PixelSamples.DrawPerDataset(mixed, 1200, seed: 1)[mixed[1]].Labels);
+        Assert.Equal(rows[mixed[1]].Labels, PixelSamples.DrawPerDataset(mixed, _ => 1200, seed: 1)[mixed[1]].Labels);
     }
 
     [Fact]

@@ -342,7 +342,7 @@ internal static class EvalCommand
     }
 
     private static Dictionary<ChangePair, PixelSamples> DrawSamples(EvalOptions options, IReadOnlyList<ChangePair> pairs) =>
-        PixelSamples.DrawPerDataset(pairs, options.SamplesPerDataset, options.Seed, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples));
+        PixelSamples.DrawPerDataset(pairs, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples), options.Seed);
 
     internal static byte[] Threshold(ReadOnlySpan<float> probability, double threshold)
     {

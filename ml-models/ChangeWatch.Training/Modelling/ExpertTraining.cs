@@ -54,7 +54,7 @@ internal static class ExpertTraining
         var sites = pairs.Select(p => p.Site).Distinct().Count();
         var rows = budgets is null
             ? [(null, samples)]
-            : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, b, seed))).ToList();
+            : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, _ => b, seed))).ToList();
         var tried = new List<(PixelTreeSettings Settings, int? Budget, double F1, double Threshold)>();
         foreach (var (budget, drawn) in rows)
         {

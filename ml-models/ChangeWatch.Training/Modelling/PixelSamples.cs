@@ -27,16 +27,16 @@ internal sealed class PixelSamples
     public int Count => Labels.Length;
 
     /// <summary>
-    /// Rows of every pair: each dataset's <paramref name="budget"/> (or <paramref name="budgetOf"/> its pairs' budget)
-    /// split evenly over that dataset's pairs, half changed and half unchanged pixels at most; pairs drawn in parallel.
+    /// Rows of every pair: its dataset's budget (<paramref name="budgetOf"/> a pair of that dataset) split evenly over that
+    /// dataset's pairs, half changed and half unchanged pixels at most; pairs drawn in parallel.
     /// </summary>
-    public static Dictionary<ChangePair, PixelSamples> DrawPerDataset(IReadOnlyList<ChangePair> pairs, int budget, ulong seed, Func<ChangePair, int>? budgetOf = null)
+    public static Dictionary<ChangePair, PixelSamples> DrawPerDataset(IReadOnlyList<ChangePair> pairs, Func<ChangePair, int> budgetOf, ulong seed)
     {
         var perDataset = pairs.GroupBy(p => p.Dataset).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return pairs.AsParallel().AsOrdered()
             .Select(p =>
             {
-                var perPair = (budgetOf?.Invoke(p) ?? budget) / perDataset[p.Dataset];
+                var perPair = budgetOf(p) / perDataset[p.Dataset];
                 return (Pair: p, Rows: Draw(p, perPair / 2, perPair / 2, seed));
             })
             .ToDictionary(t => t.Pair, t => t.Rows);

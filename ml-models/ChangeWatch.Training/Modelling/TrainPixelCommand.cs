@@ -42,7 +42,7 @@ internal static class TrainPixelCommand
             pairs.AddRange(SyntheticPixelPairs.Generate(options.SyntheticPairs));
         }
 
-        var samples = PixelSamples.DrawPerDataset(pairs, options.SamplesPerDataset, options.Seed, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples));
+        var samples = PixelSamples.DrawPerDataset(pairs, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples), options.Seed);
         var foldMaps = OutOfFoldMaps.Score(pairs, samples, options.Trees, options.Seed, options.Stride, options.Gate, log: output);
         var validation = new ThresholdHistogram();
         foreach (var (pair, map) in foldMaps.Where(kv => kv.Key.Dataset != SyntheticPixelPairs.Dataset))
