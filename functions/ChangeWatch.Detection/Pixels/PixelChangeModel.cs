@@ -17,7 +17,9 @@ namespace ChangeWatch.Detection;
 /// points (clearly unchanged ground costs a quarter of the ensemble work). Works on any raster size; give tiles at least
 /// <see cref="PixelFeatures.ContextRadius"/> pixels of context on each side so the tile core sees the same windows as
 /// in training. A model may hold resolution <see cref="Experts"/>: a tile whose ground sample distance lies in an expert's
-/// range is scored with the expert's trees and threshold instead of the pooled ones. Thread-safe.
+/// range is scored with the expert's trees and threshold instead of the pooled ones. With
+/// <see cref="AdaptiveThreshold"/> a tile no expert serves is thresholded by Otsu's threshold on its own probabilities,
+/// never below <see cref="Threshold"/> (<see cref="TileThreshold"/>). Thread-safe.
 /// </summary>
 public sealed class PixelChangeModel
 {
@@ -125,16 +127,36 @@ public sealed class PixelChangeModel
     }
 
     /// <summary>
+    /// Whether a tile no expert serves takes Otsu's threshold on its own smoothed probabilities, at least
+    /// <see cref="Threshold"/> (the floor), instead of a fixed threshold: for imagery of a resolution or sensor the
+    /// model was not trained on, where a threshold chosen on the training datasets does not transfer but the ranking
+    /// does (docs/model-evaluation.md, "Transfer to a new sensor"). <see cref="ResolutionThresholds"/> are not used then.
+    /// </summary>
+    public bool AdaptiveThreshold { get; init; }
+
+    /// <summary>
+    /// The threshold for a tile with smoothed probabilities <paramref name="probability"/> (as <see cref="Score(TileRaster, TileRaster, Span{float}, ScoringStepTimes?)"/>
+    /// wrote them) at <paramref name="groundSampleDistance"/> metres a pixel: its expert's when one serves it; else, with
+    /// <see cref="AdaptiveThreshold"/>, the larger of <see cref="Threshold"/> and Otsu's threshold on the probabilities;
+    /// else <see cref="ThresholdFor"/>.
+    /// </summary>
+    public double TileThreshold(ReadOnlySpan<float> probability, double? groundSampleDistance) =>
+        ExpertFor(groundSampleDistance)?.Threshold
+        ?? (AdaptiveThreshold ? Math.Max(Threshold, ChangeMask.OtsuThreshold(probability)) : ThresholdFor(groundSampleDistance));
+
+    /// <summary>
     /// The threshold for a tile of <paramref name="groundSampleDistance"/> metres a pixel: its expert's
     /// (<see cref="ExpertFor"/>), else the first <see cref="ResolutionThresholds"/> entry whose maximum it does not
-    /// exceed, else (beyond the last, or unknown) <see cref="Threshold"/>.
+    /// exceed, else (beyond the last, or unknown) <see cref="Threshold"/> — with <see cref="AdaptiveThreshold"/>, the
+    /// least threshold a tile no expert serves can take (<see cref="TileThreshold"/> gives each tile's).
     /// </summary>
     public double ThresholdFor(double? groundSampleDistance) =>
         ExpertFor(groundSampleDistance)?.Threshold ?? ResolutionThreshold.Select(_resolutionThresholds, Threshold, groundSampleDistance);
 
     /// <summary>
     /// This model with another threshold (at every resolution and for every expert, when given), stride or gate; null
-    /// keeps this model's. Experts and thresholds by resolution are kept unless a threshold is given.
+    /// keeps this model's. Experts, thresholds by resolution and <see cref="AdaptiveThreshold"/> are kept unless a
+    /// threshold is given (then it is the one fixed threshold everywhere).
     /// </summary>
     public PixelChangeModel With(double? threshold = null, int? stride = null, double? gate = null) =>
         threshold is null && stride is null && gate is null
@@ -143,6 +165,7 @@ public sealed class PixelChangeModel
             {
                 ResolutionThresholds = threshold is null ? _resolutionThresholds : [],
                 Experts = threshold is { } t ? [.. _experts.Select(e => e with { Threshold = t })] : _experts,
+                AdaptiveThreshold = threshold is null && AdaptiveThreshold,
             };
 
     /// <summary>Grid step at which features and ensemble are evaluated (1 = every pixel).</summary>

@@ -79,6 +79,7 @@ public static class PixelModelFile
         {
             ResolutionThresholds = manifest.ResolutionThresholds ?? [],
             Experts = experts,
+            AdaptiveThreshold = manifest.AdaptiveThreshold ?? false,
         };
     }
 

@@ -143,7 +143,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
             _pixels.Score(before, after, probability, pair.Statistics, Times);
             clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
-            var threshold = (float)_pixels.ThresholdFor(GroundSampleDistance.OfTilePair(before, after));
+            var threshold = (float)_pixels.TileThreshold(probability.AsSpan(0, n), GroundSampleDistance.OfTilePair(before, after));
             for (var i = 0; i < n; i++)
             {
                 mask[i] = probability[i] >= threshold ? (byte)1 : (byte)0;

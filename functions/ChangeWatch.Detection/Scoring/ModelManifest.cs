@@ -81,6 +81,12 @@ public sealed record ModelManifest
     /// </summary>
     public IReadOnlyList<ResolutionExpert>? ResolutionExperts { get; init; }
 
+    /// <summary>
+    /// For a pixel model: true when tiles no resolution expert serves take Otsu's threshold on their own probabilities,
+    /// never below <see cref="Threshold"/> (<see cref="PixelChangeModel.AdaptiveThreshold"/>). Null or false: fixed thresholds.
+    /// </summary>
+    public bool? AdaptiveThreshold { get; init; }
+
     /// <summary>How <see cref="Threshold"/> was chosen.</summary>
     public string? ThresholdRule { get; init; }
 

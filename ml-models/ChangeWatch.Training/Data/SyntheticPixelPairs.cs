@@ -33,6 +33,22 @@ internal static class SyntheticPixelPairs
         return [.. pairs];
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> nuisance-only scenes of family <see cref="SyntheticSeeds.PixelNuisanceTraining"/>
+    /// (the generator of the false-alarm test set, <see cref="EvalScenes.NuisanceOnly"/>: gain, offset, band gains, uneven
+    /// haze up to 0.45, noise, up to 2 px misregistration; static vehicles in 40 %), each its own site, every pixel
+    /// unchanged, at 1 m. Added to the pooled model's training (dataset <see cref="Dataset"/>, so no expert and no
+    /// real-data threshold sees them) they teach it that these are not change: trained on real pairs alone it flagged
+    /// uneven haze (docs/model-evaluation.md, "Transfer to a new sensor").
+    /// </summary>
+    public static List<ChangePair> GenerateNuisanceOnly(int count)
+    {
+        var pairs = new ChangePair[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            pairs[i] = EvalScenes.ToChangePair(EvalScenes.NuisanceOnly(SyntheticSeeds.PixelNuisanceTraining, i), $"nuisance-train-{i}") with { GroundSampleDistance = 1.0 });
+        return [.. pairs];
+    }
+
     private static SyntheticPair Render(int index)
     {
         var rng = new ScenarioRandom(ScenarioRandom.Mix(SyntheticSeeds.PixelTraining, (ulong)index, 0x91C5));

@@ -3,7 +3,7 @@ namespace ChangeWatch.Training.Data;
 /// <summary>
 /// Seed families of the synthetic sets. Every example is drawn from a hash of (family seed, index, salt), so
 /// families never share a pair. Training: tile model 1 (validation 1001, its card's test 2001), type model 11 (its
-/// card's test 2011), pixel model 31 (<c>--synthetic N</c>). Held out from all training: the eval verb's synthetic test set (5001, 5002, 6003, 5004) and the
+/// card's test 2011), pixel model 31 (<c>--synthetic N</c>) and 32 (<c>--nuisance N</c>). Held out from all training: the eval verb's synthetic test set (5001, 5002, 6003, 5004) and the
 /// validation set used to choose nuisance thresholds (4001-4004). The object counter's parameters were tuned by looking
 /// at count family 5003 (and 90 000-90 029), so the eval measures counts on 6003, which was never looked at before.
 /// </summary>
@@ -19,6 +19,9 @@ internal static class SyntheticSeeds
 
     /// <summary>Synthetic scenes added to the pixel model's training (<c>--synthetic N</c>).</summary>
     public const ulong PixelTraining = 31;
+
+    /// <summary>Nuisance-only scenes added to the pooled pixel model's training as unchanged ground (<c>--nuisance N</c>).</summary>
+    public const ulong PixelNuisanceTraining = 32;
 
     public const ulong ValidationScenes = 4001;
     public const ulong ValidationNuisance = 4004;

@@ -17,7 +17,7 @@ internal static class SyntheticTiling
     /// <summary>One tile: its raster pair, its core in scene pixels and its window in scene pixels.</summary>
     public sealed record Tile(TileRaster Before, TileRaster After, PixelWindow Core, PixelWindow Window);
 
-    public static IEnumerable<Tile> Tiles(SyntheticPair pair, int size = 256, int overlap = 32)
+    public static IEnumerable<Tile> Tiles(SyntheticPair pair, int size = 256, int overlap = 32, double groundSampleDistance = GroundSampleDistance)
     {
         ArgumentNullException.ThrowIfNull(pair);
         var stride = size - overlap;
@@ -27,15 +27,16 @@ internal static class SyntheticTiling
             {
                 var window = new PixelWindow(x - overlap / 2, y - overlap / 2, size, size);
                 var core = new PixelWindow(x, y, stride, stride).ClipTo(pair.Width, pair.Height);
-                yield return new Tile(Crop(pair.Before, window), Crop(pair.After, window), core, window);
+                yield return new Tile(Crop(pair.Before, window, groundSampleDistance), Crop(pair.After, window, groundSampleDistance), core, window);
             }
         }
     }
 
-    /// <summary>Copies <paramref name="window"/> of <paramref name="source"/> (NaN outside it), georeferenced at <see cref="GroundSampleDistance"/>.</summary>
-    public static TileRaster Crop(TileRaster source, PixelWindow window)
+    /// <summary>Copies <paramref name="window"/> of <paramref name="source"/> (NaN outside it), georeferenced at <paramref name="groundSampleDistance"/> metres a pixel.</summary>
+    public static TileRaster Crop(TileRaster source, PixelWindow window, double groundSampleDistance = GroundSampleDistance)
     {
-        var geo = new GeoReference(32636, new GeoTransform(500_000 + window.X * GroundSampleDistance, GroundSampleDistance, 0, 3_500_000 - window.Y * GroundSampleDistance, 0, -GroundSampleDistance));
+        var g = groundSampleDistance;
+        var geo = new GeoReference(32636, new GeoTransform(500_000 + window.X * g, g, 0, 3_500_000 - window.Y * g, 0, -g));
         var tile = new TileRaster(window.Width, window.Height, source.BandCount, geo);
         var inside = window.ClipTo(source.Width, source.Height);
         if (inside.IsEmpty)

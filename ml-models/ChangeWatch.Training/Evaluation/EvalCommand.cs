@@ -17,7 +17,7 @@ internal sealed record EvalOptions(
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
     double? GroundSampleDistance = null, int SyntheticPairs = 0, int SyntheticSamples = 0,
     string? Only = null, string Counts = "test", bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null,
-    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1);
+    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1, bool Transfer = false, double NuisanceGsd = 1.0, int NuisancePairs = 0);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -113,15 +113,17 @@ internal static class EvalCommand
             var loaded = PixelModelFile.Load(folder);
             var pixelModel = options.Stride > 1 || options.Gate > 0 ? loaded.With(stride: options.Stride, gate: options.Gate) : loaded;
             var threshold = pixelModel.ThresholdFor(pairs[0].GroundSampleDistance);
-            output.WriteLine($"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px (default {pixelModel.Threshold:F3})");
+            output.WriteLine(pixelModel.AdaptiveThreshold && pixelModel.ExpertFor(pairs[0].GroundSampleDistance) is null
+                ? $"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, adaptive threshold (Otsu per tile, at least {pixelModel.Threshold:F3}) at {pairs[0].GroundSampleDistance} m/px"
+                : $"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px (default {pixelModel.Threshold:F3})");
             if (manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
             {
                 output.WriteLine($"NOTE: {options.ModelVersion} was trained on {options.Dataset} pairs ({manifest.TrainedOn}); on those pairs these figures are in-sample, not an estimate for new places: use --mode loso.");
             }
             foreach (var pair in pairs)
             {
-                var probability = PixelImageScorer.Score(pixelModel, pair);
-                scoring.Add(pair, Threshold(probability, pixelModel.ThresholdFor(pair.GroundSampleDistance)), probability);
+                var probability = PixelImageScorer.Score(pixelModel, pair, out var mask);
+                scoring.Add(pair, mask, probability);
             }
 
             return options.ModelVersion;
@@ -159,6 +161,7 @@ internal static class EvalCommand
     {
         var others = options.PoolDatasets ? OtherDatasets(options, output) : [];
         others.AddRange(SyntheticTraining(options, output));
+        others.AddRange(NuisanceTraining(options, output));
         var all = pairs.Concat(others).ToList();
         var samples = DrawSamples(options, all);
         var sites = pairs.Select(p => p.Site).Distinct().ToList();
@@ -234,17 +237,9 @@ internal static class EvalCommand
         }
 
         others.AddRange(SyntheticTraining(options, output));
+        others.AddRange(NuisanceTraining(options, output));
 
         var samples = DrawSamples(options, others);
-
-        // Threshold: 3 folds over the training sites (grouped by dataset and site), out-of-fold maps pooled.
-        var foldMaps = OutOfFoldMaps.Score(others, samples, options.Trees, options.Seed, options.Stride, options.Gate, scored: p => p.Dataset != SyntheticPixelPairs.Dataset);
-        var validation = new ThresholdHistogram();
-        foreach (var (pair, map) in foldMaps)
-        {
-            validation.Add(map, pair.Truth, []);
-        }
-
         var crossExpert = options.Experts ? ExpertFor(options, others, samples, pairs[0].GroundSampleDistance, output) : null;
         if (options.Experts)
         {
@@ -267,6 +262,38 @@ internal static class EvalCommand
             return $"pixel-gbt cross ({crossExpert.Dataset} expert {crossExpert.Settings.Trees}x{crossExpert.Settings.Leaves})";
         }
 
+        extra["trained_on"] = string.Join("+", others.Select(p => p.Dataset).Distinct());
+        if (options.Transfer)
+        {
+            // The pooled model as train-pixel builds it for resolutions no expert serves (TransferRecipe): nothing is
+            // chosen on the training datasets' maps, so no out-of-fold maps are needed.
+            var transfer = TransferRecipe.Model(
+                PixelTreeModel.FromTransformer(new PixelModelTrainer(options.Trees, (int)options.Seed).Train(TransferRecipe.Rows(samples).Values)), options.Stride, options.Gate);
+            output.WriteLine($"  transfer recipe: pooled model without {TransferRecipe.Excluded.Count} dataset-naming features, each tile thresholded by Otsu's threshold on its probabilities, at least {TransferRecipe.Floor:F2}");
+            var best = new ThresholdHistogram();
+            foreach (var pair in pairs)
+            {
+                var probability = PixelImageScorer.Score(transfer, pair, out var mask);
+                scoring.Add(pair, mask, probability);
+                best.Add(probability, pair.Truth, []);
+            }
+
+            var (bestThreshold, bestF1) = best.Best();
+            output.WriteLine($"  one threshold for the whole test data, chosen on it, would give pixel F1 {bestF1:F3} at {bestThreshold:F3} (oracle, not reported as the figure)");
+            extra["oracle_pixel_f1"] = Round(bestF1);
+            extra["oracle_threshold"] = Round(bestThreshold);
+            extra["threshold"] = "adaptive";
+            return $"pixel-gbt cross ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves, transfer recipe)";
+        }
+
+        // Threshold: 3 folds over the training sites (grouped by dataset and site), out-of-fold maps pooled.
+        var foldMaps = OutOfFoldMaps.Score(others, samples, options.Trees, options.Seed, options.Stride, options.Gate, scored: p => p.Dataset != SyntheticPixelPairs.Dataset);
+        var validation = new ThresholdHistogram();
+        foreach (var (pair, map) in foldMaps)
+        {
+            validation.Add(map, pair.Truth, []);
+        }
+
         var (pooledThreshold, validationF1) = validation.Best();
         var bands = ResolutionThresholdChoice.Choose(foldMaps, output);
         var threshold = ResolutionThreshold.Select(bands, pooledThreshold, pairs[0].GroundSampleDistance);
@@ -286,7 +313,6 @@ internal static class EvalCommand
         extra["oracle_pixel_f1"] = Round(oracleF1);
         extra["oracle_threshold"] = Round(oracleThreshold);
         extra["threshold"] = Round(threshold);
-        extra["trained_on"] = string.Join("+", others.Select(p => p.Dataset).Distinct());
         return $"pixel-gbt cross ({options.Trees.Trees} trees × {options.Trees.Leaves} leaves)";
     }
 
@@ -319,6 +345,17 @@ internal static class EvalCommand
 
         output.WriteLine($"  training also on {options.SyntheticPairs} synthetic pairs (seed family {SyntheticSeeds.PixelTraining}, {SyntheticPixelPairs.GroundSampleDistance} m/px)");
         return SyntheticPixelPairs.Generate(options.SyntheticPairs);
+    }
+
+    private static List<ChangePair> NuisanceTraining(EvalOptions options, TextWriter output)
+    {
+        if (options.NuisancePairs <= 0)
+        {
+            return [];
+        }
+
+        output.WriteLine($"  training the pooled model also on {options.NuisancePairs} nuisance-only synthetic pairs (seed family {SyntheticSeeds.PixelNuisanceTraining})");
+        return SyntheticPixelPairs.GenerateNuisanceOnly(options.NuisancePairs);
     }
 
     private static List<ChangePair> OtherDatasets(EvalOptions options, TextWriter output)

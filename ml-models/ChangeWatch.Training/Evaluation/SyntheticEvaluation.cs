@@ -50,9 +50,19 @@ internal static class SyntheticEvaluation
             return RunCounts(options, output, countFamily, emptyFamily);
         }
 
+        if (options.NuisanceGsd is < 0.1 or > 4)
+        {
+            throw new FormatException($"--nuisance-gsd {options.NuisanceGsd}: the synthetic scenes are drawn at 0.1-4 m a pixel");
+        }
+
+        if (options.Only is "false-alarms")
+        {
+            return RunFalseAlarms(options, output, emptyFamily);
+        }
+
         if (options.Only is not null)
         {
-            throw new FormatException($"unknown --only '{options.Only}' (counts)");
+            throw new FormatException($"unknown --only '{options.Only}' (counts, false-alarms)");
         }
 
         var clock = Stopwatch.StartNew();
@@ -238,6 +248,38 @@ internal static class SyntheticEvaluation
     private static void PrintCounts(TextWriter output, CountFigures counts) =>
         output.WriteLine(Invariant($"vehicle counts ({counts.Scenes} build-up scenes, seed {counts.Family}, {counts.GroundSampleDistance} m, prepared tile pairs, tile cores): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {counts.Scenes} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true; change (after − before) within ±20 % of the arrivals in {counts.ChangeWithinTwentyPercent} of {counts.Scenes}; nuisance-only scenes (seed {counts.EmptyFamily}): {counts.EmptyFalsePerScene:0.00} false objects per scene and date"));
 
+    /// <summary>
+    /// <c>--only false-alarms</c>: the share of tiles the pipeline's scorer flags on the nuisance-only scenes (the test
+    /// family, or with <c>--counts tuning</c> the validation family), at
+    /// <c>--nuisance-gsd</c> metres a pixel (default 1 m, the full run's): at a resolution no resolution expert serves it
+    /// measures a pixel model's pooled model and its threshold there.
+    /// </summary>
+    private static int RunFalseAlarms(EvalOptions options, TextWriter output, ulong family)
+    {
+        var clock = Stopwatch.StartNew();
+        var scorer = ChangeScorerFactory.Create(options.ModelsDirectory, options.ModelVersion);
+        var (rate, tiles, flagged) = MeasureFalseAlarms(scorer, options.ModelVersion, output, family, options.NuisanceGsd);
+        output.WriteLine();
+        output.WriteLine(Invariant($"dataset synthetic, false alarms only, model {options.ModelVersion}, {clock.Elapsed.TotalSeconds:F0} s"));
+        output.WriteLine(Invariant($"false alarms on nuisance-only pairs (seed {family}, {options.NuisanceGsd} m): {flagged} of {tiles} tiles flagged = {rate:P1}"));
+        if (options.Json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["dataset"] = Dataset,
+                ["mode"] = "false-alarms-" + options.Counts,
+                ["nuisance_family"] = family,
+                ["model"] = options.ModelVersion,
+                ["nuisance_gsd"] = options.NuisanceGsd,
+                ["nuisance_tiles"] = tiles,
+                ["nuisance_flagged"] = flagged,
+                ["nuisance_false_alarm_rate"] = EvalCommand.Round(rate),
+            }));
+        }
+
+        return 0;
+    }
+
     /// <summary><c>--only counts</c>: the object-count figures alone (seconds, not minutes), on the test or the tuning families, at <c>--counts-gsd</c>.</summary>
     private static int RunCounts(EvalOptions options, TextWriter output, ulong family, ulong emptyFamily)
     {
@@ -282,13 +324,13 @@ internal static class SyntheticEvaluation
     }
 
     /// <summary>Tiles of the nuisance-only scenes flagged by the pipeline's <paramref name="scorer"/> (assessable tiles only).</summary>
-    internal static (double Rate, int Tiles, int Flagged) MeasureFalseAlarms(IChangeScorer scorer, string modelVersion, TextWriter output, ulong family = SyntheticSeeds.EvalNuisance)
+    internal static (double Rate, int Tiles, int Flagged) MeasureFalseAlarms(IChangeScorer scorer, string modelVersion, TextWriter output, ulong family = SyntheticSeeds.EvalNuisance, double gsd = SyntheticTiling.GroundSampleDistance)
     {
         var results = Enumerable.Range(0, NuisanceScenes).AsParallel().AsOrdered().Select(i =>
         {
-            var pair = EvalScenes.NuisanceOnly(family, i);
+            var pair = EvalScenes.NuisanceOnly(family, i, gsd);
             int tiles = 0, flagged = 0;
-            foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap))
+            foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap, gsd))
             {
                 var a = scorer.Assess(tile.Before, tile.After, CancellationToken.None);
                 tiles += a.Assessable ? 1 : 0;
@@ -299,7 +341,7 @@ internal static class SyntheticEvaluation
         }).ToList();
         var total = results.Sum(r => r.tiles);
         var hits = results.Sum(r => r.flagged);
-        output.WriteLine(Invariant($"  nuisance-only: {NuisanceScenes} scenes of {EvalScenes.NuisanceSize} px, {total} assessable tiles, {hits} flagged by {modelVersion}"));
+        output.WriteLine(Invariant($"  nuisance-only: {NuisanceScenes} scenes of {EvalScenes.NuisanceSize} px at {gsd} m, {total} assessable tiles, {hits} flagged by {modelVersion}"));
         return (total == 0 ? 0 : hits / (double)total, total, hits);
     }
 

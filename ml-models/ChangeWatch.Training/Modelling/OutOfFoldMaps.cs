@@ -13,11 +13,15 @@ internal static class OutOfFoldMaps
 {
     /// <summary>
     /// The maps of the pairs <paramref name="scored"/> accepts (every pair when null), in fold order; a fold with nothing
-    /// left to train on is skipped. <paramref name="log"/>, when given, gets one line per fold.
+    /// left to train on is skipped. <paramref name="log"/>, when given, gets one line per fold. With
+    /// <paramref name="masks"/>, each scored pair's mask as the fold's model thresholds its tiles
+    /// (<see cref="PixelChangeModel.TileThreshold"/>; the model is <paramref name="wrap"/> of the fold's trees, by default
+    /// with threshold 0.5) is added there too.
     /// </summary>
     public static Dictionary<ChangePair, float[]> Score(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, PixelTreeSettings trees, ulong seed,
-        int stride, double gate, int folds = 3, Func<ChangePair, bool>? scored = null, TextWriter? log = null)
+        int stride, double gate, int folds = 3, Func<ChangePair, bool>? scored = null, TextWriter? log = null,
+        Func<PixelTreeModel, PixelChangeModel>? wrap = null, IDictionary<ChangePair, byte[]>? masks = null)
     {
         static string Group(ChangePair p) => p.Dataset + "/" + p.Site;
         var groups = pairs.Select(Group).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -32,10 +36,12 @@ internal static class OutOfFoldMaps
                 continue;
             }
 
-            var model = new PixelChangeModel(PixelTreeModel.FromTransformer(new PixelModelTrainer(trees, (int)seed).Train(training)), 0.5, stride, gate);
+            var foldTrees = PixelTreeModel.FromTransformer(new PixelModelTrainer(trees, (int)seed).Train(training));
+            var model = wrap?.Invoke(foldTrees) ?? new PixelChangeModel(foldTrees, 0.5, stride, gate);
             foreach (var pair in pairs.Where(p => held.Contains(Group(p)) && (scored?.Invoke(p) ?? true)))
             {
-                maps[pair] = PixelImageScorer.Score(model, pair);
+                maps[pair] = PixelImageScorer.Score(model, pair, out var mask);
+                masks?.Add(pair, mask);
             }
 
             log?.WriteLine($"fold {fold}: {held.Count} validation sites");

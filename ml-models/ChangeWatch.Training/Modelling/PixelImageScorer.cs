@@ -1,3 +1,4 @@
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Detection;
 using ChangeWatch.Training.RealData;
 
@@ -6,9 +7,16 @@ namespace ChangeWatch.Training.Modelling;
 /// <summary>Scores a whole pair tile by tile, as the pipeline does (256 px cores, 16 px context), on every core.</summary>
 internal static class PixelImageScorer
 {
-    public static float[] Score(PixelChangeModel model, ChangePair pair)
+    public static float[] Score(PixelChangeModel model, ChangePair pair) => Score(model, pair, out _);
+
+    /// <summary>
+    /// Scores the pair and thresholds each tile as the pipeline's scorer does (<see cref="PixelChangeModel.TileThreshold"/>
+    /// over the tile's whole read window, applied to its core): <paramref name="mask"/> is 1 where a pixel is change.
+    /// </summary>
+    public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask)
     {
         var probability = new float[pair.PixelCount];
+        var flags = new byte[pair.PixelCount];
         var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
         Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
@@ -16,12 +24,18 @@ internal static class PixelImageScorer
             var (before, after) = PairTiling.Crop(pair, read);
             var local = new float[read.Width * read.Height];
             model.Score(before, after, local);
+            var threshold = (float)model.TileThreshold(local, GroundSampleDistance.OfTilePair(before, after));
             for (var y = core.Y; y < core.Y + core.Height; y++)
             {
-                local.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width)
-                    .CopyTo(probability.AsSpan(y * pair.Width + core.X, core.Width));
+                var row = local.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width);
+                row.CopyTo(probability.AsSpan(y * pair.Width + core.X, core.Width));
+                for (var x = 0; x < row.Length; x++)
+                {
+                    flags[y * pair.Width + core.X + x] = row[x] >= threshold ? (byte)1 : (byte)0;
+                }
             }
         });
+        mask = flags;
         return probability;
     }
 }

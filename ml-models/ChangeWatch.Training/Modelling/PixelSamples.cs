@@ -87,6 +87,21 @@ internal sealed class PixelSamples
         return new PixelSamples(pair.Site, [.. features], [.. labels]);
     }
 
+    /// <summary>A copy of these rows with the given features (plane indices of <see cref="PixelFeatures"/>) set to 0 in every row, so no tree can split on them.</summary>
+    public PixelSamples WithFeaturesAtZero(IReadOnlyCollection<int> features)
+    {
+        var copy = (float[])Features.Clone();
+        for (var r = 0; r < Count; r++)
+        {
+            foreach (var f in features)
+            {
+                copy[r * PixelFeatures.Count + f] = 0;
+            }
+        }
+
+        return new PixelSamples(Site, copy, Labels);
+    }
+
     /// <summary>A uniform number in [0, 1) from a SplitMix64 hash of seed and index.</summary>
     private static double Uniform(ulong seed, ulong index)
     {

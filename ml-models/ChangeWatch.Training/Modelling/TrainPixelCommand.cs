@@ -9,13 +9,15 @@ using ChangeWatch.Training.RealData;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>What train-pixel was asked to do.</summary>
-internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0, bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null, IReadOnlyList<int>? ExpertSampleBudgets = null);
+internal sealed record TrainPixelOptions(string Output, string Version, string SharedData, PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, int Stride = 1, double Gate = 0, int SyntheticPairs = 0, int SyntheticSamples = 0, bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null, IReadOnlyList<int>? ExpertSampleBudgets = null, bool Transfer = false, int NuisancePairs = 0);
 
 /// <summary>
 /// Trains the pixel model on the real datasets of ../shared/data pooled (each image normalised on its own), chooses the
 /// pixel threshold on out-of-fold maps (3 folds grouped by site) scored as the pipeline will score them (the same
 /// grid stride), then trains on everything and writes <c>model.zip</c>, <c>model.json</c> (kind "pixel", feature list,
-/// threshold, stride, validation figures) and <c>MODEL.md</c>.
+/// threshold, stride, validation figures) and <c>MODEL.md</c>. With <see cref="TrainPixelOptions.Transfer"/> the pooled
+/// model follows <see cref="TransferRecipe"/> (features that name a dataset held at 0, an adaptive threshold per tile):
+/// nothing is chosen on the out-of-fold maps then; they give the validation figures only.
 /// </summary>
 internal static class TrainPixelCommand
 {
@@ -42,8 +44,18 @@ internal static class TrainPixelCommand
             pairs.AddRange(SyntheticPixelPairs.Generate(options.SyntheticPairs));
         }
 
+        if (options.NuisancePairs > 0)
+        {
+            output.WriteLine($"training the pooled model also on {options.NuisancePairs} nuisance-only synthetic pairs (seed family {SyntheticSeeds.PixelNuisanceTraining}, every pixel unchanged)");
+            pairs.AddRange(SyntheticPixelPairs.GenerateNuisanceOnly(options.NuisancePairs));
+        }
+
         var samples = PixelSamples.DrawPerDataset(pairs, p => SyntheticPixelPairs.Budget(p.Dataset, options.SamplesPerDataset, options.SyntheticSamples), options.Seed);
-        var foldMaps = OutOfFoldMaps.Score(pairs, samples, options.Trees, options.Seed, options.Stride, options.Gate, log: output);
+        var pooledSamples = options.Transfer ? TransferRecipe.Rows(samples) : samples;
+        var foldMasks = new Dictionary<ChangePair, byte[]>();
+        var foldMaps = OutOfFoldMaps.Score(
+            pairs, pooledSamples, options.Trees, options.Seed, options.Stride, options.Gate, log: output,
+            wrap: options.Transfer ? t => TransferRecipe.Model(t, options.Stride, options.Gate) : null, masks: foldMasks);
         var validation = new ThresholdHistogram();
         foreach (var (pair, map) in foldMaps.Where(kv => kv.Key.Dataset != SyntheticPixelPairs.Dataset))
         {
@@ -51,21 +63,24 @@ internal static class TrainPixelCommand
         }
 
         var perDataset = new Dictionary<string, ChangeScoring>();
-        var (threshold, validationF1) = validation.Best();
-        var resolutionThresholds = ResolutionThresholdChoice.Choose(foldMaps, output);
-        foreach (var (pair, map) in foldMaps)
+        var (threshold, validationF1) = options.Transfer ? (TransferRecipe.Floor, double.NaN) : validation.Best();
+        IReadOnlyList<ResolutionThreshold> resolutionThresholds = options.Transfer ? [] : ResolutionThresholdChoice.Choose(foldMaps, output);
+        foreach (var (pair, map) in foldMaps.Where(kv => foldMaps.Keys.Any(p => p.Dataset == kv.Key.Dataset && p.Truth.Contains((byte)1))))
         {
+            // Datasets without a changed pixel (nuisance-only pairs) have no precision or recall to show.
             if (!perDataset.TryGetValue(pair.Dataset, out var scoring))
             {
                 perDataset[pair.Dataset] = scoring = new ChangeScoring();
             }
 
-            scoring.Add(pair, EvalCommand.Threshold(map, ResolutionThreshold.Select(resolutionThresholds, threshold, pair.GroundSampleDistance)), map);
+            scoring.Add(pair, options.Transfer ? foldMasks[pair] : EvalCommand.Threshold(map, ResolutionThreshold.Select(resolutionThresholds, threshold, pair.GroundSampleDistance)), map);
         }
 
-        output.WriteLine($"threshold {threshold:F3} (out-of-fold pixel F1 {validationF1:F3})");
+        output.WriteLine(options.Transfer
+            ? $"transfer recipe: {TransferRecipe.Excluded.Count} features held at 0 for the pooled model; adaptive threshold per tile, at least {threshold:F3}"
+            : $"threshold {threshold:F3} (out-of-fold pixel F1 {validationF1:F3})");
         var final = new PixelModelTrainer(options.Trees, (int)options.Seed);
-        var transformer = final.Train(pairs.Select(p => samples[p]));
+        var transformer = final.Train(pairs.Select(p => pooledSamples[p]));
         Directory.CreateDirectory(options.Output);
         var zip = Path.Combine(options.Output, "model.zip");
         final.Save(transformer, zip);
@@ -117,18 +132,23 @@ internal static class TrainPixelCommand
             CascadeTileModel = "v1",
             CascadeTileThreshold = 0.0,
             Threshold = threshold,
-            ResolutionThresholds = resolutionThresholds,
+            ResolutionThresholds = resolutionThresholds.Count > 0 ? resolutionThresholds : null,
+            AdaptiveThreshold = options.Transfer ? true : null,
             ResolutionExperts = experts.Count > 0 ? experts : null,
             PixelStride = options.Stride == 1 ? null : options.Stride,
             PixelGate = options.Gate > 0 ? options.Gate : null,
-            ThresholdRule = "smoothed pixel probability with the best pixel F1 on 3-fold out-of-fold maps (folds grouped by site): per dataset for resolutionThresholds (up to the geometric mean of neighbouring datasets' pixel sizes, the coarsest up to twice its own), pooled over all datasets for threshold (any other resolution, or none known)",
+            ThresholdRule = options.Transfer
+                ? "the floor of the adaptive threshold (Otsu's threshold on each tile's smoothed probabilities where no resolution expert serves it, at least this): the balanced-odds point of a model trained on balanced classes; nothing is chosen on validation maps (transfer recipe, docs/model-evaluation.md \"Transfer to a new sensor\")"
+                : "smoothed pixel probability with the best pixel F1 on 3-fold out-of-fold maps (folds grouped by site): per dataset for resolutionThresholds (up to the geometric mean of neighbouring datasets' pixel sizes, the coarsest up to twice its own), pooled over all datasets for threshold (any other resolution, or none known)",
             FeatureNames = PixelFeatures.Names,
-            TrainedOn = string.Join(", ", pairs.GroupBy(p => p.Dataset).Select(g => $"{g.Key} ({g.Count()} pairs)")) + " from ../shared/data (research / non-commercial terms)",
+            TrainedOn = string.Join(", ", pairs.Where(p => p.Dataset != SyntheticPixelPairs.Dataset).GroupBy(p => p.Dataset).Select(g => $"{g.Key} ({g.Count()} pairs)")) + " from ../shared/data (research / non-commercial terms)"
+                + (options.SyntheticPairs + options.NuisancePairs > 0 ? $"; generated by the project: {options.SyntheticPairs} synthetic pairs with changes, {options.NuisancePairs} nuisance-only" : string.Empty),
             Created = DateTimeOffset.UtcNow,
-            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}{(options.Experts ? " --experts true" + (options.ExpertCandidates is { } c ? " --expert-trees " + string.Join(",", c.Select(t => $"{t.Trees}x{t.Leaves}")) : string.Empty) + (options.ExpertSampleBudgets is { } b ? " --expert-samples " + string.Join(",", b) : string.Empty) : string.Empty)}",
-            Seeds = options.SyntheticPairs > 0
-                ? new Dictionary<string, ulong> { ["samples"] = options.Seed, ["synthetic"] = SyntheticSeeds.PixelTraining }
-                : new Dictionary<string, ulong> { ["samples"] = options.Seed },
+            CreatedBy = $"ChangeWatch.Training train-pixel --trees {options.Trees.Trees} --leaves {options.Trees.Leaves} --samples {options.SamplesPerDataset} --seed {options.Seed} --stride {options.Stride} --gate {options.Gate.ToString(CultureInfo.InvariantCulture)} --synthetic {options.SyntheticPairs} --synthetic-samples {options.SyntheticSamples}{(options.Experts ? " --experts true" + (options.ExpertCandidates is { } c ? " --expert-trees " + string.Join(",", c.Select(t => $"{t.Trees}x{t.Leaves}")) : string.Empty) + (options.ExpertSampleBudgets is { } b ? " --expert-samples " + string.Join(",", b) : string.Empty) : string.Empty)}{(options.Transfer ? " --transfer true" : string.Empty)}{(options.NuisancePairs > 0 ? $" --nuisance {options.NuisancePairs}" : string.Empty)}",
+            Seeds = new Dictionary<string, ulong> { ["samples"] = options.Seed }
+                .Concat(options.SyntheticPairs > 0 ? [new("synthetic", SyntheticSeeds.PixelTraining)] : [])
+                .Concat(options.NuisancePairs > 0 ? [new("nuisance", SyntheticSeeds.PixelNuisanceTraining)] : [])
+                .ToDictionary(),
             Pairs = pairs.GroupBy(p => p.Dataset).ToDictionary(g => g.Key, g => g.Count()),
             Trainer = new Dictionary<string, string>
             {
@@ -140,6 +160,7 @@ internal static class TrainPixelCommand
                 ["minExamplesPerLeaf"] = options.Trees.MinExamplesPerLeaf.ToString(CultureInfo.InvariantCulture),
                 ["learningRate"] = options.Trees.LearningRate.ToString(CultureInfo.InvariantCulture),
                 ["rows"] = samples.Values.Sum(s => s.Count).ToString(CultureInfo.InvariantCulture),
+                ["featuresAtZero"] = options.Transfer ? string.Join(",", TransferRecipe.Excluded) : "none",
                 ["sha256"] = sha,
             },
             Metrics = metrics,
@@ -159,7 +180,7 @@ internal static class TrainPixelCommand
         s.AppendLine();
         s.AppendLine("## Data and its terms");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Trained on {m.TrainedOn}: OSCD (Sentinel-2; change maps CC BY-NC-SA 4.0), SZTAKI AirChange (free for scientific use), LEVIR-CD samples (academic use).");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Trained on {m.TrainedOn}. Terms: OSCD (Sentinel-2; change maps CC BY-NC-SA 4.0), SZTAKI AirChange (free for scientific use), LEVIR-CD samples (academic use).");
         s.AppendLine("**These datasets are for research / non-commercial use. A model trained on them inherits those terms: this model may be used for research and evaluation only, not in a commercial deployment, until it is retrained on data whose terms allow that.**");
         s.AppendLine();
         s.AppendLine("## Features (per pixel, each raster normalised per band by its own median and IQR)");
@@ -168,7 +189,9 @@ internal static class TrainPixelCommand
         s.AppendLine();
         s.AppendLine("## Threshold");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"{m.Threshold:F3} on the 5×5-smoothed pixel probability; {m.ThresholdRule}.");
+        s.AppendLine(m.AdaptiveThreshold is true
+            ? string.Create(CultureInfo.InvariantCulture, $"Adaptive where no resolution expert serves a tile (`adaptiveThreshold` in model.json): Otsu's threshold on the tile's 5×5-smoothed pixel probabilities, at least {m.Threshold:F3}, the balanced-odds point of a model trained on balanced classes (nothing is chosen on validation maps). The pooled model.zip was trained with these features held at 0 (so no tree reads them): {string.Join(", ", TransferRecipe.Excluded.Select(f => "`" + f + "`"))}. Tiles an expert serves take the expert's fixed threshold (below). Reports name {m.Threshold:F3} as the model's threshold.")
+            : string.Create(CultureInfo.InvariantCulture, $"{m.Threshold:F3} on the 5×5-smoothed pixel probability; {m.ThresholdRule}."));
         if (m.ResolutionThresholds is { Count: > 0 } bands)
         {
             s.AppendLine();
@@ -234,13 +257,17 @@ internal static class TrainPixelCommand
         s.AppendLine();
         s.AppendLine("Leave-one-site-out and cross-dataset figures: `bash ml-models/eval.sh --data ../shared/data/<ds> --dataset <ds> --mode loso|cross`; see docs/model-evaluation.md.");
         s.AppendLine();
-        s.AppendLine("Per-dataset thresholds were chosen on these same out-of-fold maps, so the figures above are optimistic for the threshold; the leave-one-site-out figures choose each site's threshold without it.");
+        s.AppendLine(m.AdaptiveThreshold is true
+            ? "The figures above threshold each tile of the out-of-fold maps as the pipeline does (adaptive): nothing was chosen on them. They are the pooled model on sites of resolutions it was trained on; the experts serve those in the pipeline."
+            : "Per-dataset thresholds were chosen on these same out-of-fold maps, so the figures above are optimistic for the threshold; the leave-one-site-out figures choose each site's threshold without it.");
         s.AppendLine();
         s.AppendLine("## In the pipeline");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Loaded with `ChangeWatch__ModelVersion={m.Version}` (README, \"Model\", says which version is the default and why). The pipeline runs it in");
         s.AppendLine("`CascadeChangeScorer`: tile-pair preparation (co-registration, cloud and shadow masks), each date normalised by its");
-        s.AppendLine("scene's statistics (as training normalised each whole image), the threshold for the tile's ground sample distance,");
+        s.AppendLine(m.AdaptiveThreshold is true
+            ? "scene's statistics (as training normalised each whole image), the threshold of the tile's expert or the adaptive one,"
+            : "scene's statistics (as training normalised each whole image), the threshold for the tile's ground sample distance,");
         s.AppendLine("then the change type and object counts of flagged tiles. Scoring throughput: `bash bench/scoring.sh --model " + m.Version + "`,");
         s.AppendLine("figures in docs/performance.md.");
         s.AppendLine();
@@ -249,7 +276,9 @@ internal static class TrainPixelCommand
         s.AppendLine("- Trained on 26 labelled pairs from three sources (research / non-commercial terms, inherited by the model).");
         s.AppendLine("- New sensors and places transfer worse than places of a sensor it was trained on (see the cross figures in docs/model-evaluation.md).");
         s.AppendLine("- The evaluation scores whole images without the pipeline's preparation step (the labelled pairs are co-registered and cloud-free).");
-        s.AppendLine("- Resolutions between and beyond the training datasets' take the neighbouring or pooled threshold: not measured there.");
+        s.AppendLine(m.AdaptiveThreshold is true
+            ? "- Resolutions no expert serves take the adaptive threshold: measured by `--mode cross` on three datasets only; Otsu's threshold splits a tile's probabilities in two, so a tile with no change relies on the floor."
+            : "- Resolutions between and beyond the training datasets' take the neighbouring or pooled threshold: not measured there.");
         return s.ToString();
     }
 }
