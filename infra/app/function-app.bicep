@@ -51,13 +51,14 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
-@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v5 = pixel model for real imagery, research / non-commercial terms (ml-models/models/v5/MODEL.md).')
+@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v6 = pixel model for real imagery, research / non-commercial terms (ml-models/models/v6/MODEL.md).')
 @allowed([
   'v1'
   'v2'
   'v3'
   'v4'
   'v5'
+  'v6'
 ])
 param modelVersion string = 'v1'
 
