@@ -13,6 +13,7 @@ namespace ChangeWatch.Detection;
 /// <param name="Sha256">SHA-256 of <paramref name="File"/> (lowercase hex), checked on load.</param>
 /// <param name="Trees">Number of trees.</param>
 /// <param name="Leaves">Leaves per tree.</param>
+/// <param name="FeaturesAtZero">Features it was trained without (held at 0, so no tree reads them); null or empty: none. Informational: scoring computes every feature.</param>
 public sealed record ResolutionExpert(
     string File, string Dataset, double GroundSampleDistance, double MinGroundSampleDistance, double MaxGroundSampleDistance,
-    double Threshold, string Sha256, int Trees, int Leaves);
+    double Threshold, string Sha256, int Trees, int Leaves, IReadOnlyList<string>? FeaturesAtZero = null);

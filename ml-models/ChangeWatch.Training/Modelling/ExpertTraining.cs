@@ -9,7 +9,8 @@ namespace ChangeWatch.Training.Modelling;
 /// <summary>A trained resolution expert: its trees (and the transformer to save), settings, threshold and how they were chosen.</summary>
 internal sealed record TrainedExpert(
     string Dataset, double GroundSampleDistance, PixelTreeSettings Settings, double Threshold, double ValidationF1,
-    ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, int? Samples, double F1)> Candidates, int? Samples = null)
+    ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, int? Samples, double F1)> Candidates, int? Samples = null,
+    FeatureView? View = null)
 {
     /// <summary>The expert as a pixel model uses it: the range <see cref="PixelExpert.RangeFactor"/> either way of its resolution.</summary>
     public PixelExpert ToPixelExpert()
@@ -21,7 +22,8 @@ internal sealed record TrainedExpert(
 
 /// <summary>
 /// Trains a resolution expert (<see cref="PixelExpert"/>) on one dataset's pairs: each candidate tree size (and, when
-/// sample budgets are offered, each number of training rows drawn from the dataset) is scored by 3-fold
+/// sample budgets are offered, each number of training rows drawn from the dataset, and when feature views are offered,
+/// each <see cref="FeatureView"/>) is scored by 3-fold
 /// cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores tiles),
 /// the candidate with the best pooled out-of-fold pixel F1 is kept (the first on a tie), its threshold is the best one
 /// on those same out-of-fold maps, and it is retrained on every pair. Nothing outside <c>pairs</c> is seen, so inside a
@@ -44,7 +46,7 @@ internal static class ExpertTraining
     /// </summary>
     public static TrainedExpert Train(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, IReadOnlyList<PixelTreeSettings> candidates,
-        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null)
+        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null, IReadOnlyList<FeatureView>? views = null)
     {
         if (pairs.Count == 0 || pairs.Select(p => p.Dataset).Distinct().Count() != 1)
         {
@@ -55,32 +57,38 @@ internal static class ExpertTraining
         var rows = budgets is null
             ? [(null, samples)]
             : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, _ => b, seed))).ToList();
-        var tried = new List<(PixelTreeSettings Settings, int? Budget, double F1, double Threshold)>();
+        views ??= [FeatureView.All];
+        var tried = new List<(PixelTreeSettings Settings, int? Budget, FeatureView View, double F1, double Threshold)>();
         foreach (var (budget, drawn) in rows)
         {
-            foreach (var settings in candidates)
+            foreach (var view in views)
             {
-                var histogram = new ThresholdHistogram();
-                foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, drawn, settings, seed, stride, gate))
+                var viewRows = view.Rows(drawn, pairs);
+                foreach (var settings in candidates)
                 {
-                    histogram.Add(map, pair.Truth, []);
-                }
+                    var histogram = new ThresholdHistogram();
+                    foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, viewRows, settings, seed, stride, gate))
+                    {
+                        histogram.Add(map, pair.Truth, []);
+                    }
 
-                var (threshold, f1) = histogram.Best();
-                tried.Add((settings, budget, f1, threshold));
+                    var (threshold, f1) = histogram.Best();
+                    tried.Add((settings, budget, view, f1, threshold));
+                }
             }
         }
 
         var best = tried.OrderByDescending(t => t.F1).First();
-        var bestRows = rows.First(r => r.Item1 == best.Budget).Item2;
+        var bestRows = best.View.Rows(rows.First(r => r.Item1 == best.Budget).Item2, pairs);
         var final = new PixelModelTrainer(best.Settings, (int)seed);
         var transformer = final.Train(pairs.Select(p => bestRows[p]));
         var dataset = pairs[0].Dataset;
-        static string Name(PixelTreeSettings s, int? budget) => $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}";
+        string Name(PixelTreeSettings s, int? budget, FeatureView view) =>
+            $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}{(views.Count > 1 ? $" ({view.Name})" : string.Empty)}";
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget)}, threshold {best.Threshold:F3}"));
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.View)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.View)}, threshold {best.Threshold:F3}"));
         return new TrainedExpert(
             dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
-            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget);
+            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget, best.View);
     }
 }
