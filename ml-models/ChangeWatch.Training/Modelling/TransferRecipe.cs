@@ -32,11 +32,8 @@ internal static class TransferRecipe
     ];
 
     /// <summary>The pooled model's rows: <paramref name="samples"/> with <see cref="Excluded"/> at 0 (the experts keep every feature).</summary>
-    public static Dictionary<ChangePair, PixelSamples> Rows(IReadOnlyDictionary<ChangePair, PixelSamples> samples)
-    {
-        var columns = Excluded.Select(f => (int)f).ToArray();
-        return samples.ToDictionary(kv => kv.Key, kv => kv.Value.WithFeaturesAtZero(columns));
-    }
+    public static IReadOnlyDictionary<ChangePair, PixelSamples> Rows(IReadOnlyDictionary<ChangePair, PixelSamples> samples) =>
+        new FeatureView("transfer", Excluded).Rows(samples, samples.Keys);
 
     /// <summary>A pooled model of <paramref name="trees"/> with the adaptive threshold.</summary>
     public static PixelChangeModel Model(PixelTreeModel trees, int stride, double gate) =>
