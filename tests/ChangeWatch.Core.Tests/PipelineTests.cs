@@ -134,6 +134,24 @@ public sealed class PipelineTests
         Assert.NotEqual(h.Scorer.Model.Threshold, model.ModelThreshold);
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task Pipeline_ScorerAdaptiveAtTheScenesResolution_ReportSaysSo(bool georeferenced, bool expected)
+    {
+        var h = new PipelineHarness();
+        h.Scorer.Adaptive = gsd => gsd is 1.0;
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130, georeferenced: georeferenced));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20), georeferenced: georeferenced));
+        await h.DrainAsync();
+
+        var reports = h.Renderer.Rendered.Select(r => r.Model).ToList();
+        Assert.Equal(expected, reports.Single(r => r.Kind == ReportKinds.Change).ModelThresholdAdaptive);
+        Assert.Null(reports.Single(r => r.Kind == ReportKinds.BaselineRegistered).ModelThresholdAdaptive);
+    }
+
     [Fact]
     public async Task Pipeline_ScorerWithRegistrationAndMasks_TileResultsSiteAndCaveatsCarryThem()
     {

@@ -74,6 +74,17 @@ public sealed class AdaptiveThresholdTests
     }
 
     [Fact]
+    public void CascadeScorer_V6_IsAdaptiveOnlyWhereNoExpertServes()
+    {
+        var v6 = new CascadeChangeScorer(Some.ModelDirectory(), "v6");
+        var v5 = new CascadeChangeScorer(Some.ModelDirectory(), "v5");
+
+        Assert.Equal([true, false, false, true, true], new double?[] { 3.0, 0.5, 10.0, 0.25, null }.Select(v6.AdaptiveThresholdAt));
+        Assert.False(v5.AdaptiveThresholdAt(3.0));
+        Assert.Equal(TransferRecipe.Floor, v6.ThresholdFor(3.0));
+    }
+
+    [Fact]
     public void Score_PairOfOneTile_MasksAtTheTilesOwnThreshold()
     {
         var pair = TopLeft(SyntheticPixelPairs.Generate(1)[0], 200);

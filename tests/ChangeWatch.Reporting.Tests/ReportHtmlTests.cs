@@ -67,6 +67,19 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
+    public void Render_AdaptiveThreshold_SaysEachTileTookItsOwnWithTheThresholdAsTheLeast()
+    {
+        var site = Some.Site("S1", new PixelWindow(8, 8, 40, 40));
+
+        var adaptive = Html(new ReportRenderer().Render(Some.ChangeReport(null, site) with { ModelThresholdAdaptive = true }, Imagery("S1")));
+        var fixedOne = Html(new ReportRenderer().Render(Some.ChangeReport(null, site) with { ModelThresholdAdaptive = false }, Imagery("S1")));
+
+        Assert.Contains("flag threshold per tile from its scores, at least 0.6", adaptive, StringComparison.Ordinal);
+        Assert.Contains("(flag threshold 0.6)", fixedOne, StringComparison.Ordinal);
+        Assert.DoesNotContain("per tile", fixedOne, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_ChangeReport_PageMakesNoExternalRequests()
     {
         var html = Html(new ReportRenderer().Render(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(8, 8, 40, 40))), Imagery("S1")));

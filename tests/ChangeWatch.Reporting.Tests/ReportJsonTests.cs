@@ -150,11 +150,42 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Deserialize_Schema13Report_ReadsWithoutTheAdaptiveFlag_AndValidatesAgainstTheKeptSchema13()
+    {
+        // A 1.3 report: the current JSON without the field 1.4 added.
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { ModelThresholdAdaptive = true }))!.AsObject();
+        node["schemaVersion"] = "1.3";
+        node.Remove("modelThresholdAdaptive");
+
+        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var schema13 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.3.json")));
+        using var document = JsonDocument.Parse(json);
+
+        var old = schema13.Evaluate(document.RootElement, Evaluation);
+        var report = ReportJson.Deserialize(json)!;
+
+        Assert.True(old.IsValid, Errors(old));
+        Assert.False(Validate(json).IsValid);
+        Assert.Null(report.ModelThresholdAdaptive);
+        Assert.Equal(0.6, report.ModelThreshold);
+    }
+
+    [Fact]
+    public void Render_AdaptiveThreshold_WritesTheFlagAndReadsItBack()
+    {
+        var json = RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { ModelThresholdAdaptive = true });
+
+        Assert.True(Validate(json).IsValid, Errors(Validate(json)));
+        Assert.True(ReportJson.Deserialize(json)!.ModelThresholdAdaptive);
+    }
+
+    [Fact]
     public void Deserialize_Schema12Report_ReadsWithoutTrack_AndValidatesAgainstTheKeptSchema12()
     {
         // A 1.2 report: the current JSON without the fields 1.3 added (track, and the optional residual and cloud mask).
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.2";
+        node.Remove("modelThresholdAdaptive"); // added in 1.4
         node.Remove("typeModelVersion"); // added within 1.3
         node.Remove("typeModelSha256");
         foreach (var name in new[] { "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
@@ -191,6 +222,7 @@ public sealed class ReportJsonTests
         // A 1.1 report: the current JSON without the fields 1.2 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.1";
+        node.Remove("modelThresholdAdaptive"); // added in 1.4
         node.Remove("typeModelVersion"); // added within 1.3
         node.Remove("typeModelSha256");
         foreach (var name in new[] { "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
@@ -260,6 +292,7 @@ public sealed class ReportJsonTests
         // A 1.0 report: the current JSON without the fields 1.1 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.0";
+        node.Remove("modelThresholdAdaptive"); // added in 1.4
         node.Remove("typeModelVersion"); // added within 1.3
         node.Remove("typeModelSha256");
         foreach (var name in new[] { "ingestedAt", "processingSeconds", "quality", "overviewScale" })

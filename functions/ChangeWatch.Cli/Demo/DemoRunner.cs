@@ -142,7 +142,7 @@ public sealed class DemoRunner(TextWriter output)
             ? "none of them was assessable"
             : string.Create(CultureInfo.InvariantCulture, $"the highest probability there was {top.Probability:P0} (tile {top.Tile})");
         return string.Create(CultureInfo.InvariantCulture,
-            $"  Model {later.ModelVersion} flagged {later.Tiles.Flagged} of {later.Tiles.Assessable} assessable tiles of the later scene (threshold {later.ModelThreshold:0.###}); over the {over.Count} tiles of the earlier sites {highest}. ")
+            $"  Model {later.ModelVersion} flagged {later.Tiles.Flagged} of {later.Tiles.Assessable} assessable tiles of the later scene (threshold {(later.ModelThresholdAdaptive is true ? "per tile, at least " : string.Empty)}{later.ModelThreshold:0.###}); over the {over.Count} tiles of the earlier sites {highest}. ")
             + "The vehicles added to the gathering were not detected by this model, so there was no site to track: a detection miss, not a tracking failure.";
     }
 

@@ -198,6 +198,7 @@ public sealed class BuildReportHandler(
 
         var custody = await catalog.GetCustodyAsync(scene.Id, cancellationToken).ConfigureAwait(false);
         var reportedAt = time.GetUtcNow();
+        var sceneGsd = GroundSampleDistance.FromGeoReference(grid.GeoReferenceAt(placement.OffsetX, placement.OffsetY), grid.TileSize);
         var model = new ReportModel
         {
             Kind = baseline is null ? ReportKinds.BaselineRegistered : ReportKinds.Change,
@@ -206,7 +207,8 @@ public sealed class BuildReportHandler(
             Baseline = baseline is null ? null : Summarise(baseline),
             ModelVersion = baseline is null ? null : scorer.Model.Version,
             ModelSha256 = baseline is null ? null : scorer.Model.Sha256,
-            ModelThreshold = baseline is null ? null : scorer.ThresholdFor(GroundSampleDistance.FromGeoReference(grid.GeoReferenceAt(placement.OffsetX, placement.OffsetY), grid.TileSize)),
+            ModelThreshold = baseline is null ? null : scorer.ThresholdFor(sceneGsd),
+            ModelThresholdAdaptive = baseline is null ? null : scorer.AdaptiveThresholdAt(sceneGsd),
             TypeModelVersion = baseline is null ? null : scorer.Model.TypeModelVersion,
             TypeModelSha256 = baseline is null ? null : scorer.Model.TypeModelSha256,
             CodeVersion = CodeVersion,

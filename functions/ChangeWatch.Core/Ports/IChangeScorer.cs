@@ -17,6 +17,13 @@ public interface IChangeScorer
     double ThresholdFor(double? groundSampleDistance) => Model.Threshold;
 
     /// <summary>
+    /// Whether tiles of <paramref name="groundSampleDistance"/> metres a pixel take a threshold of their own, computed
+    /// from each tile's scores, with <see cref="ThresholdFor"/> as its floor (a pixel model's adaptive threshold where no
+    /// resolution expert serves). False by default: <see cref="ThresholdFor"/> is the threshold.
+    /// </summary>
+    bool AdaptiveThresholdAt(double? groundSampleDistance) => false;
+
+    /// <summary>
     /// Assesses one tile pair. Both rasters cover the same grid window, have the same size and band count;
     /// NaN marks no-data. Thread-safe: called concurrently for different tiles.
     /// </summary>

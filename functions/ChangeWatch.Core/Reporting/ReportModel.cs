@@ -10,10 +10,11 @@ public sealed record ReportModel
 {
     /// <summary>
     /// Current report schema version. 1.1 added MGRS, site outlines, site status and review, processing times and the
-    /// quality summary; 1.2 added site object counts; 1.3 site tracks (track id, first seen, history). Reports of earlier
+    /// quality summary; 1.2 added site object counts; 1.3 site tracks (track id, first seen, history); 1.4 whether the flag
+    /// threshold was adaptive (<see cref="ModelThresholdAdaptive"/>). Reports of earlier
     /// versions still read (the new fields are null or empty).
     /// </summary>
-    public const string CurrentSchemaVersion = "1.3";
+    public const string CurrentSchemaVersion = "1.4";
 
     /// <summary>Schema version of this report.</summary>
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -45,6 +46,9 @@ public sealed record ReportModel
 
     /// <summary>Model flag threshold.</summary>
     public double? ModelThreshold { get; init; }
+
+    /// <summary>True when each tile took a threshold of its own from its scores, <see cref="ModelThreshold"/> being the least (<see cref="Ports.IChangeScorer.AdaptiveThresholdAt"/>); null for a baseline registration.</summary>
+    public bool? ModelThresholdAdaptive { get; init; }
 
     /// <summary>Version of the change-type model that labelled the sites, or null (baseline registration, or types from a fixed rule).</summary>
     public string? TypeModelVersion { get; init; }

@@ -71,6 +71,9 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// <remarks>The pixel model's threshold for that resolution: its expert's, its band's, or the default (<see cref="PixelChangeModel.ThresholdFor"/>).</remarks>
     public double ThresholdFor(double? groundSampleDistance) => _pixels.ThresholdFor(groundSampleDistance);
 
+    /// <inheritdoc />
+    public bool AdaptiveThresholdAt(double? groundSampleDistance) => _pixels.AdaptiveThreshold && _pixels.ExpertFor(groundSampleDistance) is null;
+
     /// <summary>The pixel model's manifest.</summary>
     public ModelManifest Manifest { get; }
 

@@ -87,7 +87,9 @@ internal static class ReportPage
         {
             Row(h, "Model", r.ModelVersion is null
                 ? "none"
-                : E(r.ModelVersion) + (r.ModelThreshold is { } t ? E(string.Create(Inv, $" (flag threshold {t:0.###})")) : string.Empty)
+                : E(r.ModelVersion) + (r.ModelThreshold is { } t
+                    ? E(r.ModelThresholdAdaptive is true ? string.Create(Inv, $" (flag threshold per tile from its scores, at least {t:0.###})") : string.Create(Inv, $" (flag threshold {t:0.###})"))
+                    : string.Empty)
                   + (r.ModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.ModelSha256) + "</span>")
                   + (r.TypeModelVersion is null
                       ? "<br>change types: fixed rule"

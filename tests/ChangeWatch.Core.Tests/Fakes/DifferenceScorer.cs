@@ -16,6 +16,11 @@ public sealed class DifferenceScorer : IChangeScorer
 
     public double ThresholdFor(double? groundSampleDistance) => Thresholds?.Invoke(groundSampleDistance) ?? Model.Threshold;
 
+    /// <summary>When set, whether tiles of a ground sample distance are thresholded adaptively (<see cref="IChangeScorer.AdaptiveThresholdAt"/>).</summary>
+    public Func<double?, bool>? Adaptive { get; set; }
+
+    public bool AdaptiveThresholdAt(double? groundSampleDistance) => Adaptive?.Invoke(groundSampleDistance) ?? false;
+
     /// <summary>When set, every tile reports these object counts; when null, counts are not measured.</summary>
     public ObjectCounts? Objects { get; set; }
 
