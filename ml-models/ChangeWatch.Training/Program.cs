@@ -163,11 +163,11 @@ internal static class Program
         return options;
     }
 
-    /// <summary>--expert-samples "40000,120000": the training-row budgets a resolution expert chooses among (drawn from its own dataset); null: the pooled model's rows.</summary>
     /// <summary>--expert-views "all,no-levels": the feature views a resolution expert chooses among by cross-validation; null: every feature.</summary>
     private static List<FeatureView>? ExpertViews(Dictionary<string, string> options) =>
         options.GetValueOrDefault("expert-views") is { } list ? [.. list.Split(',').Select(FeatureView.Parse)] : null;
 
+    /// <summary>--expert-samples "40000,120000": the training-row budgets a resolution expert chooses among (drawn from its own dataset); null: the pooled model's rows.</summary>
     private static List<int>? ExpertSampleBudgets(Dictionary<string, string> options) =>
         options.GetValueOrDefault("expert-samples") is { } list
             ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))]

@@ -141,8 +141,13 @@ public sealed class PixelChangeModel
     /// else <see cref="ThresholdFor"/>.
     /// </summary>
     public double TileThreshold(ReadOnlySpan<float> probability, double? groundSampleDistance) =>
-        ExpertFor(groundSampleDistance)?.Threshold
-        ?? (AdaptiveThreshold ? Math.Max(Threshold, ChangeMask.OtsuThreshold(probability)) : ThresholdFor(groundSampleDistance));
+        IsAdaptiveAt(groundSampleDistance) ? Math.Max(Threshold, ChangeMask.OtsuThreshold(probability)) : ThresholdFor(groundSampleDistance);
+
+    /// <summary>
+    /// Whether tiles of <paramref name="groundSampleDistance"/> metres a pixel take the adaptive threshold
+    /// (<see cref="TileThreshold"/>): <see cref="AdaptiveThreshold"/> is set and no expert serves them.
+    /// </summary>
+    public bool IsAdaptiveAt(double? groundSampleDistance) => AdaptiveThreshold && ExpertFor(groundSampleDistance) is null;
 
     /// <summary>
     /// The threshold for a tile of <paramref name="groundSampleDistance"/> metres a pixel: its expert's

@@ -72,7 +72,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
     public double ThresholdFor(double? groundSampleDistance) => _pixels.ThresholdFor(groundSampleDistance);
 
     /// <inheritdoc />
-    public bool AdaptiveThresholdAt(double? groundSampleDistance) => _pixels.AdaptiveThreshold && _pixels.ExpertFor(groundSampleDistance) is null;
+    public bool AdaptiveThresholdAt(double? groundSampleDistance) => _pixels.IsAdaptiveAt(groundSampleDistance);
 
     /// <summary>The pixel model's manifest.</summary>
     public ModelManifest Manifest { get; }

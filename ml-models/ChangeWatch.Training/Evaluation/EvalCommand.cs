@@ -113,7 +113,7 @@ internal static class EvalCommand
             var loaded = PixelModelFile.Load(folder);
             var pixelModel = options.Stride > 1 || options.Gate > 0 ? loaded.With(stride: options.Stride, gate: options.Gate) : loaded;
             var threshold = pixelModel.ThresholdFor(pairs[0].GroundSampleDistance);
-            output.WriteLine(pixelModel.AdaptiveThreshold && pixelModel.ExpertFor(pairs[0].GroundSampleDistance) is null
+            output.WriteLine(pixelModel.IsAdaptiveAt(pairs[0].GroundSampleDistance)
                 ? $"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, adaptive threshold (Otsu per tile, at least {pixelModel.Threshold:F3}) at {pairs[0].GroundSampleDistance} m/px"
                 : pixelModel.ExpertFor(pairs[0].GroundSampleDistance) is { } expert
                     ? $"model {options.ModelVersion}: pixel model, its resolution expert for {expert.MinGroundSampleDistance:0.###}-{expert.MaxGroundSampleDistance:0.###} m/px ({expert.Trees.TreeCount} trees), threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px"

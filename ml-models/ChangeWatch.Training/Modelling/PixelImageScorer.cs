@@ -7,7 +7,8 @@ namespace ChangeWatch.Training.Modelling;
 /// <summary>Scores a whole pair tile by tile, as the pipeline does (256 px cores, 16 px context), on every core.</summary>
 internal static class PixelImageScorer
 {
-    public static float[] Score(PixelChangeModel model, ChangePair pair) => Score(model, pair, out _);
+    /// <summary>The pair's smoothed probability map, each tile scored as the pipeline scores it.</summary>
+    public static float[] Score(PixelChangeModel model, ChangePair pair) => Score(model, pair, null);
 
     /// <summary>
     /// Scores the pair and thresholds each tile as the pipeline's scorer does (<see cref="PixelChangeModel.TileThreshold"/>
@@ -15,8 +16,13 @@ internal static class PixelImageScorer
     /// </summary>
     public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask)
     {
+        mask = new byte[pair.PixelCount];
+        return Score(model, pair, mask);
+    }
+
+    private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags)
+    {
         var probability = new float[pair.PixelCount];
-        var flags = new byte[pair.PixelCount];
         var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
         Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
@@ -24,18 +30,22 @@ internal static class PixelImageScorer
             var (before, after) = PairTiling.Crop(pair, read);
             var local = new float[read.Width * read.Height];
             model.Score(before, after, local);
-            var threshold = (float)model.TileThreshold(local, GroundSampleDistance.OfTilePair(before, after));
+            var threshold = flags is null ? 0f : (float)model.TileThreshold(local, GroundSampleDistance.OfTilePair(before, after));
             for (var y = core.Y; y < core.Y + core.Height; y++)
             {
                 var row = local.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width);
                 row.CopyTo(probability.AsSpan(y * pair.Width + core.X, core.Width));
+                if (flags is null)
+                {
+                    continue;
+                }
+
                 for (var x = 0; x < row.Length; x++)
                 {
                     flags[y * pair.Width + core.X + x] = row[x] >= threshold ? (byte)1 : (byte)0;
                 }
             }
         });
-        mask = flags;
         return probability;
     }
 }

@@ -65,9 +65,11 @@ internal static class TrainPixelCommand
         var perDataset = new Dictionary<string, ChangeScoring>();
         var (threshold, validationF1) = options.Transfer ? (TransferRecipe.Floor, double.NaN) : validation.Best();
         IReadOnlyList<ResolutionThreshold> resolutionThresholds = options.Transfer ? [] : ResolutionThresholdChoice.Choose(foldMaps, output);
-        foreach (var (pair, map) in foldMaps.Where(kv => foldMaps.Keys.Any(p => p.Dataset == kv.Key.Dataset && p.Truth.Contains((byte)1))))
+
+        // Datasets without a changed pixel (nuisance-only pairs) have no precision or recall to show.
+        var withChange = foldMaps.Keys.Where(p => p.Truth.Contains((byte)1)).Select(p => p.Dataset).ToHashSet(StringComparer.Ordinal);
+        foreach (var (pair, map) in foldMaps.Where(kv => withChange.Contains(kv.Key.Dataset)))
         {
-            // Datasets without a changed pixel (nuisance-only pairs) have no precision or recall to show.
             if (!perDataset.TryGetValue(pair.Dataset, out var scoring))
             {
                 perDataset[pair.Dataset] = scoring = new ChangeScoring();
