@@ -26,6 +26,17 @@ public sealed class ReportJsonTests
         return Schema.Value.Evaluate(document.RootElement, Evaluation);
     }
 
+    // The schemas of earlier versions kept beside it (docs/report.schema.<version>.json), each read once: a schema's $id
+    // may be registered only once per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonSchema> KeptSchemas = new(StringComparer.Ordinal);
+
+    private static EvaluationResults ValidateKept(byte[] json, string version)
+    {
+        var schema = KeptSchemas.GetOrAdd(version, v => JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", $"report.schema.{v}.json"))));
+        using var document = JsonDocument.Parse(json);
+        return schema.Evaluate(document.RootElement, Evaluation);
+    }
+
     private static string Errors(EvaluationResults results) =>
         string.Join("\n", (results.Details ?? []).Where(d => d.Errors is not null)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key} {e.Value}")));
@@ -158,10 +169,7 @@ public sealed class ReportJsonTests
         node.Remove("modelThresholdAdaptive");
 
         var json = Encoding.UTF8.GetBytes(node.ToJsonString());
-        var schema13 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.3.json")));
-        using var document = JsonDocument.Parse(json);
-
-        var old = schema13.Evaluate(document.RootElement, Evaluation);
+        var old = ValidateKept(json, "1.3");
         var report = ReportJson.Deserialize(json)!;
 
         Assert.True(old.IsValid, Errors(old));
@@ -194,10 +202,7 @@ public sealed class ReportJsonTests
         }
 
         var json = Encoding.UTF8.GetBytes(node.ToJsonString());
-        var schema12 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.2.json")));
-        using var document = JsonDocument.Parse(json);
-
-        var old = schema12.Evaluate(document.RootElement, Evaluation);
+        var old = ValidateKept(json, "1.2");
         var report = ReportJson.Deserialize(json)!;
 
         Assert.True(old.IsValid, Errors(old));
@@ -231,10 +236,7 @@ public sealed class ReportJsonTests
         }
 
         var json = Encoding.UTF8.GetBytes(node.ToJsonString());
-        var schema11 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.1.json")));
-        using var document = JsonDocument.Parse(json);
-
-        var old = schema11.Evaluate(document.RootElement, Evaluation);
+        var old = ValidateKept(json, "1.1");
         var report = ReportJson.Deserialize(json)!;
 
         Assert.True(old.IsValid, Errors(old));
@@ -306,9 +308,7 @@ public sealed class ReportJsonTests
         }
 
         var json = Encoding.UTF8.GetBytes(node.ToJsonString());
-        var schema10 = JsonSchema.FromText(File.ReadAllText(RepoFiles.Get("docs", "report.schema.1.0.json")));
-        using var document = JsonDocument.Parse(json);
-        var old = schema10.Evaluate(document.RootElement, Evaluation);
+        var old = ValidateKept(json, "1.0");
         var report = ReportJson.Deserialize(json)!;
 
         Assert.True(old.IsValid, Errors(old));
