@@ -25,8 +25,10 @@ internal sealed record TrainedExpert(
 /// sample budgets are offered, each number of training rows drawn from the dataset, and when feature views are offered,
 /// each <see cref="FeatureView"/>) is scored by 3-fold
 /// cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores tiles),
-/// the candidate with the best pooled out-of-fold pixel F1 is kept (the first on a tie), its threshold is the best one
-/// on those same out-of-fold maps, and it is retrained on every pair. Nothing outside <c>pairs</c> is seen, so inside a
+/// repeated over <c>repeats</c> deals of the sites into the folds (the first in ordinal order, the others shuffled by
+/// the seed: with 7-10 sites one deal's choice moves with which sites share a fold); the candidate with the best pixel
+/// F1 pooled over every deal's out-of-fold maps is kept (the first on a tie), its threshold is the best one on those
+/// same maps, and it is retrained on every pair. Nothing outside <c>pairs</c> is seen, so inside a
 /// leave-one-site-out fold the test site never chooses the tree size, the sample budget or the threshold.
 /// </summary>
 internal static class ExpertTraining
@@ -46,7 +48,7 @@ internal static class ExpertTraining
     /// </summary>
     public static TrainedExpert Train(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, IReadOnlyList<PixelTreeSettings> candidates,
-        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null, IReadOnlyList<FeatureView>? views = null)
+        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null, IReadOnlyList<FeatureView>? views = null, int repeats = 1)
     {
         if (pairs.Count == 0 || pairs.Select(p => p.Dataset).Distinct().Count() != 1)
         {
@@ -58,6 +60,7 @@ internal static class ExpertTraining
             ? [(null, samples)]
             : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, _ => b, seed))).ToList();
         views ??= [FeatureView.All];
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         var tried = new List<(PixelTreeSettings Settings, int? Budget, FeatureView View, double F1, double Threshold)>();
         foreach (var (budget, drawn) in rows)
         {
@@ -67,9 +70,12 @@ internal static class ExpertTraining
                 foreach (var settings in candidates)
                 {
                     var histogram = new ThresholdHistogram();
-                    foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, viewRows, settings, seed, stride, gate))
+                    for (var repetition = 0; repetition < repeats; repetition++)
                     {
-                        histogram.Add(map, pair.Truth, []);
+                        foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, viewRows, settings, seed, stride, gate, repetition: repetition))
+                        {
+                            histogram.Add(map, pair.Truth, []);
+                        }
                     }
 
                     var (threshold, f1) = histogram.Best();
@@ -86,7 +92,7 @@ internal static class ExpertTraining
         string Name(PixelTreeSettings s, int? budget, FeatureView view) =>
             $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}{(views.Count > 1 ? $" ({view.Name})" : string.Empty)}";
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.View)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.View)}, threshold {best.Threshold:F3}"));
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites{(repeats > 1 ? $", {repeats} deals" : string.Empty)}): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.View)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.View)}, threshold {best.Threshold:F3}"));
         return new TrainedExpert(
             dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
             PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget, best.View);

@@ -16,15 +16,16 @@ internal static class OutOfFoldMaps
     /// left to train on is skipped. <paramref name="log"/>, when given, gets one line per fold. With
     /// <paramref name="masks"/>, each scored pair's mask as the fold's model thresholds its tiles
     /// (<see cref="PixelChangeModel.TileThreshold"/>; the model is <paramref name="wrap"/> of the fold's trees, by default
-    /// with threshold 0.5) is added there too.
+    /// with threshold 0.5) is added there too. <paramref name="repetition"/> above 0 deals the sites into the folds in
+    /// another order (<see cref="Deal"/>).
     /// </summary>
     public static Dictionary<ChangePair, float[]> Score(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, PixelTreeSettings trees, ulong seed,
         int stride, double gate, int folds = 3, Func<ChangePair, bool>? scored = null, TextWriter? log = null,
-        Func<PixelTreeModel, PixelChangeModel>? wrap = null, IDictionary<ChangePair, byte[]>? masks = null)
+        Func<PixelTreeModel, PixelChangeModel>? wrap = null, IDictionary<ChangePair, byte[]>? masks = null, int repetition = 0)
     {
         static string Group(ChangePair p) => p.Dataset + "/" + p.Site;
-        var groups = pairs.Select(Group).Distinct().Order(StringComparer.Ordinal).ToList();
+        var groups = Deal(pairs.Select(Group), seed, repetition);
         folds = Math.Min(folds, groups.Count);
         var maps = new Dictionary<ChangePair, float[]>();
         for (var fold = 0; fold < folds; fold++)
@@ -48,5 +49,26 @@ internal static class OutOfFoldMaps
         }
 
         return maps;
+    }
+
+    /// <summary>
+    /// The order in which the sites are dealt round-robin into folds: ordinal for <paramref name="repetition"/> 0, else
+    /// that order shuffled by a generator seeded by <paramref name="seed"/> and the repetition (another deal, same every run).
+    /// </summary>
+    internal static List<string> Deal(IEnumerable<string> sites, ulong seed, int repetition)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(repetition);
+        var order = sites.Distinct().Order(StringComparer.Ordinal).ToList();
+        if (repetition > 0)
+        {
+            var random = new Random(unchecked(((int)seed * 7919) + repetition));
+            for (var i = order.Count - 1; i > 0; i--)
+            {
+                var j = random.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+
+        return order;
     }
 }
