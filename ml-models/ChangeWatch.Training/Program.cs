@@ -21,7 +21,7 @@ internal static class Program
         "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
         "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning: the count and nuisance families] [--counts-gsd 1] [--nuisance-gsd 1]\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
-        "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
+        "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
     public static int Main(string[] args)
     {
@@ -99,7 +99,7 @@ internal static class Program
                         Console.Out);
                 case "bench-scoring":
                     return ScoringBenchmark.Run(
-                        Require(options, "data"),
+                        options.GetValueOrDefault("dataset") == ScoringBenchmark.Quiet ? string.Empty : Require(options, "data"),
                         options.GetValueOrDefault("dataset") ?? "sztaki",
                         options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"),
                         options.GetValueOrDefault("model") ?? "v2",

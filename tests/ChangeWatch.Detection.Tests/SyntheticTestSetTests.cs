@@ -1,4 +1,5 @@
 using ChangeWatch.Training.Data;
+using ChangeWatch.Training.Evaluation;
 
 namespace ChangeWatch.Detection.Tests;
 
@@ -17,6 +18,21 @@ public sealed class SyntheticTestSetTests
             Assert.Equal(0, pair.Nuisance.Season);
             Assert.Equal(0, pair.Nuisance.FieldChangeFraction);
         }
+    }
+
+    [Fact]
+    public void QuietScenes_OfTheScoringBenchmark_AreMostlyUnchangedAt1m_TheSameEveryRun()
+    {
+        var scenes = ScoringBenchmark.QuietScenes();
+        var again = ScoringBenchmark.QuietScenes();
+
+        Assert.Equal(27, scenes.Count);
+        Assert.All(scenes, s => Assert.Equal(1.0, s.GroundSampleDistance));
+        Assert.Equal(24, scenes.Count(s => s.Truth.All(t => t == 0)));
+        Assert.Equal(3, scenes.Count(s => s.Truth.Any(t => t != 0)));
+        var changedArea = scenes.Where(s => s.Truth.Any(t => t != 0)).Sum(s => s.Truth.Length) / (double)scenes.Sum(s => s.Truth.Length);
+        Assert.InRange(changedArea, 0.03, 0.10);
+        Assert.Equal(scenes.Select(s => (s.Site, s.After.Sum())), again.Select(s => (s.Site, s.After.Sum())));
     }
 
     [Fact]

@@ -23,6 +23,9 @@ internal static class SyntheticSeeds
     /// <summary>Nuisance-only scenes added to the pooled pixel model's training as unchanged ground (<c>--nuisance N</c>).</summary>
     public const ulong PixelNuisanceTraining = 32;
 
+    /// <summary>The scoring benchmark's quiet set (<c>bench/scoring.sh --dataset quiet</c>): measured for speed only, never for a figure of merit.</summary>
+    public const ulong BenchQuiet = 8101;
+
     public const ulong ValidationScenes = 4001;
     public const ulong ValidationNuisance = 4004;
 }
