@@ -142,6 +142,44 @@ public sealed class ObjectCounterTests
     }
 
     [Fact]
+    public void CountArrivals_PairWithArrivingCars_CountsThemAndMarksExactlyTheirPixels()
+    {
+        var before = Some.WithDarkRectangles(Ground(), Parked, w: 4, h: 9);
+        var after = Some.WithDarkRectangles(before, Arriving, w: 4, h: 9);
+        var arrivals = new byte[256 * 256];
+
+        var arrived = ObjectCounter.CountArrivals(before, after, 0.5, 0, arrivals);
+
+        Assert.Equal(6, arrived);
+        foreach (var (x, y) in Arriving)
+        {
+            Assert.Equal(1, arrivals[(y + 4) * 256 + x + 2]);
+        }
+
+        foreach (var (x, y) in Parked)
+        {
+            Assert.Equal(0, arrivals[(y + 4) * 256 + x + 2]);
+        }
+
+        Assert.InRange(arrivals.Count(b => b == 1), 6 * 4 * 9 * 0.8, 6 * 4 * 9 * 1.5);
+        Assert.Equal(6, ObjectCounter.CountArrivals(before, after, 0.5, 0, []));
+    }
+
+    [Fact]
+    public void CountArrivals_DepartingCarsCoarseGsdOrAWrongMask_CountNothingOrAreRefused()
+    {
+        var after = Some.WithDarkRectangles(Ground(), Parked, w: 4, h: 9);
+        var before = Some.WithDarkRectangles(after, Arriving, w: 4, h: 9);
+        var arrivals = new byte[256 * 256];
+
+        Assert.Equal(0, ObjectCounter.CountArrivals(before, after, 0.5, 0, arrivals));
+        Assert.DoesNotContain((byte)1, arrivals);
+        Assert.Equal(0, ObjectCounter.CountArrivals(after, before, 3.0, 0, arrivals));
+        Assert.Equal(0, ObjectCounter.CountArrivals(after, before, null, 0, arrivals));
+        Assert.Throws<ArgumentException>(() => ObjectCounter.CountArrivals(after, before, 0.5, 0, new byte[100]));
+    }
+
+    [Fact]
     public void Count_PairWithDepartingCars_CountsTheDeparturesAsLeft()
     {
         var after = Some.WithDarkRectangles(Ground(), Parked, w: 4, h: 9);

@@ -83,6 +83,9 @@ internal static class ChangeObjectCounter
 
         /// <summary>Spread of the blob's difference vectors over the length of their mean (low: a uniform change, a field's).</summary>
         public double Spread { get; init; }
+
+        /// <summary>One pixel of the blob (tile index): where its pixels are found again.</summary>
+        public int Seed { get; init; }
     }
 
     /// <summary>
@@ -119,7 +122,11 @@ internal static class ChangeObjectCounter
     /// <see cref="LeftContrast"/>); dug pits and fresh spoil, brighter after but no object before, do not.
     /// </param>
     /// <param name="examined">Receives every blob looked at, when not null.</param>
-    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null)
+    /// <param name="arrivals">
+    /// When not empty (one byte per tile pixel): set to 1 on the pixels of every blob counted as vehicles that arrived
+    /// (in the core), left as it is elsewhere.
+    /// </param>
+    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null, Span<byte> arrivals = default)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -212,6 +219,16 @@ internal static class ChangeObjectCounter
                 var objects = blob.Verdict != "object" ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typical));
                 (arrived, departed) = blob.Arrived ? (arrived + objects, departed) : (arrived, departed + objects);
                 examined?.Add(blob with { Objects = objects });
+                if (objects > 0 && blob.Arrived && arrivals.Length == n)
+                {
+                    // Blob pixels hold 2 after the walk; relabel this one to 3 and mark its members.
+                    var members = ints.AsSpan(n, n);
+                    var area = BlobCounter.Collect(m, w, h, blob.Seed, 2, 3, ints.AsSpan(0, n), members);
+                    foreach (var p in members[..area])
+                    {
+                        arrivals[p] = 1;
+                    }
+                }
             }
 
             return new Result(arrived, departed);
@@ -275,7 +292,7 @@ internal static class ChangeObjectCounter
             var tooLarge = length * gsd > ObjectCounter.MaxGroupLengthMetres || width * gsd > ObjectCounter.MaxGroupWidthMetres;
             if (area < minPixels || thin || tooLarge)
             {
-                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "shape", false));
+                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start });
                 continue;
             }
 
@@ -301,7 +318,7 @@ internal static class ChangeObjectCounter
             // vehicle's body is not green, only its shadow on grass may read so.
             if ((Math.Abs(darkening) < MinDarkening && green >= ObjectCounter.VegetationShare * area) || greenBoth >= MaxGreenShare * area)
             {
-                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread });
+                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start });
                 continue;
             }
 
@@ -322,7 +339,7 @@ internal static class ChangeObjectCounter
                 verdict = sum / area >= LeftContrast ? verdict : "not seen before";
             }
 
-            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread });
+            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start });
         }
 
         return blobs;
