@@ -21,6 +21,23 @@ public sealed class PixelModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_ObjectEvidenceRule_IsReadAndCoveredByTheHash_ARuleOfNoVehiclesIsRefused()
+    {
+        Copy("v3", features => features);
+        PixelModelFile.Load(_folder, out var plain, out var plainSha);
+        Copy("v3", features => features, m => m["objectEvidence"] = new JsonObject { ["minArrivals"] = 4 });
+
+        PixelModelFile.Load(_folder, out var manifest, out var sha);
+
+        Assert.Null(plain.ObjectEvidence);
+        Assert.Equal(new ObjectEvidence(4), manifest.ObjectEvidence);
+        Assert.NotEqual(plainSha, sha);
+        Copy("v3", features => features, m => m["objectEvidence"] = new JsonObject { ["minArrivals"] = 0 });
+        var ex = Assert.Throws<InvalidDataException>(() => PixelModelFile.Load(_folder));
+        Assert.Contains("minArrivals", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_FeatureListThatIsNotTheCodesBeginning_IsRefused()
     {
         Copy("v3", features =>
@@ -72,7 +89,7 @@ public sealed class PixelModelFileTests : IDisposable
     private void Copy(string version, Func<JsonArray, JsonArray> editFeatures, Action<JsonObject>? editManifest = null)
     {
         var source = Path.Combine(Some.ModelDirectory(), version);
-        File.Copy(Path.Combine(source, "model.zip"), Path.Combine(_folder, "model.zip"));
+        File.Copy(Path.Combine(source, "model.zip"), Path.Combine(_folder, "model.zip"), overwrite: true);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(source, "model.json")))!.AsObject();
         var key = manifest.Select(kv => kv.Key).Single(k => string.Equals(k, "features", StringComparison.OrdinalIgnoreCase) || string.Equals(k, "featureNames", StringComparison.OrdinalIgnoreCase));
         manifest[key] = editFeatures(manifest[key]!.AsArray());

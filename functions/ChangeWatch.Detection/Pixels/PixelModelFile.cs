@@ -19,7 +19,8 @@ public static class PixelModelFile
 
     /// <summary>
     /// Loads the model in <paramref name="folder"/> and returns its manifest and its SHA-256 (lowercase hex): of model.zip,
-    /// or, with resolution experts, of model.zip followed by the experts' files in the manifest's order.
+    /// or, with resolution experts, of model.zip followed by the experts' files in the manifest's order, followed by the
+    /// object-evidence rule's text (<see cref="ObjectEvidence.Canonical"/>) when the manifest has one.
     /// </summary>
     public static PixelChangeModel Load(string folder, out ModelManifest manifest, out string sha256)
     {
@@ -73,7 +74,18 @@ public static class PixelModelFile
             experts.Add(new PixelExpert(entry.MinGroundSampleDistance, entry.MaxGroundSampleDistance, LoadTrees(expertBytes), entry.Threshold));
         }
 
-        // One hash for what scores: model.zip alone, or model.zip followed by the experts' files in the manifest's order.
+        if (manifest.ObjectEvidence is { } evidence)
+        {
+            if (evidence.MinArrivals < 1)
+            {
+                throw new InvalidDataException($"{jsonPath}: objectEvidence.minArrivals must be at least 1 (it is {evidence.MinArrivals}).");
+            }
+
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(evidence.Canonical));
+        }
+
+        // One hash for what scores: model.zip alone, or model.zip followed by the experts' files in the manifest's order
+        // (and the object-evidence rule, when the manifest has one).
         sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         return new PixelChangeModel(LoadTrees(bytes), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0)
         {

@@ -17,7 +17,9 @@ namespace ChangeWatch.Detection;
 /// is not run); the <b>pixel model</b> (<see cref="PixelChangeModel"/>: features, ensemble, smoothing); the <b>mask</b>
 /// (smoothed probability ≥ the pixel threshold for the tile's ground sample distance, <see cref="PixelChangeModel.ThresholdFor"/>; regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
 /// dropped; the tile is flagged when the mask holds at least <see cref="MinFlaggedPixels"/> pixels; its probability is
-/// the 99th percentile of the smoothed pixel probability); the change <b>type</b> of flagged tiles only
+/// the 99th percentile of the smoothed pixel probability); <b>object evidence</b> when the manifest has a rule
+/// (<see cref="ObjectEvidence"/>: a tile the mask leaves unflagged is flagged where vehicles gather in it and the tile
+/// model agrees, its mask then the arrived vehicles, its probability the tile model's and its type object build-up); the change <b>type</b> of flagged tiles only
 /// (<see cref="ChangeTypeRule"/> on the <see cref="TilePairFeatures"/>); and the <b>objects</b> counted in flagged tiles.
 /// The pixel model normalises each date by its scene's statistics when the pipeline gives them
 /// (<see cref="Assess(TileRaster, TileRaster, ScenePairStatistics, CancellationToken)"/>), as it was trained (one whole
@@ -30,6 +32,9 @@ public sealed class CascadeChangeScorer : IChangeScorer
     public const int MinFlaggedPixels = 64;
 
     private readonly MlNetChangeScorer _tileScorer;
+    private readonly MlNetChangeScorer? _evidenceScorer;
+    private readonly ObjectEvidence? _evidence;
+    private readonly int _coreMargin;
     private readonly PixelChangeModel _pixels;
     private readonly double _gate;
     private readonly double _maxMaskedFraction;
@@ -56,6 +61,11 @@ public sealed class CascadeChangeScorer : IChangeScorer
         _gate = manifest.CascadeTileThreshold ?? 0.0;
         _maxMaskedFraction = maxMaskedFraction;
         _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);
+        _coreMargin = coreMargin;
+        _evidence = manifest.ObjectEvidence;
+
+        // Object evidence asks the tile model at its own threshold (the gate's may be 0: every tile passes).
+        _evidenceScorer = _evidence is null ? null : new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", null, maxMaskedFraction, coreMargin, countObjects: false);
         Manifest = manifest;
         Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold)
         {
@@ -146,7 +156,8 @@ public sealed class CascadeChangeScorer : IChangeScorer
             _pixels.Score(before, after, probability, pair.Statistics, Times);
             clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
-            var threshold = (float)_pixels.TileThreshold(probability.AsSpan(0, n), GroundSampleDistance.OfTilePair(before, after));
+            var gsd = GroundSampleDistance.OfTilePair(before, after);
+            var threshold = (float)_pixels.TileThreshold(probability.AsSpan(0, n), gsd);
             for (var i = 0; i < n; i++)
             {
                 mask[i] = probability[i] >= threshold ? (byte)1 : (byte)0;
@@ -156,15 +167,31 @@ public sealed class CascadeChangeScorer : IChangeScorer
             var changed = mask.AsSpan().Count((byte)1);
             var p99 = ProbabilityQuantile(probability.AsSpan(0, n), Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1), ints.AsSpan(0, n));
             var flagged = changed >= MinFlaggedPixels;
+            var byEvidence = false;
+            double tileProbability = p99;
             clock = Times?.Record(ScoringStep.Mask, clock) ?? clock;
+            if (!flagged && _evidence is { } evidence && _evidenceScorer is { } evidenceScorer && gsd <= ObjectCounter.MaxGroundSampleDistance)
+            {
+                // Object evidence: vehicles gathering where the pixel model saw nothing, confirmed by the tile model.
+                var arrivals = new byte[n];
+                if (ObjectCounter.CountArrivals(before, after, gsd, _coreMargin, arrivals) >= evidence.MinArrivals
+                    && evidenceScorer.Assess(pair, cancellationToken) is { Flagged: true } tile)
+                {
+                    (flagged, byEvidence, mask, tileProbability) = (true, true, arrivals, tile.Probability);
+                }
+
+                clock = Times?.Record(ScoringStep.Evidence, clock) ?? clock;
+            }
+
             if (!flagged)
             {
                 return Assessment(p99, false, masked, ChangeTypeRule.Unclassified, null, pair);
             }
 
             // Type, for flagged tiles only: the tile model's type model on the tile features, else the rule (the gate, when there is one, has already passed the tile).
-            var type = ChangeTypeRule.Unclassified;
-            if (ClassifyChangeType)
+            // A tile flagged by object evidence is a vehicle build-up: that is what the evidence counted.
+            var type = byEvidence ? ChangeTypeRule.ObjectBuildUp : ChangeTypeRule.Unclassified;
+            if (ClassifyChangeType && !byEvidence)
             {
                 Span<float> tileFeatures = stackalloc float[TilePairFeatures.Count];
                 TilePairFeatures.Compute(before, after, tileFeatures);
@@ -179,7 +206,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
                 Times?.Record(ScoringStep.Objects, clock);
             }
 
-            return Assessment(p99, true, masked, type, mask, pair) with { Objects = objects };
+            return Assessment(tileProbability, true, masked, type, mask, pair) with { Objects = objects };
         }
         finally
         {

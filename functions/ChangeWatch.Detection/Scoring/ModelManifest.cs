@@ -87,6 +87,12 @@ public sealed record ModelManifest
     /// </summary>
     public bool? AdaptiveThreshold { get; init; }
 
+    /// <summary>
+    /// For a pixel model in a cascade: the rule that flags a tile the pixel model leaves unflagged when vehicles gather
+    /// in it (<see cref="Detection.ObjectEvidence"/>); null: the pixel model's mask alone flags.
+    /// </summary>
+    public ObjectEvidence? ObjectEvidence { get; init; }
+
     /// <summary>How <see cref="Threshold"/> was chosen.</summary>
     public string? ThresholdRule { get; init; }
 

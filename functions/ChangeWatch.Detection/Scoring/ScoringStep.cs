@@ -21,6 +21,9 @@ public enum ScoringStep
     /// <summary>Thresholding, small-region removal, the tile's flag and probability.</summary>
     Mask,
 
+    /// <summary>Object evidence (<see cref="ObjectEvidence"/>) on tiles the mask left unflagged: arrivals counted, then the tile model where they gather.</summary>
+    Evidence,
+
     /// <summary>The change type of flagged tiles.</summary>
     Type,
 
