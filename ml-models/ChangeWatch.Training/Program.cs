@@ -15,7 +15,7 @@ internal static class Program
     private const string Usage =
         "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9] [--compare <earlier type model>]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
-        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1: deals of the sites into the expert's 3 folds] [--transfer true: pooled model by the transfer recipe] [--nuisance <nuisance-only synthetic pairs added to the pooled model's training>]\n" +
+        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1: deals of the sites into the expert's 3 folds] [--transfer true: pooled model by the transfer recipe] [--nuisance <nuisance-only synthetic pairs added to the pooled model's training>] [--object-evidence <fewest arriving vehicles; 0 = none>]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
@@ -128,7 +128,8 @@ internal static class Program
                             options.GetValueOrDefault("transfer") is "true" or "1",
                             int.Parse(options.GetValueOrDefault("nuisance") ?? "0", CultureInfo.InvariantCulture),
                             ExpertViews(options),
-                            int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("object-evidence") ?? "0", CultureInfo.InvariantCulture)),
                         Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");

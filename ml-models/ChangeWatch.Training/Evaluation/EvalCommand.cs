@@ -118,7 +118,8 @@ internal static class EvalCommand
                 : pixelModel.ExpertFor(pairs[0].GroundSampleDistance) is { } expert
                     ? $"model {options.ModelVersion}: pixel model, its resolution expert for {expert.MinGroundSampleDistance:0.###}-{expert.MaxGroundSampleDistance:0.###} m/px ({expert.Trees.TreeCount} trees), threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px"
                     : $"model {options.ModelVersion}: pixel model, {pixelModel.Trees.TreeCount} trees, threshold {threshold:F3} at {pairs[0].GroundSampleDistance} m/px (default {pixelModel.Threshold:F3})");
-            if (manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
+            // The synthetic test set's seed families are never trained on (a model's "synthetic pairs" are other families).
+            if (options.Dataset != SyntheticEvaluation.Dataset && manifest.TrainedOn.Contains(options.Dataset, StringComparison.OrdinalIgnoreCase))
             {
                 output.WriteLine($"NOTE: {options.ModelVersion} was trained on {options.Dataset} pairs ({manifest.TrainedOn}); on those pairs these figures are in-sample, not an estimate for new places: use --mode loso.");
             }
