@@ -38,7 +38,7 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
-@description('Change model version the app loads (app setting ChangeWatch__ModelVersion). v1 = synthetic tile model (the demo); v6 = pixel model for real imagery (resolution experts for 0.5, 1.5 and 10 m plus one pooled model for other sensors, thresholded per tile), trained on research-licensed data: research / non-commercial use only (ml-models/models/v6/MODEL.md).')
+@description('Change model version the app loads (app setting ChangeWatch__ModelVersion). v1 = synthetic tile model (the demo); v7 = pixel model for real imagery (resolution experts for 0.5, 1.5 and 10 m plus one pooled model for other sensors, thresholded per tile; vehicle gatherings flagged by object evidence at 1.5 m or finer), trained on research-licensed data: research / non-commercial use only (ml-models/models/v7/MODEL.md).')
 @allowed([
   'v1'
   'v2'
@@ -46,6 +46,7 @@ param tileBatchSize int = 16
   'v4'
   'v5'
   'v6'
+  'v7'
 ])
 param modelVersion string = 'v1'
 

@@ -51,7 +51,7 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
-@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v6 = pixel model for real imagery, research / non-commercial terms (ml-models/models/v6/MODEL.md).')
+@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v7 = pixel model for real imagery (v6 plus vehicle gatherings by object evidence), research / non-commercial terms (ml-models/models/v7/MODEL.md).')
 @allowed([
   'v1'
   'v2'
@@ -59,6 +59,7 @@ param tileBatchSize int = 16
   'v4'
   'v5'
   'v6'
+  'v7'
 ])
 param modelVersion string = 'v1'
 
