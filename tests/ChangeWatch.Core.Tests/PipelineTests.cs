@@ -96,6 +96,27 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Pipeline_TilesFlaggedByObjectEvidence_ResultsSayItWithoutATypeModel_AndTheReportCaveatsIt()
+    {
+        var h = new PipelineHarness();
+        h.Scorer.Model = h.Scorer.Model with { TypeModelVersion = "types-test", TypeModelSha256 = new string('b', 64) };
+        h.Scorer.ByObjectEvidence = true;
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        var results = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), CancellationToken.None);
+        var flagged = results.Where(r => r.Flagged).ToList();
+        Assert.NotEmpty(flagged);
+        Assert.All(flagged, r => Assert.Equal((true, null, null), (r.FlaggedByObjectEvidence, r.TypeModelVersion, r.TypeModelSha256)));
+        Assert.All(results.Where(r => !r.Flagged), r => Assert.Null(r.FlaggedByObjectEvidence));
+        Assert.Contains(model.Caveats, c => c.StartsWith($"{flagged.Count} of {flagged.Count} flagged tiles were flagged by object evidence", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pipeline_ScorerWithATypeModel_TileResultsAndReportRecordItsVersionAndSha()
     {
         var h = new PipelineHarness();

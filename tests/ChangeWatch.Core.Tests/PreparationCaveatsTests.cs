@@ -31,6 +31,19 @@ public sealed class PreparationCaveatsTests
         };
 
     [Fact]
+    public void ObjectEvidence_NoTileFlaggedByIt_GivesNoCaveat_ElseCountsThemAmongTheFlagged()
+    {
+        Assert.Null(PreparationCaveats.ObjectEvidence([Tile(0), Tile(1, flagged: true)]));
+
+        var caveat = PreparationCaveats.ObjectEvidence(
+            [Tile(0, flagged: true) with { FlaggedByObjectEvidence = true }, Tile(1, flagged: true), Tile(2, flagged: true) with { FlaggedByObjectEvidence = true }, Tile(3)]);
+
+        Assert.NotNull(caveat);
+        Assert.StartsWith("2 of 3 flagged tiles were flagged by object evidence", caveat, StringComparison.Ordinal);
+        Assert.Contains("vehicles' footprint", caveat, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_CleanMeasuredTiles_GivesNoCaveat()
     {
         Assert.Empty(PreparationCaveats.Build([Tile(0), Tile(1, flagged: true), Tile(2)]));

@@ -30,9 +30,11 @@ public sealed class ObjectEvidenceTests
             foreach (var tile in SyntheticTiling.Tiles(pair))
             {
                 var (six, seven) = (V6.Value.Assess(tile.Before, tile.After, ct), V7.Value.Assess(tile.Before, tile.After, ct));
+                Assert.False(six.FlaggedByObjectEvidence);
                 if (six.Flagged)
                 {
                     Assert.True(seven.Flagged);
+                    Assert.False(seven.FlaggedByObjectEvidence);
                     Assert.Equal(six.ChangeMask, seven.ChangeMask);
                     continue;
                 }
@@ -44,6 +46,7 @@ public sealed class ObjectEvidenceTests
                 }
 
                 gained++;
+                Assert.True(seven.FlaggedByObjectEvidence);
                 var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
                 var arrivals = new byte[tile.Before.Width * tile.Before.Height];
                 Assert.True(ObjectCounter.CountArrivals(prepared.Before, prepared.After, 1.0, 16, arrivals) >= 4);

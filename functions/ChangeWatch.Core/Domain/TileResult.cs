@@ -65,6 +65,12 @@ public sealed record TileResult
     /// <summary>The scene ("after") date looked hazy against the baseline (<see cref="MaskSummary.HazeAfter"/>), or null when not measured.</summary>
     public bool? HazeAfter { get; init; }
 
+    /// <summary>
+    /// True when object evidence flagged the tile (<see cref="Ports.TileAssessment.FlaggedByObjectEvidence"/>: vehicles
+    /// counted arriving, where the change model saw no change); null or false otherwise.
+    /// </summary>
+    public bool? FlaggedByObjectEvidence { get; init; }
+
     /// <summary>Change type label from the model (e.g. "object-build-up"), or "unclassified".</summary>
     public string ChangeType { get; init; } = "unclassified";
 

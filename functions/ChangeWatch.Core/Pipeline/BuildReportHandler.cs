@@ -277,6 +277,10 @@ public sealed class BuildReportHandler(
             }
 
             caveats.AddRange(PreparationCaveats.Build(results));
+            if (PreparationCaveats.ObjectEvidence(results) is { } evidence)
+            {
+                caveats.Add(evidence);
+            }
         }
 
         if (baseline is not null)

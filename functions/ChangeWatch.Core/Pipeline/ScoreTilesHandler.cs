@@ -105,10 +105,13 @@ public sealed class ScoreTilesHandler(
                 HazeAfter = assessment.Masks?.HazeAfter,
                 ChangeType = assessment.ChangeType,
                 Objects = assessment.Objects,
+                FlaggedByObjectEvidence = assessment.FlaggedByObjectEvidence ? true : null,
                 ModelVersion = model.Version,
                 ModelSha256 = model.Sha256,
-                TypeModelVersion = model.TypeModelVersion,
-                TypeModelSha256 = model.TypeModelSha256,
+
+                // Object evidence sets the type itself (object build-up): no change-type model labelled the tile.
+                TypeModelVersion = assessment.FlaggedByObjectEvidence ? null : model.TypeModelVersion,
+                TypeModelSha256 = assessment.FlaggedByObjectEvidence ? null : model.TypeModelSha256,
             };
             if (assessment.Flagged && assessment.ChangeMask is not null)
             {

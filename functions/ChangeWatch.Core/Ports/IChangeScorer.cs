@@ -63,4 +63,11 @@ public sealed record TileAssessment(
 
     /// <summary>What the scorer masked (no data, clouds, cloud shadow) and haze caveats, or null when it does not detect them.</summary>
     public MaskSummary? Masks { get; init; }
+
+    /// <summary>
+    /// True when the tile was flagged by object evidence (vehicles counted arriving between the dates, confirmed by a tile
+    /// model) where the change model itself saw no change: its mask is then the vehicles' footprint and its change type
+    /// is set by that rule, not by a change-type model.
+    /// </summary>
+    public bool FlaggedByObjectEvidence { get; init; }
 }

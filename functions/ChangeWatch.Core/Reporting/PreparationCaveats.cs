@@ -85,5 +85,18 @@ public static class PreparationCaveats
         return flagged == 0 ? ", none of them flagged" : Text($", {flagged} of them flagged");
     }
 
+    /// <summary>
+    /// The caveat for tiles flagged by object evidence (<see cref="TileResult.FlaggedByObjectEvidence"/>), or null when
+    /// none was: those sites rest on vehicles counted arriving, not on the change model, and their area is the vehicles'.
+    /// </summary>
+    public static string? ObjectEvidence(IReadOnlyList<TileResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var flagged = results.Count(r => r.Flagged);
+        var byEvidence = results.Count(r => r.Flagged && r.FlaggedByObjectEvidence == true);
+        return byEvidence == 0 ? null : Text(
+            $"{byEvidence} of {flagged} flagged tiles were flagged by object evidence: vehicles counted arriving between the dates (at least the model's minimum in one tile) and a tile model trained on synthetic scenes agreeing, where the change model saw no change. Their change area is the vehicles' footprint, their type is object build-up by that rule, and parked cars that changed between the dates read the same way.");
+    }
+
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -206,7 +206,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
                 Times?.Record(ScoringStep.Objects, clock);
             }
 
-            return Assessment(tileProbability, true, masked, type, mask, pair) with { Objects = objects };
+            return Assessment(tileProbability, true, masked, type, mask, pair) with { Objects = objects, FlaggedByObjectEvidence = byEvidence };
         }
         finally
         {

@@ -30,6 +30,9 @@ public sealed class DifferenceScorer : IChangeScorer
     /// <summary>When set, every tile reports these masks; when null, the scorer does not detect clouds or haze.</summary>
     public MaskSummary? Masks { get; set; }
 
+    /// <summary>When true, every flagged tile says object evidence flagged it.</summary>
+    public bool ByObjectEvidence { get; set; }
+
     /// <summary>The scene statistics given with the last tile scored through the statistics overload, or null.</summary>
     public ScenePairStatistics? LastStatistics { get; private set; }
 
@@ -67,6 +70,7 @@ public sealed class DifferenceScorer : IChangeScorer
             Objects = Objects,
             Registration = Registration,
             Masks = Masks,
+            FlaggedByObjectEvidence = flagged && ByObjectEvidence,
         };
     }
 }
