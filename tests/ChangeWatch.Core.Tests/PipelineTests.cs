@@ -101,14 +101,9 @@ public sealed class PipelineTests
         var h = new PipelineHarness();
         h.Scorer.Model = h.Scorer.Model with { TypeModelVersion = "types-test", TypeModelSha256 = new string('b', 64) };
         h.Scorer.ByObjectEvidence = true;
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
 
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        await h.DrainAsync();
+        var (model, results) = await BlockChangeAsync(h);
 
-        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
-        var results = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), CancellationToken.None);
         var flagged = results.Where(r => r.Flagged).ToList();
         Assert.NotEmpty(flagged);
         Assert.All(flagged, r => Assert.Equal((true, null, null), (r.FlaggedByObjectEvidence, r.TypeModelVersion, r.TypeModelSha256)));
@@ -179,14 +174,9 @@ public sealed class PipelineTests
         var h = new PipelineHarness();
         h.Scorer.Registration = new CoRegistration(3.2, -1.1, 0.8, 3.38, CoRegistrationOutcome.RefusedLargeShift);
         h.Scorer.Masks = new MaskSummary(0, 0.04, 0.01, HazeBefore: false, HazeAfter: true);
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
 
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        await h.DrainAsync();
+        var (model, results) = await BlockChangeAsync(h);
 
-        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
-        var results = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), CancellationToken.None);
         Assert.All(results.Where(r => r.Assessable), r =>
         {
             Assert.Equal(CoRegistrationOutcome.RefusedLargeShift, r.RegistrationOutcome);
@@ -558,5 +548,16 @@ public sealed class PipelineTests
         var after = (await h.Catalog.ListScenesAsync(Aoi, CancellationToken.None)).Single(s => s.BaselineId is not null);
         var steps = (await h.Catalog.GetCustodyAsync(after.Id, CancellationToken.None)).Select(c => c.Step).ToArray();
         Assert.Equal(["received", "hashed", "ingested", "scored", "reported"], steps);
+    }
+
+    /// <summary>Uploads a baseline and a scene with one changed block, runs the pipeline, and returns the change report and the scene's tile results.</summary>
+    private static async Task<(ReportModel Model, IReadOnlyList<TileResult> Results)> BlockChangeAsync(PipelineHarness h)
+    {
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        return (model, await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), CancellationToken.None));
     }
 }
