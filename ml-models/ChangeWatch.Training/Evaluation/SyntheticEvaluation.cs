@@ -336,21 +336,7 @@ internal static class SyntheticEvaluation
     /// <summary>Tiles of the nuisance-only scenes flagged by the pipeline's <paramref name="scorer"/> (assessable tiles only).</summary>
     internal static (double Rate, int Tiles, int Flagged) MeasureFalseAlarms(IChangeScorer scorer, string modelVersion, TextWriter output, ulong family = SyntheticSeeds.EvalNuisance, double gsd = SyntheticTiling.GroundSampleDistance)
     {
-        var results = Enumerable.Range(0, NuisanceScenes).AsParallel().AsOrdered().Select(i =>
-        {
-            var pair = EvalScenes.NuisanceOnly(family, i, gsd);
-            int tiles = 0, flagged = 0;
-            foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap, gsd))
-            {
-                var a = scorer.Assess(tile.Before, tile.After, CancellationToken.None);
-                tiles += a.Assessable ? 1 : 0;
-                flagged += a.Assessable && a.Flagged ? 1 : 0;
-            }
-
-            return (tiles, flagged);
-        }).ToList();
-        var total = results.Sum(r => r.tiles);
-        var hits = results.Sum(r => r.flagged);
+        var (total, hits) = ScoreTiles(scorer, NuisanceScenes, i => EvalScenes.NuisanceOnly(family, i, gsd), gsd, (_, _) => true, assessableOnly: true);
         output.WriteLine(Invariant($"  nuisance-only: {NuisanceScenes} scenes of {EvalScenes.NuisanceSize} px at {gsd} m, {total} assessable tiles, {hits} flagged by {modelVersion}"));
         return (total == 0 ? 0 : hits / (double)total, total, hits);
     }
@@ -362,31 +348,13 @@ internal static class SyntheticEvaluation
     /// </summary>
     internal static (double Recall, int Tiles, int Flagged) MeasureBuildUpTiles(IChangeScorer scorer, string modelVersion, TextWriter output, ulong family, double gsd)
     {
-        var results = Enumerable.Range(0, CountSceneCount).AsParallel().AsOrdered().Select(i =>
-        {
-            var pair = CountScenes.BuildUp(family, i, gsd);
-            int tiles = 0, flagged = 0;
-            foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap, gsd))
-            {
-                if (!HoldsChange(pair, tile.Core))
-                {
-                    continue;
-                }
-
-                var a = scorer.Assess(tile.Before, tile.After, CancellationToken.None);
-                tiles++;
-                flagged += a.Assessable && a.Flagged ? 1 : 0;
-            }
-
-            return (tiles, flagged);
-        }).ToList();
-        var total = results.Sum(r => r.tiles);
-        var hits = results.Sum(r => r.flagged);
+        var (total, hits) = ScoreTiles(scorer, CountSceneCount, i => CountScenes.BuildUp(family, i, gsd), gsd, HoldsChange, assessableOnly: false);
         output.WriteLine(Invariant($"  build-up: {CountSceneCount} scenes (seed {family}) at {gsd} m, {total} tiles with arriving vehicles in their core, {hits} flagged by {modelVersion}"));
         return (total == 0 ? 0 : hits / (double)total, total, hits);
 
-        static bool HoldsChange(Synthetic.SyntheticPair pair, ChangeWatch.Core.Imaging.PixelWindow core)
+        static bool HoldsChange(Synthetic.SyntheticPair pair, SyntheticTiling.Tile tile)
         {
+            var core = tile.Core;
             for (var y = core.Y; y < core.Y + core.Height; y++)
             {
                 if (pair.Label.AsSpan(y * pair.Width + core.X, core.Width).ContainsAnyExcept((byte)0))
@@ -397,6 +365,30 @@ internal static class SyntheticEvaluation
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// Scores the pipeline tiles <paramref name="selected"/> accepts of scenes 0 … <paramref name="scenes"/> − 1 (in
+    /// parallel over scenes) and returns how many were counted (only the assessable ones when
+    /// <paramref name="assessableOnly"/>) and how many of those the scorer flagged (an unassessable tile is never flagged).
+    /// </summary>
+    private static (int Tiles, int Flagged) ScoreTiles(
+        IChangeScorer scorer, int scenes, Func<int, Synthetic.SyntheticPair> scene, double gsd, Func<Synthetic.SyntheticPair, SyntheticTiling.Tile, bool> selected, bool assessableOnly)
+    {
+        var results = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
+        {
+            var pair = scene(i);
+            int tiles = 0, flagged = 0;
+            foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap, gsd).Where(t => selected(pair, t)))
+            {
+                var a = scorer.Assess(tile.Before, tile.After, CancellationToken.None);
+                tiles += a.Assessable || !assessableOnly ? 1 : 0;
+                flagged += a.Assessable && a.Flagged ? 1 : 0;
+            }
+
+            return (tiles, flagged);
+        }).ToList();
+        return (results.Sum(r => r.tiles), results.Sum(r => r.flagged));
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
