@@ -188,9 +188,18 @@ internal static class ChangeObjectCounter
             }
 
             var scale = brightness > 1e-6 ? (float)(3 * 120.0 / brightness) : 1f;
+            var candidates = 0;
             for (var i = 0; i < n; i++)
             {
                 magnitude[i] = MathF.Sqrt(magnitude[i]) * scale;
+                candidates += magnitude[i] >= MinChange && m[i] != 0 ? 1 : 0;
+            }
+
+            // Every blob pixel changes by at least MinChange and a blob needs MinBlobPixels of them: with fewer in the
+            // whole tile nothing can be counted, so the threshold's local median and the blob walk are skipped.
+            if (examined is null && candidates < MinBlobPixels(gsd))
+            {
+                return default;
             }
 
             // Threshold: the local median difference (noise, texture, a changed field) × NoiseFactor, at least MinChange.
@@ -241,6 +250,9 @@ internal static class ChangeObjectCounter
         }
     }
 
+    /// <summary>Fewest pixels of a blob that can count (<see cref="ObjectCounter.MinPixels"/>, <see cref="ObjectCounter.MinAreaSquareMetres"/>).</summary>
+    private static int MinBlobPixels(double gsd) => Math.Max(ObjectCounter.MinPixels, (int)Math.Ceiling(ObjectCounter.MinAreaSquareMetres / (gsd * gsd)));
+
     /// <summary>The median area, pixels, of the isolated blobs of one vehicle's footprint (half to twice <see cref="FootprintSquareMetres"/>, vehicle-sized box), when three or more; else the prior.</summary>
     private static double TypicalPixels(List<ChangeBlob> blobs, double gsd)
     {
@@ -269,7 +281,7 @@ internal static class ChangeObjectCounter
     {
         var (w, h) = (before.Width, before.Height);
         var n = w * h;
-        var minPixels = Math.Max(ObjectCounter.MinPixels, (int)Math.Ceiling(ObjectCounter.MinAreaSquareMetres / (gsd * gsd)));
+        var minPixels = MinBlobPixels(gsd);
         var minThickness = Math.Max(1.8, ObjectCounter.MinThicknessMetres / gsd);
         var hasNir = before.BandCount > 3 && after.BandCount > 3;
         var (beforeScale, afterScale) = (ObjectCounter.BrightnessScale(before), ObjectCounter.BrightnessScale(after));
