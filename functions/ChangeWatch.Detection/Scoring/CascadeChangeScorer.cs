@@ -60,12 +60,15 @@ public sealed class CascadeChangeScorer : IChangeScorer
         _pixels = loaded.With(thresholdOverride, strideOverride, gateOverride);
         _gate = manifest.CascadeTileThreshold ?? 0.0;
         _maxMaskedFraction = maxMaskedFraction;
-        _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate, maxMaskedFraction, coreMargin, countObjects: false);
+        // Without a gate the tile model keeps its own threshold (only its type model and, with object evidence, its flag are used).
+        _tileScorer = new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", _gate > 0 ? _gate : null, maxMaskedFraction, coreMargin, countObjects: false);
         _coreMargin = coreMargin;
         _evidence = manifest.ObjectEvidence;
 
-        // Object evidence asks the tile model at its own threshold (the gate's may be 0: every tile passes).
-        _evidenceScorer = _evidence is null ? null : new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", null, maxMaskedFraction, coreMargin, countObjects: false);
+        // Object evidence asks the tile model at its own threshold: the same instance unless a gate overrides it.
+        _evidenceScorer = _evidence is null ? null
+            : _gate > 0 ? new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", null, maxMaskedFraction, coreMargin, countObjects: false)
+            : _tileScorer;
         Manifest = manifest;
         Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold)
         {
