@@ -56,14 +56,8 @@ internal static class TrainPixelCommand
         var foldMaps = OutOfFoldMaps.Score(
             pairs, pooledSamples, options.Trees, options.Seed, options.Stride, options.Gate, log: output,
             wrap: options.Transfer ? t => TransferRecipe.Model(t, options.Stride, options.Gate) : null, masks: foldMasks);
-        var validation = new ThresholdHistogram();
-        foreach (var (pair, map) in foldMaps.Where(kv => kv.Key.Dataset != SyntheticPixelPairs.Dataset))
-        {
-            validation.Add(map, pair.Truth, []); // the default threshold is for real imagery
-        }
-
         var perDataset = new Dictionary<string, ChangeScoring>();
-        var (threshold, validationF1) = options.Transfer ? (TransferRecipe.Floor, double.NaN) : validation.Best();
+        var (threshold, validationF1) = options.Transfer ? (TransferRecipe.Floor, double.NaN) : BestOnRealMaps(foldMaps);
         IReadOnlyList<ResolutionThreshold> resolutionThresholds = options.Transfer ? [] : ResolutionThresholdChoice.Choose(foldMaps, output);
 
         // Datasets without a changed pixel (nuisance-only pairs) have no precision or recall to show.
@@ -173,6 +167,18 @@ internal static class TrainPixelCommand
         File.WriteAllText(Path.Combine(options.Output, "MODEL.md"), Card(manifest, sha, metrics, options.ExpertRepeats));
         output.WriteLine($"wrote {options.Output} (sha256 {sha})");
         return 0;
+    }
+
+    /// <summary>The threshold with the best pooled pixel F1 on the real pairs' out-of-fold maps (the default threshold is for real imagery).</summary>
+    private static (double Threshold, double F1) BestOnRealMaps(Dictionary<ChangePair, float[]> foldMaps)
+    {
+        var validation = new ThresholdHistogram();
+        foreach (var (pair, map) in foldMaps.Where(kv => kv.Key.Dataset != SyntheticPixelPairs.Dataset))
+        {
+            validation.Add(map, pair.Truth, []);
+        }
+
+        return validation.Best();
     }
 
     private static string Card(ModelManifest m, string sha, Dictionary<string, IReadOnlyDictionary<string, double>> metrics, int expertRepeats)
