@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using ChangeWatch.Core.Imaging;
 
 namespace ChangeWatch.Detection;
@@ -137,22 +138,16 @@ internal static class ChangeObjectCounter
 
         var (w, h) = (before.Width, before.Height);
         var n = w * h;
-        var floats = ArrayPool<float>.Shared.Rent(5 * n);
+        var floats = ArrayPool<float>.Shared.Rent(6 * n);
         var ints = ArrayPool<int>.Shared.Rent(2 * n);
         var mask = ArrayPool<byte>.Shared.Rent(n);
         try
         {
             var magnitude = floats.AsSpan(3 * n, n);
             var local = floats.AsSpan(4 * n, n);
+            var validity = floats.AsSpan(5 * n, n);
             var m = mask.AsSpan(0, n);
-            var valid = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var ok = float.IsFinite(before.Data[i]) && float.IsFinite(before.Data[n + i]) && float.IsFinite(before.Data[2 * n + i])
-                    && float.IsFinite(after.Data[i]) && float.IsFinite(after.Data[n + i]) && float.IsFinite(after.Data[2 * n + i]);
-                m[i] = ok ? (byte)1 : (byte)0;
-                valid += ok ? 1 : 0;
-            }
+            var valid = MarkValid(before, after, m, validity);
 
             if (valid < n / 16)
             {
@@ -174,26 +169,13 @@ internal static class ChangeObjectCounter
                 var offset = x2 - gain * y2;
                 brightness += x2;
                 var d = floats.AsSpan(b * n, n);
-                for (var i = 0; i < n; i++)
-                {
-                    d[i] = m[i] != 0 ? gain * y[i] + offset - x[i] : 0f;
-                }
-
+                MatchedDifference(x, y, validity, gain, offset, d);
                 LocalMedian(d, m, w, h, block, -64f, 0.5f, local);
-                for (var i = 0; i < n; i++)
-                {
-                    d[i] -= local[i];
-                    magnitude[i] += d[i] * d[i];
-                }
+                SubtractAndAddSquare(d, local, magnitude);
             }
 
             var scale = brightness > 1e-6 ? (float)(3 * 120.0 / brightness) : 1f;
-            var candidates = 0;
-            for (var i = 0; i < n; i++)
-            {
-                magnitude[i] = MathF.Sqrt(magnitude[i]) * scale;
-                candidates += magnitude[i] >= MinChange && m[i] != 0 ? 1 : 0;
-            }
+            var candidates = ScaleRootAndCount(magnitude, validity, scale);
 
             // Every blob pixel changes by at least MinChange and a blob needs MinBlobPixels of them: with fewer in the
             // whole tile nothing can be counted, so the threshold's local median and the blob walk are skipped.
@@ -248,6 +230,106 @@ internal static class ChangeObjectCounter
             ArrayPool<int>.Shared.Return(ints);
             ArrayPool<float>.Shared.Return(floats);
         }
+    }
+
+    /// <summary>
+    /// Marks in <paramref name="m"/> (1 / 0) and <paramref name="validity"/> (1f / 0f) the pixels finite in R, G and B of
+    /// both dates, a vector at a time (a value is finite when it minus itself is 0); returns how many.
+    /// </summary>
+    private static int MarkValid(TileRaster before, TileRaster after, Span<byte> m, Span<float> validity)
+    {
+        var n = m.Length;
+        ReadOnlySpan<float> b0 = before.Band(0), b1 = before.Band(1), b2 = before.Band(2), a0 = after.Band(0), a1 = after.Band(1), a2 = after.Band(2);
+        var lanes = Vector<float>.Count;
+        var valid = 0;
+        var i = 0;
+        for (; i + lanes <= n; i += lanes)
+        {
+            var ok = Finite(b0, i) & Finite(b1, i) & Finite(b2, i) & Finite(a0, i) & Finite(a1, i) & Finite(a2, i);
+            Vector.ConditionalSelect(ok, Vector<float>.One, Vector<float>.Zero).CopyTo(validity.Slice(i, lanes));
+            for (var k = 0; k < lanes; k++)
+            {
+                var one = ok[k] != 0;
+                m[i + k] = one ? (byte)1 : (byte)0;
+                valid += one ? 1 : 0;
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            var one = float.IsFinite(b0[i]) && float.IsFinite(b1[i]) && float.IsFinite(b2[i]) && float.IsFinite(a0[i]) && float.IsFinite(a1[i]) && float.IsFinite(a2[i]);
+            (m[i], validity[i]) = one ? ((byte)1, 1f) : ((byte)0, 0f);
+            valid += one ? 1 : 0;
+        }
+
+        return valid;
+
+        static Vector<int> Finite(ReadOnlySpan<float> band, int at)
+        {
+            var v = new Vector<float>(band.Slice(at, Vector<float>.Count));
+            return Vector.Equals(v - v, Vector<float>.Zero);
+        }
+    }
+
+    /// <summary>d = gain × y + offset − x where the pixel is valid, else 0, a vector at a time.</summary>
+    private static void MatchedDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> validity, float gain, float offset, Span<float> d)
+    {
+        var lanes = Vector<float>.Count;
+        var (vg, vo) = (new Vector<float>(gain), new Vector<float>(offset));
+        var i = 0;
+        for (; i + lanes <= d.Length; i += lanes)
+        {
+            var value = (vg * new Vector<float>(y.Slice(i, lanes))) + vo - new Vector<float>(x.Slice(i, lanes));
+            Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(validity.Slice(i, lanes)), Vector<float>.Zero), value, Vector<float>.Zero).CopyTo(d.Slice(i, lanes));
+        }
+
+        for (; i < d.Length; i++)
+        {
+            d[i] = validity[i] > 0 ? gain * y[i] + offset - x[i] : 0f;
+        }
+    }
+
+    /// <summary>d −= local; magnitude += d², a vector at a time.</summary>
+    private static void SubtractAndAddSquare(Span<float> d, ReadOnlySpan<float> local, Span<float> magnitude)
+    {
+        var lanes = Vector<float>.Count;
+        var i = 0;
+        for (; i + lanes <= d.Length; i += lanes)
+        {
+            var v = new Vector<float>(d.Slice(i, lanes)) - new Vector<float>(local.Slice(i, lanes));
+            v.CopyTo(d.Slice(i, lanes));
+            (new Vector<float>(magnitude.Slice(i, lanes)) + (v * v)).CopyTo(magnitude.Slice(i, lanes));
+        }
+
+        for (; i < d.Length; i++)
+        {
+            d[i] -= local[i];
+            magnitude[i] += d[i] * d[i];
+        }
+    }
+
+    /// <summary>magnitude = √magnitude × scale; returns how many valid pixels reach <see cref="MinChange"/>, a vector at a time.</summary>
+    private static int ScaleRootAndCount(Span<float> magnitude, ReadOnlySpan<float> validity, float scale)
+    {
+        var lanes = Vector<float>.Count;
+        var (vs, min) = (new Vector<float>(scale), new Vector<float>(MinChange));
+        var count = Vector<int>.Zero;
+        var i = 0;
+        for (; i + lanes <= magnitude.Length; i += lanes)
+        {
+            var v = Vector.SquareRoot(new Vector<float>(magnitude.Slice(i, lanes))) * vs;
+            v.CopyTo(magnitude.Slice(i, lanes));
+            count -= Vector.GreaterThanOrEqual(v, min) & Vector.GreaterThan(new Vector<float>(validity.Slice(i, lanes)), Vector<float>.Zero);
+        }
+
+        var candidates = Vector.Sum(count);
+        for (; i < magnitude.Length; i++)
+        {
+            magnitude[i] = MathF.Sqrt(magnitude[i]) * scale;
+            candidates += magnitude[i] >= MinChange && validity[i] > 0 ? 1 : 0;
+        }
+
+        return candidates;
     }
 
     /// <summary>Fewest pixels of a blob that can count (<see cref="ObjectCounter.MinPixels"/>, <see cref="ObjectCounter.MinAreaSquareMetres"/>).</summary>
