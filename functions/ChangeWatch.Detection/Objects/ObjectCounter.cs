@@ -101,13 +101,7 @@ public static class ObjectCounter
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         ArgumentOutOfRangeException.ThrowIfNegative(coreMargin);
-        if (groundSampleDistance is not { } gsd || !double.IsFinite(gsd) || gsd <= 0 || gsd > MaxGroundSampleDistance)
-        {
-            return null;
-        }
-
-        var core = new PixelWindow(coreMargin, coreMargin, before.Width - 2 * coreMargin, before.Height - 2 * coreMargin);
-        if (core.Width <= 0 || core.Height <= 0)
+        if (!Countable(before, groundSampleDistance, coreMargin, out var gsd, out var core))
         {
             return null;
         }
@@ -152,13 +146,17 @@ public static class ObjectCounter
             throw new ArgumentException("The arrival mask needs one byte per tile pixel.", nameof(arrivals));
         }
 
-        if (groundSampleDistance is not { } gsd || !double.IsFinite(gsd) || gsd <= 0 || gsd > MaxGroundSampleDistance)
-        {
-            return 0;
-        }
+        return Countable(before, groundSampleDistance, coreMargin, out var gsd, out var core)
+            ? ChangeObjectCounter.Count(before, after, gsd, core, [], null, arrivals).Arrived
+            : 0;
+    }
 
-        var core = new PixelWindow(coreMargin, coreMargin, before.Width - 2 * coreMargin, before.Height - 2 * coreMargin);
-        return core.Width <= 0 || core.Height <= 0 ? 0 : ChangeObjectCounter.Count(before, after, gsd, core, [], null, arrivals).Arrived;
+    /// <summary>Whether a tile pair can be counted: its GSD known and at most <see cref="MaxGroundSampleDistance"/>, and its core (<paramref name="coreMargin"/> in from each edge) not empty.</summary>
+    private static bool Countable(TileRaster tile, double? groundSampleDistance, int coreMargin, out double gsd, out PixelWindow core)
+    {
+        gsd = groundSampleDistance ?? double.NaN;
+        core = new PixelWindow(coreMargin, coreMargin, tile.Width - 2 * coreMargin, tile.Height - 2 * coreMargin);
+        return double.IsFinite(gsd) && gsd > 0 && gsd <= MaxGroundSampleDistance && core.Width > 0 && core.Height > 0;
     }
 
     /// <summary>Counts objects of one image whose centroid lies in <paramref name="core"/> (tile pixels). Needs 3 or more bands.</summary>

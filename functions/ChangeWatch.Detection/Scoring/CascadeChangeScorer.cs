@@ -175,12 +175,21 @@ public sealed class CascadeChangeScorer : IChangeScorer
             clock = Times?.Record(ScoringStep.Mask, clock) ?? clock;
             if (!flagged && _evidence is { } evidence && _evidenceScorer is { } evidenceScorer && gsd <= ObjectCounter.MaxGroundSampleDistance)
             {
-                // Object evidence: vehicles gathering where the pixel model saw nothing, confirmed by the tile model.
-                var arrivals = new byte[n];
-                if (ObjectCounter.CountArrivals(before, after, gsd, _coreMargin, arrivals) >= evidence.MinArrivals
-                    && evidenceScorer.Assess(pair, cancellationToken) is { Flagged: true } tile)
+                // Object evidence: vehicles gathering where the pixel model saw nothing, confirmed by the tile model. The
+                // arrivals' pixels go to a pooled buffer (most tiles here stay unflagged) and are copied out when kept.
+                var arrivals = ArrayPool<byte>.Shared.Rent(n);
+                try
                 {
-                    (flagged, byEvidence, mask, tileProbability) = (true, true, arrivals, tile.Probability);
+                    arrivals.AsSpan(0, n).Clear();
+                    if (ObjectCounter.CountArrivals(before, after, gsd, _coreMargin, arrivals.AsSpan(0, n)) >= evidence.MinArrivals
+                        && evidenceScorer.Assess(pair, cancellationToken) is { Flagged: true } tile)
+                    {
+                        (flagged, byEvidence, mask, tileProbability) = (true, true, arrivals.AsSpan(0, n).ToArray(), tile.Probability);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(arrivals);
                 }
 
                 clock = Times?.Record(ScoringStep.Evidence, clock) ?? clock;

@@ -55,12 +55,13 @@ internal static class ExpertTraining
             throw new ArgumentException("An expert is trained on the pairs of one dataset.", nameof(pairs));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+
         var sites = pairs.Select(p => p.Site).Distinct().Count();
         var rows = budgets is null
             ? [(null, samples)]
             : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, _ => b, seed))).ToList();
         views ??= [FeatureView.All];
-        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         var tried = new List<(PixelTreeSettings Settings, int? Budget, FeatureView View, double F1, double Threshold)>();
         foreach (var (budget, drawn) in rows)
         {
