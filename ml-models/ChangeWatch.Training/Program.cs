@@ -19,7 +19,8 @@ internal static class Program
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
-        "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning: the count and nuisance families] [--counts-gsd 1] [--nuisance-gsd 1]\n" +
+        "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning: the count and nuisance families] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v1|rules|<version under --models>]\n" +
+        "       ChangeWatch.Training train-counter --out <dir> [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--seed 1]   (learned vehicle count on generated scenes)\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
         "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
@@ -88,7 +89,22 @@ internal static class Program
                             double.Parse(options.GetValueOrDefault("nuisance-gsd") ?? "1", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("nuisance") ?? "0", CultureInfo.InvariantCulture),
                             ExpertViews(options),
-                            int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
+                            options.GetValueOrDefault("counter") ?? ChangeWatch.Detection.VehicleCountModel.ShippedVersion),
+                        Console.Out);
+                case "train-counter":
+                    var counterOut = Require(options, "out");
+                    return CounterTraining.Run(
+                        new TrainCounterOptions(
+                            counterOut,
+                            options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(counterOut).TrimEnd(Path.DirectorySeparatorChar)),
+                            int.Parse(options.GetValueOrDefault("scenes") ?? "200", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("nuisance") ?? "80", CultureInfo.InvariantCulture),
+                            (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+                            int.Parse(options.GetValueOrDefault("trees") ?? "200", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("leaves") ?? "16", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture)),
                         Console.Out);
                 case "dump-types":
                     return TypeFeatureDump.Run(

@@ -1,3 +1,5 @@
+using ChangeWatch.Core.Imaging;
+
 namespace ChangeWatch.Detection;
 
 /// <summary>
@@ -37,5 +39,39 @@ internal readonly record struct BlobShape(int X0, int Y0, int X1, int Y1, double
         var area = members.Length;
         var (mx, my) = (sx / area, sy / area);
         return new BlobShape(x0, y0, x1, y1, mx, my, sxx / area - mx * mx + 1 / 12.0, syy / area - my * my + 1 / 12.0, sxy / area - mx * my);
+    }
+
+    /// <summary>
+    /// How much of the blob a tile whose core is <paramref name="core"/> counts, so that tiles whose cores tile the plane
+    /// (each read with the same margin of context around its core) count each object once. A blob that covers none of
+    /// the columns and rows where this tile's or a neighbour's window ends (this tile's first and last, and the
+    /// neighbours' last and first, which lie inside this tile's window) is seen whole by every tile that sees it: it
+    /// counts wholly where its centroid lies. Any other blob (a park straddling two tiles, cut by one tile's edge) counts
+    /// by the share of its visible pixels in the core, in every tile alike — its centroid would be pulled towards the cut
+    /// edge, so by centroid neither tile, or both, might count it; by share the tiles' parts add up to the whole when the
+    /// count goes with the area.
+    /// </summary>
+    public double CoreShare(ReadOnlySpan<int> members, int width, int height, PixelWindow core)
+    {
+        var (right, bottom) = (width - core.X - core.Width, height - core.Y - core.Height);
+        bool Covers(int lo, int hi, int line) => line >= 0 && lo <= line && line <= hi;
+        var shared = Covers(X0, X1, 0) || Covers(X0, X1, width - 1) || Covers(Y0, Y1, 0) || Covers(Y0, Y1, height - 1)
+            || Covers(X0, X1, 2 * core.X - 1) || Covers(X0, X1, core.X + core.Width - right)
+            || Covers(Y0, Y1, 2 * core.Y - 1) || Covers(Y0, Y1, core.Y + core.Height - bottom);
+        if (!shared)
+        {
+            var (cx, cy) = (MeanX + 0.5, MeanY + 0.5);
+            return cx >= core.X && cy >= core.Y && cx < core.X + core.Width && cy < core.Y + core.Height ? 1 : 0;
+        }
+
+        var inside = 0;
+        foreach (var p in members)
+        {
+            var py = p / width;
+            var px = p - py * width;
+            inside += px >= core.X && py >= core.Y && px < core.X + core.Width && py < core.Y + core.Height ? 1 : 0;
+        }
+
+        return inside / (double)members.Length;
     }
 }

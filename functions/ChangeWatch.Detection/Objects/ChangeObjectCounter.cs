@@ -82,6 +82,9 @@ internal static class ChangeObjectCounter
         /// <summary>Mean difference of the unchanged pixels beside the blob over their threshold.</summary>
         public double RingChange { get; init; }
 
+        /// <summary>How much of the blob this tile counts (<see cref="BlobShape.CoreShare"/>).</summary>
+        public double CoreShare { get; init; }
+
         /// <summary>Spread of the blob's difference vectors over the length of their mean (low: a uniform change, a field's).</summary>
         public double Spread { get; init; }
 
@@ -192,13 +195,12 @@ internal static class ChangeObjectCounter
                 m[i] = m[i] == 0 ? (byte)4 : magnitude[i] >= Math.Max(MinChange, NoiseFactor * local[i]) ? (byte)1 : (byte)0;
             }
 
-            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), beforeContrast, gsd, ints.AsSpan(0, n), ints.AsSpan(n, n));
+            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), beforeContrast, gsd, core, ints.AsSpan(0, n), ints.AsSpan(n, n));
             var typical = TypicalPixels(blobs, gsd);
-            int arrived = 0, departed = 0;
+            double arrived = 0, departed = 0;
             foreach (var blob in blobs)
             {
-                var inCore = blob.X >= core.X && blob.Y >= core.Y && blob.X < core.X + core.Width && blob.Y < core.Y + core.Height;
-                if (!inCore)
+                if (blob.CoreShare <= 0)
                 {
                     continue;
                 }
@@ -208,7 +210,7 @@ internal static class ChangeObjectCounter
                 var single = blob.Area <= 1.5 * typical
                     || (blob.Area <= 2.5 * typical && blob.Length * gsd <= ObjectCounter.MaxVehicleLengthMetres && blob.Width * gsd <= MaxSingleWidthMetres);
                 var objects = blob.Verdict != "object" ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typical));
-                (arrived, departed) = blob.Arrived ? (arrived + objects, departed) : (arrived, departed + objects);
+                (arrived, departed) = blob.Arrived ? (arrived + objects * blob.CoreShare, departed) : (arrived, departed + objects * blob.CoreShare);
                 examined?.Add(blob with { Objects = objects });
                 if (objects > 0 && blob.Arrived && arrivals.Length == n)
                 {
@@ -222,7 +224,7 @@ internal static class ChangeObjectCounter
                 }
             }
 
-            return new Result(arrived, departed);
+            return new Result((int)Math.Round(arrived), (int)Math.Round(departed));
         }
         finally
         {
@@ -359,7 +361,7 @@ internal static class ChangeObjectCounter
         return Math.Clamp(median, 0.6 * prior, 1.6 * prior);
     }
 
-    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, Span<int> stack, Span<int> members)
+    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, PixelWindow core, Span<int> stack, Span<int> members)
     {
         var (w, h) = (before.Width, before.Height);
         var n = w * h;
@@ -380,13 +382,14 @@ internal static class ChangeObjectCounter
             var area = BlobCounter.Collect(mask, w, h, start, 1, 2, stack, members);
             var shape = BlobShape.Of(members[..area], w);
             var (cx, cy) = (shape.MeanX + 0.5, shape.MeanY + 0.5);
+            var share = shape.CoreShare(members[..area], w, h, core);
             var length = Math.Sqrt(12 * shape.MajorVariance);
             var width = Math.Sqrt(12 * shape.MinorVariance);
             var thin = area < minThickness * length || area < 0.5 * length * width;
             var tooLarge = length * gsd > ObjectCounter.MaxGroupLengthMetres || width * gsd > ObjectCounter.MaxGroupWidthMetres;
             if (area < minPixels || thin || tooLarge)
             {
-                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start });
+                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start, CoreShare = share });
                 continue;
             }
 
@@ -412,7 +415,7 @@ internal static class ChangeObjectCounter
             // vehicle's body is not green, only its shadow on grass may read so.
             if ((Math.Abs(darkening) < MinDarkening && green >= ObjectCounter.VegetationShare * area) || greenBoth >= MaxGreenShare * area)
             {
-                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start });
+                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share });
                 continue;
             }
 
@@ -433,7 +436,7 @@ internal static class ChangeObjectCounter
                 verdict = sum / area >= LeftContrast ? verdict : "not seen before";
             }
 
-            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start });
+            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share });
         }
 
         return blobs;

@@ -26,7 +26,7 @@ namespace ChangeWatch.Detection;
 /// vehicles; arrivals on roofs or beside static structures can be read as departures. Memory: scratch rented from
 /// <see cref="ArrayPool{T}"/>, about 33 bytes per pixel, returned before the call ends. Thread-safe (no shared state).
 /// </summary>
-public static class ObjectCounter
+public static partial class ObjectCounter
 {
     /// <summary>Smallest blob counted, m² (a car with part of it lost in the background).</summary>
     public const double MinAreaSquareMetres = 2.0;
@@ -96,7 +96,15 @@ public static class ObjectCounter
     /// <param name="after">New tile, same size and bands.</param>
     /// <param name="groundSampleDistance">Metres per pixel, or null when unknown.</param>
     /// <param name="coreMargin">Pixels of context on each side of the core, ≥ 0.</param>
-    public static ObjectCounts? Count(TileRaster before, TileRaster after, double? groundSampleDistance, int coreMargin)
+    public static ObjectCounts? Count(TileRaster before, TileRaster after, double? groundSampleDistance, int coreMargin) =>
+        Count(before, after, groundSampleDistance, coreMargin, VehicleCountModel.Shipped);
+
+    /// <summary>
+    /// As <see cref="Count(TileRaster, TileRaster, double?, int)"/> with the before image counted by
+    /// <paramref name="model"/> (its candidates' vehicles in the core), or with <paramref name="model"/> null by the rules
+    /// of the one-image count (<see cref="Count(TileRaster, double, PixelWindow)"/>).
+    /// </summary>
+    internal static ObjectCounts? Count(TileRaster before, TileRaster after, double? groundSampleDistance, int coreMargin, VehicleCountModel? model)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -112,8 +120,17 @@ public static class ObjectCounter
         var beforeContrast = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            var blobsBefore = Examine(before, gsd, beforeContrast.AsSpan(0, n));
-            var counted = Sum(blobsBefore, core, TypicalPixels(blobsBefore, [], gsd), gsd, null);
+            int counted;
+            if (model is null)
+            {
+                var blobsBefore = Examine(before, gsd, core, beforeContrast.AsSpan(0, n));
+                counted = Sum(blobsBefore, TypicalPixels(blobsBefore, [], gsd), gsd, null);
+            }
+            else
+            {
+                counted = LearnedCount(before, gsd, core, model, beforeContrast.AsSpan(0, n));
+            }
+
             var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n));
             var beforeCount = Math.Max(counted, change.Departed);
             return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
@@ -151,6 +168,21 @@ public static class ObjectCounter
             : 0;
     }
 
+    /// <summary>The learned count of one image: each candidate's vehicles (<paramref name="model"/>) times the share of it the core holds, summed and rounded.</summary>
+    private static int LearnedCount(TileRaster image, double gsd, PixelWindow core, VehicleCountModel model, Span<float> smallFeatureContrast)
+    {
+        double sum = 0;
+        foreach (var c in Candidates(image, gsd, core, [], smallFeatureContrast))
+        {
+            if (c.CoreShare > 0)
+            {
+                sum += model.Objects(c.Features) * c.CoreShare;
+            }
+        }
+
+        return (int)Math.Round(sum);
+    }
+
     /// <summary>Whether a tile pair can be counted: its GSD known and at most <see cref="MaxGroundSampleDistance"/>, and its core (<paramref name="coreMargin"/> in from each edge) not empty.</summary>
     private static bool Countable(TileRaster tile, double? groundSampleDistance, int coreMargin, out double gsd, out PixelWindow core)
     {
@@ -165,15 +197,15 @@ public static class ObjectCounter
     /// <summary>As <see cref="Count(TileRaster, double, PixelWindow)"/>, and adds each blob examined (with the objects it counts for) to <paramref name="examined"/>.</summary>
     internal static int Count(TileRaster image, double groundSampleDistance, PixelWindow core, List<ExaminedBlob>? examined)
     {
-        var blobs = Examine(image, groundSampleDistance, []);
-        return Sum(blobs, core, TypicalPixels(blobs, [], groundSampleDistance), groundSampleDistance, examined);
+        var blobs = Examine(image, groundSampleDistance, core, []);
+        return Sum(blobs, TypicalPixels(blobs, [], groundSampleDistance), groundSampleDistance, examined);
     }
 
     /// <summary>Each pixel's larger of the dark and bright small-feature contrast (units where the tile's mean brightness is 120), as the counter reads it.</summary>
     internal static float[] SmallFeatureContrast(TileRaster image, double groundSampleDistance)
     {
         var contrast = new float[image.Width * image.Height];
-        Examine(image, groundSampleDistance, contrast);
+        Examine(image, groundSampleDistance, new PixelWindow(0, 0, image.Width, image.Height), contrast);
         return contrast;
     }
 
@@ -181,6 +213,9 @@ public static class ObjectCounter
     internal readonly record struct ExaminedBlob(double X, double Y, int Area, double Length, double Width, double Green, string Verdict, int Objects = 0)
     {
         public bool Accepted => Verdict == "object";
+
+        /// <summary>How much of the blob this tile counts (<see cref="BlobShape.CoreShare"/>).</summary>
+        public double CoreShare { get; init; }
     }
 
     /// <summary>
@@ -211,13 +246,12 @@ public static class ObjectCounter
     private static bool IsVehicleShaped(ExaminedBlob blob, double gsd) =>
         blob.Length * gsd <= MaxVehicleLengthMetres && blob.Width * gsd <= MaxVehicleWidthMetres;
 
-    private static int Sum(List<ExaminedBlob> blobs, PixelWindow core, double typicalPixels, double gsd, List<ExaminedBlob>? examined)
+    private static int Sum(List<ExaminedBlob> blobs, double typicalPixels, double gsd, List<ExaminedBlob>? examined)
     {
-        var count = 0;
+        double count = 0;
         foreach (var blob in blobs)
         {
-            var inCore = blob.X >= core.X && blob.Y >= core.Y && blob.X < core.X + core.Width && blob.Y < core.Y + core.Height;
-            if (!inCore)
+            if (blob.CoreShare <= 0)
             {
                 continue;
             }
@@ -226,11 +260,11 @@ public static class ObjectCounter
             // vehicles: the blob's area over the typical vehicle's (two cars side by side are as wide as long).
             var single = blob.Area <= 1.5 * typicalPixels || (IsVehicleShaped(blob, gsd) && blob.Length >= 1.6 * blob.Width);
             var objects = !blob.Accepted ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typicalPixels));
-            count += objects;
+            count += objects * blob.CoreShare;
             examined?.Add(blob with { Objects = objects });
         }
 
-        return count;
+        return (int)Math.Round(count);
     }
 
     /// <summary>
@@ -238,7 +272,7 @@ public static class ObjectCounter
     /// holds a value per pixel, each pixel's larger of the dark and bright small-feature contrast (units where the
     /// tile's mean brightness is 120) is written to it.
     /// </summary>
-    private static List<ExaminedBlob> Examine(TileRaster image, double groundSampleDistance, Span<float> smallFeatureContrast)
+    private static List<ExaminedBlob> Examine(TileRaster image, double groundSampleDistance, PixelWindow core, Span<float> smallFeatureContrast)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.BandCount < 3)
@@ -261,68 +295,7 @@ public static class ObjectCounter
             var closed = floats.AsSpan(4 * n, n);
             var bright = floats.AsSpan(5 * n, n);
 
-            // Dark small-feature contrast of the brightness (mean of R, G, B): the background (the lower of the closing
-            // with a square wider than a vehicle and the hole filling) minus the image. It is zero on flat ground and on
-            // step edges (field and road borders), equals the contrast of anything darker than the ground around it and
-            // narrower than the square (a vehicle's body or, for a bright vehicle, its shadow), and is zero on the ground
-            // between the vehicles of a park: that ground is connected to the open ground around the park, so hole
-            // filling leaves it alone even where bright vehicles stand closer together than the square (the closing
-            // alone would read it as dark). Bright small features (the white top-hat: the image minus its opening) only
-            // keep neighbouring bright bodies out of the ring test. Both are scaled by √3, so a grey difference reads as
-            // the length of the colour difference it stands for.
-            var radius = Math.Max(1, (int)Math.Round(StructuringMetres / 2 / groundSampleDistance));
-            var red = image.Band(0);
-            var green = image.Band(1);
-            var blue = image.Band(2);
-            for (var i = 0; i < n; i++)
-            {
-                var y = (red[i] + green[i] + blue[i]) / 3f;
-
-                // No-data reads as very bright: the closing then neither spreads it into valid pixels nor sees objects in it.
-                band[i] = float.IsFinite(y) ? y : NoDataFill;
-            }
-
-            GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
-            GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
-
-            // For the hole filling no-data reads as very dark instead: it lies outside the image (beyond a scene's edge),
-            // so ground that reaches it is open ground, as ground reaching the tile's border is, not a hole walled in by it.
-            for (var i = 0; i < n; i++)
-            {
-                scratch[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
-            }
-
-            GreyMorphology.FillHoles(scratch, w, h, work, ints.AsSpan(0, n), mask.AsSpan(0, n));
-            for (var i = 0; i < n; i++)
-            {
-                var background = Math.Min(closed[i], work[i]);
-                contrast[i] = band[i] >= NoDataFill || background >= NoDataFill ? 0f : Sqrt3 * (background - band[i]);
-            }
-
-            // The opening (min then max) of the brightness with no-data as very dark, so it never spreads bright.
-            for (var i = 0; i < n; i++)
-            {
-                closed[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
-            }
-
-            GreyMorphology.Filter(closed, w, h, radius, max: false, work, scratch);
-            GreyMorphology.Filter(work, w, h, radius, max: true, scratch, bright);
-            for (var i = 0; i < n; i++)
-            {
-                bright[i] = band[i] >= NoDataFill || scratch[i] <= float.MinValue ? 0f : Sqrt3 * (band[i] - scratch[i]);
-            }
-
-            // Contrast in units where the tile's mean brightness is 120 (so 0-255 and 0-10000 imagery read alike).
-            var scale = BrightnessScale(image);
-            for (var i = 0; i < n; i++)
-            {
-                contrast[i] *= scale;
-                bright[i] *= scale;
-            }
-
-            // Clutter level: the local median small-feature contrast (crop rows, grass texture, noise); object pixels stand
-            // well above it. A median, not a mean: vehicles covering up to half a window (a dense park) do not raise it.
-            ClutterMedian(image, contrast, groundSampleDistance, work);
+            var scale = SmallFeaturePlanes(image, groundSampleDistance, contrast, bright, work, band, scratch, closed, ints.AsSpan(0, n), mask.AsSpan(0, n));
             var m = mask.AsSpan(0, n);
             for (var i = 0; i < n; i++)
             {
@@ -338,7 +311,7 @@ public static class ObjectCounter
                 }
             }
 
-            return ExamineBlobs(image, m, contrast, bright, scale, groundSampleDistance, ints.AsSpan(0, n), ints.AsSpan(n, n));
+            return ExamineBlobs(image, m, contrast, bright, scale, groundSampleDistance, core, ints.AsSpan(0, n), ints.AsSpan(n, n));
         }
         finally
         {
@@ -346,6 +319,84 @@ public static class ObjectCounter
             ArrayPool<int>.Shared.Return(ints);
             ArrayPool<float>.Shared.Return(floats);
         }
+    }
+
+    /// <summary>
+    /// The planes both counts read: each pixel's dark small-feature <paramref name="contrast"/> and
+    /// <paramref name="bright"/> small-feature contrast (units where the tile's mean brightness is 120) and the local
+    /// <paramref name="clutter"/> level; returns the brightness scale (120 over the tile's mean brightness).
+    /// <paramref name="band"/>, <paramref name="scratch"/>, <paramref name="closed"/>,
+    /// <paramref name="ints"/> and <paramref name="mask"/> are scratch of the tile's size; <paramref name="band"/> is left
+    /// holding the brightness (no-data as <see cref="NoDataFill"/>).
+    /// </summary>
+    private static float SmallFeaturePlanes(TileRaster image, double groundSampleDistance, Span<float> contrast, Span<float> bright, Span<float> clutter, Span<float> band, Span<float> scratch, Span<float> closed, Span<int> ints, Span<byte> mask)
+    {
+        var (w, h) = (image.Width, image.Height);
+        var n = w * h;
+        var work = clutter;
+        // Dark small-feature contrast of the brightness (mean of R, G, B): the background (the lower of the closing
+        // with a square wider than a vehicle and the hole filling) minus the image. It is zero on flat ground and on
+        // step edges (field and road borders), equals the contrast of anything darker than the ground around it and
+        // narrower than the square (a vehicle's body or, for a bright vehicle, its shadow), and is zero on the ground
+        // between the vehicles of a park: that ground is connected to the open ground around the park, so hole
+        // filling leaves it alone even where bright vehicles stand closer together than the square (the closing
+        // alone would read it as dark). Bright small features (the white top-hat: the image minus its opening) only
+        // keep neighbouring bright bodies out of the ring test. Both are scaled by √3, so a grey difference reads as
+        // the length of the colour difference it stands for.
+        var radius = Math.Max(1, (int)Math.Round(StructuringMetres / 2 / groundSampleDistance));
+        var red = image.Band(0);
+        var green = image.Band(1);
+        var blue = image.Band(2);
+        for (var i = 0; i < n; i++)
+        {
+            var y = (red[i] + green[i] + blue[i]) / 3f;
+
+            // No-data reads as very bright: the closing then neither spreads it into valid pixels nor sees objects in it.
+            band[i] = float.IsFinite(y) ? y : NoDataFill;
+        }
+
+        GreyMorphology.Filter(band, w, h, radius, max: true, work, scratch);
+        GreyMorphology.Filter(work, w, h, radius, max: false, closed, scratch);
+
+        // For the hole filling no-data reads as very dark instead: it lies outside the image (beyond a scene's edge),
+        // so ground that reaches it is open ground, as ground reaching the tile's border is, not a hole walled in by it.
+        for (var i = 0; i < n; i++)
+        {
+            scratch[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
+        }
+
+        GreyMorphology.FillHoles(scratch, w, h, work, ints, mask);
+        for (var i = 0; i < n; i++)
+        {
+            var background = Math.Min(closed[i], work[i]);
+            contrast[i] = band[i] >= NoDataFill || background >= NoDataFill ? 0f : Sqrt3 * (background - band[i]);
+        }
+
+        // The opening (min then max) of the brightness with no-data as very dark, so it never spreads bright.
+        for (var i = 0; i < n; i++)
+        {
+            closed[i] = band[i] >= NoDataFill ? float.MinValue : band[i];
+        }
+
+        GreyMorphology.Filter(closed, w, h, radius, max: false, work, scratch);
+        GreyMorphology.Filter(work, w, h, radius, max: true, scratch, bright);
+        for (var i = 0; i < n; i++)
+        {
+            bright[i] = band[i] >= NoDataFill || scratch[i] <= float.MinValue ? 0f : Sqrt3 * (band[i] - scratch[i]);
+        }
+
+        // Contrast in units where the tile's mean brightness is 120 (so 0-255 and 0-10000 imagery read alike).
+        var scale = BrightnessScale(image);
+        for (var i = 0; i < n; i++)
+        {
+            contrast[i] *= scale;
+            bright[i] *= scale;
+        }
+
+        // Clutter level: the local median small-feature contrast (crop rows, grass texture, noise); object pixels stand
+        // well above it. A median, not a mean: vehicles covering up to half a window (a dense park) do not raise it.
+        ClutterMedian(image, contrast, groundSampleDistance, clutter);
+        return scale;
     }
 
     private const float NoDataFill = float.MaxValue;
@@ -417,7 +468,7 @@ public static class ObjectCounter
         }
     }
 
-    private static List<ExaminedBlob> ExamineBlobs(TileRaster image, Span<byte> mask, ReadOnlySpan<float> contrast, ReadOnlySpan<float> bright, float scale, double gsd, Span<int> stack, Span<int> members)
+    private static List<ExaminedBlob> ExamineBlobs(TileRaster image, Span<byte> mask, ReadOnlySpan<float> contrast, ReadOnlySpan<float> bright, float scale, double gsd, PixelWindow core, Span<int> stack, Span<int> members)
     {
         var (w, h) = (image.Width, image.Height);
         var n = w * h;
@@ -442,6 +493,7 @@ public static class ObjectCounter
             var shape = BlobShape.Of(members[..area], w);
             var (x0, y0, x1, y1) = (shape.X0, shape.Y0, shape.X1, shape.Y1);
             var (cx, cy) = (shape.MeanX + 0.5, shape.MeanY + 0.5);
+            var share = shape.CoreShare(members[..area], w, h, core);
 
             // The equivalent rectangle: sides √12 × the standard deviations along the principal axes (exact for a
             // solid rectangle; a pixel has variance 1/12 along each axis).
@@ -451,7 +503,7 @@ public static class ObjectCounter
             var tooLarge = length * gsd > MaxGroupLengthMetres || width * gsd > MaxGroupWidthMetres;
             if (area < minPixels || thin || tooLarge)
             {
-                blobs.Add(new ExaminedBlob(cx, cy, area, length, width, double.NaN, "shape"));
+                blobs.Add(new ExaminedBlob(cx, cy, area, length, width, double.NaN, "shape") { CoreShare = share });
                 continue;
             }
 
@@ -460,7 +512,7 @@ public static class ObjectCounter
             // beside its roof, the rim of a tree clump, the corner of a dark field) has a ring partly of another colour.
             if (ForeignRingFraction(image, mask, contrast, bright, members[..area], x0, y0, x1, y1, ForeignTolerance / scale) > MaxForeignRing)
             {
-                blobs.Add(new ExaminedBlob(cx, cy, area, length, width, double.NaN, "region"));
+                blobs.Add(new ExaminedBlob(cx, cy, area, length, width, double.NaN, "region") { CoreShare = share });
                 continue;
             }
 
@@ -483,7 +535,7 @@ public static class ObjectCounter
                 }
             }
 
-            blobs.Add(new ExaminedBlob(cx, cy, area, length, width, greenFraction, vegetation ? "vegetation" : "object"));
+            blobs.Add(new ExaminedBlob(cx, cy, area, length, width, greenFraction, vegetation ? "vegetation" : "object") { CoreShare = share });
         }
 
         return blobs;

@@ -82,7 +82,7 @@ internal static class SyntheticEvaluation
         // The pipeline's scorer for the model: its false alarms, and the type model it classifies flagged tiles with.
         var scorer = ChangeScorerFactory.Create(options.ModelsDirectory, options.ModelVersion);
         var types = MeasureTypes(options, TypeModelVersion(scorer), output);
-        var counts = MeasureCounts(output, CountSceneCount, countFamily, emptyFamily, options.CountsGsd);
+        var counts = MeasureCounts(output, CountSceneCount, countFamily, emptyFamily, options.CountsGsd, Counter(options));
         var (falseAlarmRate, nuisanceTiles, nuisanceFlagged) = MeasureFalseAlarms(scorer, options.ModelVersion, output);
         var (buildUpRecall, buildUpTiles, buildUpFlagged) = MeasureBuildUpTiles(scorer, options.ModelVersion, output, countFamily, SyntheticTiling.GroundSampleDistance);
 
@@ -178,7 +178,7 @@ internal static class SyntheticEvaluation
     /// </summary>
     internal sealed record CountFigures(
         ulong Family, int Scenes, long TrueAfter, long CountedAfter, long TrueBefore, long CountedBefore, int WithinTwentyPercent,
-        double MeanAbsoluteAfterError, int ChangeWithinTwentyPercent, ulong EmptyFamily, double EmptyFalsePerScene, double GroundSampleDistance = 1.0)
+        double MeanAbsoluteAfterError, int ChangeWithinTwentyPercent, ulong EmptyFamily, double EmptyFalsePerScene, double GroundSampleDistance, string Counter, long BeforeAbsoluteError)
     {
         public double AfterError => TrueAfter == 0 ? 0 : (CountedAfter - TrueAfter) / (double)TrueAfter;
 
@@ -194,15 +194,17 @@ internal static class SyntheticEvaluation
             new("count_empty_family", EmptyFamily),
             new("count_empty_false_per_scene", EvalCommand.Round(EmptyFalsePerScene)),
             new("count_gsd", GroundSampleDistance),
+            new("count_counter", Counter),
+            new("count_before_mean_abs_error_per_scene", EvalCommand.Round(BeforeAbsoluteError / (double)Scenes)),
         ];
     }
 
-    internal static CountFigures MeasureCounts(TextWriter? output = null, int scenes = CountSceneCount, ulong family = SyntheticSeeds.EvalCounts, ulong emptyFamily = SyntheticSeeds.EvalNuisance, double gsd = SyntheticTiling.GroundSampleDistance)
+    internal static CountFigures MeasureCounts(TextWriter? output, int scenes, ulong family, ulong emptyFamily, double gsd, VehicleCountModel? counter)
     {
         var perScene = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
         {
             var pair = CountScenes.BuildUp(family, i, gsd);
-            var (before, after) = CountTiles(pair, gsd);
+            var (before, after) = CountTiles(pair, gsd, counter);
             return (TrueBefore: pair.Objects.Count(o => o.Before), TrueAfter: pair.Objects.Count(o => o.After), Before: before, After: after);
         }).ToList();
         foreach (var (s, i) in perScene.Select((s, i) => (s, i)))
@@ -214,7 +216,7 @@ internal static class SyntheticEvaluation
         var empty = Enumerable.Range(0, scenes).AsParallel().AsOrdered().Select(i =>
         {
             var pair = EvalScenes.NuisanceOnly(emptyFamily, i, gsd);
-            var (before, after) = CountTiles(pair, gsd);
+            var (before, after) = CountTiles(pair, gsd, counter);
             var (trueBefore, trueAfter) = (pair.Objects.Count(o => o.Before), pair.Objects.Count(o => o.After));
             return Math.Max(0, before - trueBefore) + Math.Max(0, after - trueAfter);
         }).ToList();
@@ -228,20 +230,22 @@ internal static class SyntheticEvaluation
             perScene.Count(s => Math.Abs(s.After - s.Before - (s.TrueAfter - s.TrueBefore)) <= 0.2 * (s.TrueAfter - s.TrueBefore)),
             emptyFamily,
             empty.Sum() / (2.0 * scenes),
-            gsd);
+            gsd,
+            counter?.Version ?? "rules",
+            perScene.Sum(s => Math.Abs(s.Before - (long)s.TrueBefore)));
     }
 
     /// <summary>
     /// The scene's objects counted as the pipeline counts them: each pipeline tile prepared (<see cref="TilePairPreparation"/>:
     /// co-registration, masks) and counted in its core at <paramref name="gsd"/>.
     /// </summary>
-    private static (long Before, long After) CountTiles(Synthetic.SyntheticPair pair, double gsd)
+    private static (long Before, long After) CountTiles(Synthetic.SyntheticPair pair, double gsd, VehicleCountModel? counter)
     {
         long before = 0, after = 0;
         foreach (var tile in SyntheticTiling.Tiles(pair, TileSize, TileOverlap))
         {
             var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
-            var c = ObjectCounter.Count(prepared.Before, prepared.After, gsd, TileOverlap / 2)!;
+            var c = ObjectCounter.Count(prepared.Before, prepared.After, gsd, TileOverlap / 2, counter)!;
             before += c.Before;
             after += c.After;
         }
@@ -250,7 +254,7 @@ internal static class SyntheticEvaluation
     }
 
     private static void PrintCounts(TextWriter output, CountFigures counts) =>
-        output.WriteLine(Invariant($"vehicle counts ({counts.Scenes} build-up scenes, seed {counts.Family}, {counts.GroundSampleDistance} m, prepared tile pairs, tile cores): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {counts.Scenes} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true; change (after − before) within ±20 % of the arrivals in {counts.ChangeWithinTwentyPercent} of {counts.Scenes}; nuisance-only scenes (seed {counts.EmptyFamily}): {counts.EmptyFalsePerScene:0.00} false objects per scene and date"));
+        output.WriteLine(Invariant($"vehicle counts ({counts.Scenes} build-up scenes, seed {counts.Family}, {counts.GroundSampleDistance} m, prepared tile pairs, tile cores, before counted by {counts.Counter}): after {counts.CountedAfter} counted / {counts.TrueAfter} true ({counts.AfterError:+0.0%;-0.0%}), {counts.WithinTwentyPercent} of {counts.Scenes} scenes within ±20 %, mean |error| per scene {counts.MeanAbsoluteAfterError:P1}; before {counts.CountedBefore} counted / {counts.TrueBefore} true (Σ |error| over scenes {counts.BeforeAbsoluteError}); change (after − before) within ±20 % of the arrivals in {counts.ChangeWithinTwentyPercent} of {counts.Scenes}; nuisance-only scenes (seed {counts.EmptyFamily}): {counts.EmptyFalsePerScene:0.00} false objects per scene and date"));
 
     /// <summary>
     /// <c>--only false-alarms</c>: the share of tiles the pipeline's scorer flags on the nuisance-only scenes (the test
@@ -294,11 +298,11 @@ internal static class SyntheticEvaluation
     private static int RunCounts(EvalOptions options, TextWriter output, ulong family, ulong emptyFamily)
     {
         var clock = Stopwatch.StartNew();
-        var counts = MeasureCounts(output, CountSceneCount, family, emptyFamily, options.CountsGsd);
+        var counts = MeasureCounts(output, CountSceneCount, family, emptyFamily, options.CountsGsd, Counter(options));
         output.WriteLine();
         output.WriteLine(Invariant($"dataset synthetic, counts only ({options.Counts}), {clock.Elapsed.TotalSeconds:F0} s"));
         PrintCounts(output, counts);
-        output.WriteLine(Invariant($"counter cost: {CounterMilliseconds(family, options.CountsGsd):F2} ms per 256-px tile pair on one thread (ObjectCounter.Count of prepared pairs, min of 5 rounds over the tiles of 4 build-up scenes)"));
+        output.WriteLine(Invariant($"counter cost: {CounterMilliseconds(family, options.CountsGsd, Counter(options)):F2} ms per 256-px tile pair on one thread (ObjectCounter.Count of prepared pairs, min of 5 rounds over the tiles of 4 build-up scenes)"));
         if (options.Json)
         {
             output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -311,8 +315,16 @@ internal static class SyntheticEvaluation
         return 0;
     }
 
+    /// <summary>The vehicle count model <c>--counter</c> names: the shipped one (embedded), null for <c>rules</c>, else a folder under <c>--models</c>.</summary>
+    internal static VehicleCountModel? Counter(EvalOptions options) => options.Counter switch
+    {
+        "rules" => null,
+        VehicleCountModel.ShippedVersion => VehicleCountModel.Shipped,
+        var version => VehicleCountModel.Load(Path.Combine(options.ModelsDirectory, version)),
+    };
+
     /// <summary>Milliseconds of one <see cref="ObjectCounter.Count(ChangeWatch.Core.Imaging.TileRaster, ChangeWatch.Core.Imaging.TileRaster, double?, int)"/> per prepared tile pair on this thread: the least of 5 rounds over the tiles of the family's first 4 build-up scenes.</summary>
-    internal static double CounterMilliseconds(ulong family, double gsd)
+    internal static double CounterMilliseconds(ulong family, double gsd, VehicleCountModel? counter)
     {
         var tiles = Enumerable.Range(0, 4)
             .SelectMany(i => SyntheticTiling.Tiles(CountScenes.BuildUp(family, i, gsd), TileSize, TileOverlap))
@@ -324,7 +336,7 @@ internal static class SyntheticEvaluation
             var start = Stopwatch.GetTimestamp();
             foreach (var tile in tiles)
             {
-                ObjectCounter.Count(tile.Before, tile.After, gsd, TileOverlap / 2);
+                ObjectCounter.Count(tile.Before, tile.After, gsd, TileOverlap / 2, counter);
             }
 
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMilliseconds / tiles.Count);

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using ChangeWatch.Core.Imaging;
+using ChangeWatch.Training.Modelling;
+
+namespace ChangeWatch.Detection.Tests;
+
+public sealed class VehicleCountModelTests
+{
+    [Fact]
+    public void Shipped_IsTheEmbeddedModel_WithTheRepositorysHash()
+    {
+        var shipped = VehicleCountModel.Shipped;
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelFolder(), "model.json")))!;
+
+        Assert.Equal(VehicleCountModel.ShippedVersion, shipped.Version);
+        Assert.Equal((string)manifest["sha256"]!, shipped.Sha256);
+        Assert.Equal(shipped.Sha256, VehicleCountModel.Load(ModelFolder()).Sha256);
+    }
+
+    [Fact]
+    public void Load_ManifestWhoseThresholdWasChanged_IsRefused()
+    {
+        var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;
+        try
+        {
+            foreach (var file in new[] { VehicleCountModel.HoldsFile, VehicleCountModel.CountFile })
+            {
+                File.Copy(Path.Combine(ModelFolder(), file), Path.Combine(folder, file));
+            }
+
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelFolder(), "model.json")))!;
+            manifest["threshold"] = -1.0;
+            File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString());
+
+            var error = Assert.Throws<InvalidDataException>(() => VehicleCountModel.Load(folder));
+            Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void CoreShare_BlobInsideTheTile_CountsWhollyWhereItsCentroidLies()
+    {
+        // A 4 × 3 blob at x 10-13, y 20-22 of a 64 × 64 tile.
+        var members = Rectangle(10, 20, 4, 3, 64);
+        var shape = BlobShape.Of(members, 64);
+
+        Assert.Equal(1.0, shape.CoreShare(members, 64, 64, new PixelWindow(8, 8, 48, 48)));
+        Assert.Equal(0.0, shape.CoreShare(members, 64, 64, new PixelWindow(13, 8, 38, 48)));
+    }
+
+    [Fact]
+    public void CoreShare_BlobCutByTheTilesEdge_CountsByItsPixelsInTheCore()
+    {
+        // A 10 × 4 blob reaching the tile's left edge (x 0-9): 6 of its 10 columns lie in a core starting at x = 4.
+        var members = Rectangle(0, 20, 10, 4, 64);
+        var shape = BlobShape.Of(members, 64);
+
+        Assert.Equal(0.6, shape.CoreShare(members, 64, 64, new PixelWindow(4, 4, 56, 56)), 12);
+    }
+
+    [Fact]
+    public void Count_ParkStraddlingTwoTiles_IsCountedOnceAcrossTheirCores()
+    {
+        // A park of 3 rows × 8 cars (4 × 9 px at 0.5 m, 2 px apart) across the border x = 112 between two pipeline tiles
+        // (128 px, overlap 32): each tile sees the park cut by its edge, so by centroid neither would count it.
+        var ground = new TileRaster(224, 128, 3, Enumerable.Repeat(120f, 224 * 128 * 3).ToArray());
+        var cars = new List<(int X, int Y)>();
+        for (var row = 0; row < 3; row++)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                cars.Add((88 + 6 * i, 20 + 30 * row));
+            }
+        }
+
+        var scene = Some.WithDarkRectangles(ground, cars, w: 4, h: 9);
+        var counted = 0;
+        foreach (var x in new[] { 0, 96 })
+        {
+            var tile = Crop(scene, x - 16, 128);
+            counted += ObjectCounter.Count(tile, tile, 0.5, 16, model: null)!.Before;
+        }
+
+        Assert.InRange(counted, 19, 29);
+    }
+
+    [Fact]
+    public void Fit_SameScenesAndSeed_GivesTheSameModel()
+    {
+        var options = new TrainCounterOptions(string.Empty, "test", BuildUpScenes: 2, NuisanceScenes: 1, GroundSampleDistances: [1.0], Trees: 5, Leaves: 4, MinExamplesPerLeaf: 5);
+        var (rows, vehicles, matched) = CounterTraining.TrainingRows(options);
+
+        Assert.True(matched > 0.8 * vehicles, $"{matched} of {vehicles} vehicles on a candidate");
+        Assert.Equal(Hash(rows, options), Hash(rows, options));
+    }
+
+    private static string Hash(IReadOnlyList<CounterTraining.CandidateRow> rows, TrainCounterOptions options)
+    {
+        var (holds, count, context) = CounterTraining.Fit(rows, options);
+        var schema = context.Data.LoadFromEnumerable(Array.Empty<CounterTraining.CandidateRow>()).Schema;
+        byte[] Save(Microsoft.ML.ITransformer model)
+        {
+            using var stream = new MemoryStream();
+            context.Model.Save(model, schema, stream);
+            return stream.ToArray();
+        }
+
+        return VehicleCountModel.Hash(Save(holds), Save(count), 0);
+    }
+
+    private static int[] Rectangle(int x0, int y0, int w, int h, int width) =>
+        Enumerable.Range(0, w * h).Select(k => (y0 + k / w) * width + x0 + k % w).ToArray();
+
+    private static TileRaster Crop(TileRaster source, int x0, int size)
+    {
+        var tile = new TileRaster(size, source.Height, source.BandCount, Enumerable.Repeat(float.NaN, size * source.Height * source.BandCount).ToArray());
+        for (var b = 0; b < source.BandCount; b++)
+        {
+            for (var y = 0; y < source.Height; y++)
+            {
+                for (var x = 0; x < size; x++)
+                {
+                    if (x0 + x >= 0 && x0 + x < source.Width)
+                    {
+                        tile.Row(b, y)[x] = source.Row(b, y)[x0 + x];
+                    }
+                }
+            }
+        }
+
+        return tile;
+    }
+
+    private static string ModelFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "ml-models", "models", VehicleCountModel.ShippedVersion);
+            if (File.Exists(Path.Combine(candidate, "model.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("ml-models/models/objects-v1 not found above the test's folder.");
+    }
+}
