@@ -23,7 +23,7 @@ public sealed class VehicleCountModelTests
         var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;
         try
         {
-            foreach (var file in new[] { VehicleCountModel.HoldsFile, VehicleCountModel.CountFile })
+            foreach (var file in VehicleCountModel.Files)
             {
                 File.Copy(Path.Combine(ModelFolder(), file), Path.Combine(folder, file));
             }
@@ -92,24 +92,17 @@ public sealed class VehicleCountModelTests
     public void Fit_SameScenesAndSeed_GivesTheSameModel()
     {
         var options = new TrainCounterOptions(string.Empty, "test", BuildUpScenes: 2, NuisanceScenes: 1, GroundSampleDistances: [1.0], Trees: 5, Leaves: 4, MinExamplesPerLeaf: 5);
-        var (rows, vehicles, matched) = CounterTraining.TrainingRows(options);
+        var data = CounterTraining.TrainingRows(options);
 
-        Assert.True(matched > 0.8 * vehicles, $"{matched} of {vehicles} vehicles on a candidate");
-        Assert.Equal(Hash(rows, options), Hash(rows, options));
+        Assert.True(data.Matched > 0.8 * data.Vehicles, $"{data.Matched} of {data.Vehicles} vehicles on a candidate");
+        Assert.True(data.ArrivalsMatched > 0.8 * data.Arrivals, $"{data.ArrivalsMatched} of {data.Arrivals} arrivals on a change blob");
+        Assert.Equal(Hash(data, options), Hash(data, options));
     }
 
-    private static string Hash(IReadOnlyList<CounterTraining.CandidateRow> rows, TrainCounterOptions options)
+    private static string Hash(CounterTraining.SceneRows data, TrainCounterOptions options)
     {
-        var (holds, count, context) = CounterTraining.Fit(rows, options);
-        var schema = context.Data.LoadFromEnumerable(Array.Empty<CounterTraining.CandidateRow>()).Schema;
-        byte[] Save(Microsoft.ML.ITransformer model)
-        {
-            using var stream = new MemoryStream();
-            context.Model.Save(model, schema, stream);
-            return stream.ToArray();
-        }
-
-        return VehicleCountModel.Hash(Save(holds), Save(count), 0);
+        var (models, context) = CounterTraining.Fit(data.Rows, data.ChangeRows, options);
+        return VehicleCountModel.Hash(CounterTraining.Save(models, context), 0);
     }
 
     private static int[] Rectangle(int x0, int y0, int w, int h, int width) =>

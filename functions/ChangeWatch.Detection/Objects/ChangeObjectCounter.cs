@@ -90,6 +90,12 @@ internal static class ChangeObjectCounter
 
         /// <summary>One pixel of the blob (tile index): where its pixels are found again.</summary>
         public int Seed { get; init; }
+
+        /// <summary>The blob's features for a learned change count (<see cref="FeatureNames"/>), when asked for.</summary>
+        public float[]? Features { get; init; }
+
+        /// <summary>The blob's place among all blobs of the tile (its pixels hold Index + 1 in the label plane).</summary>
+        public int Index { get; init; }
     }
 
     /// <summary>
@@ -130,7 +136,9 @@ internal static class ChangeObjectCounter
     /// When not empty (one byte per tile pixel): set to 1 on the pixels of every blob counted as vehicles that arrived
     /// (in the core), left as it is elsewhere.
     /// </param>
-    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null, Span<byte> arrivals = default)
+    /// <param name="model">When given, the arrivals each blob read as arrived holds (<see cref="VehicleCountModel.Arrivals"/> of its <see cref="ChangeBlob.Features"/>) replace the rules' count; departures stay the rules'.</param>
+    /// <param name="labels">When not empty (one int per pixel): each blob's pixels are set to its index in <paramref name="examined"/>'s order + 1, other pixels to 0.</param>
+    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null, Span<byte> arrivals = default, VehicleCountModel? model = null, Span<int> labels = default)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -195,8 +203,32 @@ internal static class ChangeObjectCounter
                 m[i] = m[i] == 0 ? (byte)4 : magnitude[i] >= Math.Max(MinChange, NoiseFactor * local[i]) ? (byte)1 : (byte)0;
             }
 
-            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), beforeContrast, gsd, core, ints.AsSpan(0, n), ints.AsSpan(n, n));
+            if (!labels.IsEmpty)
+            {
+                labels.Clear();
+            }
+
+            var blobs = Blobs(before, after, m, floats.AsSpan(0, 5 * n), beforeContrast, gsd, core, ints.AsSpan(0, n), ints.AsSpan(n, n), model is not null || examined is not null, labels);
             var typical = TypicalPixels(blobs, gsd);
+            var reach = ObjectCounter.NeighbourMetres / gsd;
+            foreach (var blob in blobs)
+            {
+                if (blob.Features is not { } f)
+                {
+                    continue;
+                }
+
+                foreach (var other in blobs)
+                {
+                    var (dx, dy) = (other.X - blob.X, other.Y - blob.Y);
+                    if (!ReferenceEquals(other.Features, f) && dx * dx + dy * dy <= reach * reach)
+                    {
+                        f[22]++;
+                        f[23] += (float)(other.Area * gsd * gsd);
+                    }
+                }
+            }
+
             double arrived = 0, departed = 0;
             foreach (var blob in blobs)
             {
@@ -210,7 +242,23 @@ internal static class ChangeObjectCounter
                 var single = blob.Area <= 1.5 * typical
                     || (blob.Area <= 2.5 * typical && blob.Length * gsd <= ObjectCounter.MaxVehicleLengthMetres && blob.Width * gsd <= MaxSingleWidthMetres);
                 var objects = blob.Verdict != "object" ? 0 : single ? 1 : Math.Max(2, (int)Math.Round(blob.Area / typical));
-                (arrived, departed) = blob.Arrived ? (arrived + objects * blob.CoreShare, departed) : (arrived, departed + objects * blob.CoreShare);
+                if (blob.Features is { } f)
+                {
+                    f[RuleObjectsFeature] = blob.Arrived ? objects : -objects;
+                }
+
+                if (model is not null)
+                {
+                    // The model counts arrivals where the change reads as something arriving (the rules' direction test): a
+                    // compact patch brighter after with nothing there before (a dug pit, fresh spoil) is not counted by it.
+                    var a = blob.Arrived ? model.Arrivals(blob.Features!) : 0f;
+                    (arrived, departed) = (arrived + a * blob.CoreShare, departed + (blob.Arrived ? 0 : objects) * blob.CoreShare);
+                    objects = (int)Math.Round(a);
+                }
+                else
+                {
+                    (arrived, departed) = blob.Arrived ? (arrived + objects * blob.CoreShare, departed) : (arrived, departed + objects * blob.CoreShare);
+                }
                 examined?.Add(blob with { Objects = objects });
                 if (objects > 0 && blob.Arrived && arrivals.Length == n)
                 {
@@ -361,7 +409,7 @@ internal static class ChangeObjectCounter
         return Math.Clamp(median, 0.6 * prior, 1.6 * prior);
     }
 
-    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, PixelWindow core, Span<int> stack, Span<int> members)
+    private static List<ChangeBlob> Blobs(TileRaster before, TileRaster after, Span<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, PixelWindow core, Span<int> stack, Span<int> members, bool withFeatures, Span<int> labels)
     {
         var (w, h) = (before.Width, before.Height);
         var n = w * h;
@@ -389,7 +437,7 @@ internal static class ChangeObjectCounter
             var tooLarge = length * gsd > ObjectCounter.MaxGroupLengthMetres || width * gsd > ObjectCounter.MaxGroupWidthMetres;
             if (area < minPixels || thin || tooLarge)
             {
-                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start, CoreShare = share });
+                blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale));
                 continue;
             }
 
@@ -415,7 +463,7 @@ internal static class ChangeObjectCounter
             // vehicle's body is not green, only its shadow on grass may read so.
             if ((Math.Abs(darkening) < MinDarkening && green >= ObjectCounter.VegetationShare * area) || greenBoth >= MaxGreenShare * area)
             {
-                blobs.Add(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share });
+                blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale));
                 continue;
             }
 
@@ -436,7 +484,7 @@ internal static class ChangeObjectCounter
                 verdict = sum / area >= LeftContrast ? verdict : "not seen before";
             }
 
-            blobs.Add(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share });
+            blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale));
         }
 
         return blobs;
@@ -446,7 +494,88 @@ internal static class ChangeObjectCounter
     /// Whether the blob's pixels depart more from the ground around them (the unchanged pixels beside it)
     /// in the after image than in the before image: the date that holds the object is the one unlike its surroundings.
     /// </summary>
+
+    /// <summary>The change blob features, in order.</summary>
+    internal static readonly string[] FeatureNames =
+    [
+        "area_m2", "length_m", "width_m", "fill", "thickness_m", "darkening", "spread", "ring_change", "after_over_before", "green_share", "green_both",
+        "before_contrast", "mean_change", "max_change", "noise", "shape_reject", "vegetation", "uniform", "dipole", "region", "not_seen_before",
+        "rule_arrived", "neighbours", "neighbour_area_m2", "gsd", "rule_objects",
+    ];
+
+    internal const int FeatureCount = 26;
+
+    private const int RuleObjectsFeature = 25;
+
+    private static ChangeBlob WithFeatures(ChangeBlob blob, bool withFeatures, Span<int> labels, int index, TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, ReadOnlySpan<int> members, bool hasNir, float beforeScale, float afterScale)
+    {
+        if (!labels.IsEmpty)
+        {
+            foreach (var p in members)
+            {
+                labels[p] = index + 1;
+            }
+        }
+
+        blob = blob with { Index = index };
+        if (!withFeatures)
+        {
+            return blob;
+        }
+
+        var n = before.Width * before.Height;
+        var (arrived, ringChange, ratio) = Direction(before, after, mask, planes, members);
+        var (spread, darkening) = Spread(planes, n, members);
+        int green = 0, greenBoth = 0;
+        double contrast = 0, change = 0, maxChange = 0, noise = 0;
+        foreach (var p in members)
+        {
+            var (b, a) = (ObjectCounter.IsGreen(before, p, hasNir, beforeScale), ObjectCounter.IsGreen(after, p, hasNir, afterScale));
+            green += b || a ? 1 : 0;
+            greenBoth += b && a ? 1 : 0;
+            contrast += beforeContrast.Length == n ? beforeContrast[p] : 0;
+            change += planes[3 * n + p];
+            maxChange = Math.Max(maxChange, planes[3 * n + p]);
+            noise += planes[4 * n + p];
+        }
+
+        var k = members.Length;
+        var g = gsd;
+        var f = new float[FeatureCount];
+        f[0] = (float)(k * g * g);
+        f[1] = (float)(blob.Length * g);
+        f[2] = (float)(blob.Width * g);
+        f[3] = (float)(k / Math.Max(1, blob.Length * blob.Width));
+        f[4] = (float)(k / Math.Max(1, blob.Length) * g);
+        f[5] = (float)darkening;
+        f[6] = (float)spread;
+        f[7] = (float)ringChange;
+        f[8] = (float)ratio;
+        f[9] = green / (float)k;
+        f[10] = greenBoth / (float)k;
+        f[11] = (float)(contrast / k);
+        f[12] = (float)(change / k);
+        f[13] = (float)maxChange;
+        f[14] = (float)(noise / k);
+        f[15] = blob.Verdict == "shape" ? 1 : 0;
+        f[16] = blob.Verdict == "vegetation" ? 1 : 0;
+        f[17] = blob.Verdict == "uniform" ? 1 : 0;
+        f[18] = blob.Verdict == "dipole" ? 1 : 0;
+        f[19] = blob.Verdict == "region" ? 1 : 0;
+        f[20] = blob.Verdict == "not seen before" ? 1 : 0;
+        f[21] = blob.Verdict == "shape" ? (arrived ? 1 : 0) : (blob.Arrived ? 1 : 0);
+        f[24] = (float)g;
+        return blob with { Features = f };
+    }
+
     private static (bool Arrived, double RingChange) ArrivedRatherThanLeft(TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<int> members)
+    {
+        var (arrived, ringChange, _) = Direction(before, after, mask, planes, members);
+        return (arrived, ringChange);
+    }
+
+    /// <summary>As <see cref="ArrivedRatherThanLeft"/>, with the log ratio of the after date's distance from the ground beside the blob to the before date's.</summary>
+    private static (bool Arrived, double RingChange, double Ratio) Direction(TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<int> members)
     {
         var (w, h) = (before.Width, before.Height);
         var plane = w * h;
@@ -499,10 +628,10 @@ internal static class ChangeObjectCounter
 
         if (count == 0)
         {
-            return (true, 0);
+            return (true, 0, 0);
         }
 
-        return (afterDistance >= beforeDistance, ringChange / count);
+        return (afterDistance >= beforeDistance, ringChange / count, Math.Log((afterDistance + 1) / (beforeDistance + 1)));
     }
 
     private static ReadOnlySpan<int> Deciles => [1, 5, 9];

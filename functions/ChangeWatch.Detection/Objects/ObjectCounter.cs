@@ -100,9 +100,9 @@ public static partial class ObjectCounter
         Count(before, after, groundSampleDistance, coreMargin, VehicleCountModel.Shipped);
 
     /// <summary>
-    /// As <see cref="Count(TileRaster, TileRaster, double?, int)"/> with the before image counted by
-    /// <paramref name="model"/> (its candidates' vehicles in the core), or with <paramref name="model"/> null by the rules
-    /// of the one-image count (<see cref="Count(TileRaster, double, PixelWindow)"/>).
+    /// As <see cref="Count(TileRaster, TileRaster, double?, int)"/> with the before image's vehicles and the arrivals
+    /// counted by <paramref name="model"/>, or with <paramref name="model"/> null by the rules (the one-image count of
+    /// <see cref="Count(TileRaster, double, PixelWindow)"/> and <see cref="ChangeObjectCounter"/>'s).
     /// </summary>
     internal static ObjectCounts? Count(TileRaster before, TileRaster after, double? groundSampleDistance, int coreMargin, VehicleCountModel? model)
     {
@@ -131,7 +131,7 @@ public static partial class ObjectCounter
                 counted = LearnedCount(before, gsd, core, model, beforeContrast.AsSpan(0, n));
             }
 
-            var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n));
+            var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n), null, default, model);
             var beforeCount = Math.Max(counted, change.Departed);
             return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
         }

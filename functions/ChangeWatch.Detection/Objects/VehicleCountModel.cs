@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -8,9 +9,11 @@ using Microsoft.ML.Trainers.FastTree;
 namespace ChangeWatch.Detection;
 
 /// <summary>
-/// The learned count of one image's vehicles (the before image of a tile pair; <see cref="ObjectCounter"/>): two ML.NET
-/// FastTree ensembles over each candidate blob's features (<see cref="ObjectCounter.CandidateFeatureNames"/>), one
-/// deciding whether the blob holds a vehicle (raw score at least <see cref="Threshold"/>), one how many (at least one).
+/// The learned vehicle count of a tile pair (<see cref="ObjectCounter"/>), four ML.NET FastTree ensembles in two pairs.
+/// The before image: over each candidate blob's features (<see cref="ObjectCounter.CandidateFeatureNames"/>), one
+/// ensemble decides whether the blob holds a vehicle (raw score at least <see cref="Threshold"/>), one how many (at least
+/// one). The change between the dates: over each change blob's features (<see cref="ChangeObjectCounter.FeatureNames"/>),
+/// the same two decisions for vehicles that arrived; departures stay with the rules (the training scenes have none).
 /// Trained by <c>train-counter</c> on generated scenes (ml-models/models/objects-v1/MODEL.md); the shipped model is
 /// embedded in this assembly (<see cref="Shipped"/>). The ensembles are walked here, without ML.NET's row machinery.
 /// Immutable and thread-safe.
@@ -22,13 +25,11 @@ public sealed class VehicleCountModel
 
     private static readonly Lazy<VehicleCountModel> LazyShipped = new(LoadShipped);
 
-    private readonly TreeWalk _holds;
-    private readonly TreeWalk _count;
+    private readonly TreeWalk[] _walks;
 
-    private VehicleCountModel(TreeWalk holds, TreeWalk count, double threshold, string version, string sha256)
+    private VehicleCountModel(TreeWalk[] walks, double threshold, string version, string sha256)
     {
-        _holds = holds;
-        _count = count;
+        _walks = walks;
         Threshold = threshold;
         Version = version;
         Sha256 = sha256;
@@ -40,44 +41,62 @@ public sealed class VehicleCountModel
     /// <summary>Model version (its folder under ml-models/models).</summary>
     public string Version { get; }
 
-    /// <summary>SHA-256 (hex) of the two model zips and the manifest's canonical text, as recorded in model.json.</summary>
+    /// <summary>SHA-256 (hex) of the four model zips' entries and the threshold (<see cref="Hash"/>), as recorded in model.json.</summary>
     public string Sha256 { get; }
 
-    /// <summary>Least raw score of the "holds a vehicle" ensemble at which a candidate counts.</summary>
+    /// <summary>Least raw score of a "holds vehicles" ensemble at which a blob counts.</summary>
     public double Threshold { get; }
 
     /// <summary>Vehicles a candidate blob holds: 0 when the first ensemble scores it under <see cref="Threshold"/>, else the second's count, at least 1.</summary>
-    internal float Objects(ReadOnlySpan<float> features) =>
-        _holds.Score(features) < Threshold ? 0f : (float)Math.Max(1, _count.Score(features));
+    internal float Objects(ReadOnlySpan<float> features) => Hurdle(0, features);
 
-    /// <summary>Reads a model folder written by <c>train-counter</c>: model.json, holds.zip and count.zip.</summary>
+    /// <summary>Vehicles that arrived in a change blob: as <see cref="Objects"/>, with the arrival ensembles over <see cref="ChangeObjectCounter.FeatureNames"/>.</summary>
+    internal float Arrivals(ReadOnlySpan<float> features) => Hurdle(2, features);
+
+    private float Hurdle(int first, ReadOnlySpan<float> features) =>
+        _walks[first].Score(features) < Threshold ? 0f : (float)Math.Max(1, _walks[first + 1].Score(features));
+
+    /// <summary>Reads a model folder written by <c>train-counter</c>: model.json and the four zips (<see cref="Files"/>).</summary>
     /// <exception cref="InvalidDataException">The manifest is missing fields, names other features, or its SHA-256 does not match the files.</exception>
     public static VehicleCountModel Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return Load(
-            File.ReadAllBytes(Path.Combine(directory, "model.json")),
-            File.ReadAllBytes(Path.Combine(directory, HoldsFile)),
-            File.ReadAllBytes(Path.Combine(directory, CountFile)));
+        return Load(File.ReadAllBytes(Path.Combine(directory, "model.json")), Files.Select(f => File.ReadAllBytes(Path.Combine(directory, f))).ToArray());
     }
 
-    /// <summary>The zip of the "holds a vehicle" ensemble in a model folder.</summary>
-    public const string HoldsFile = "holds.zip";
+    /// <summary>
+    /// The ensembles' zips in a model folder, in order: whether a before-image candidate holds a vehicle, how many; whether
+    /// a change blob holds arriving vehicles, how many.
+    /// </summary>
+    public static IReadOnlyList<string> Files { get; } = ["holds.zip", "count.zip", "arrivals-holds.zip", "arrivals-count.zip"];
 
-    /// <summary>The zip of the count ensemble in a model folder.</summary>
-    public const string CountFile = "count.zip";
-
-    /// <summary>The SHA-256 recorded for a model: of the holds zip, the count zip and the threshold, in that order.</summary>
-    public static string Hash(ReadOnlySpan<byte> holds, ReadOnlySpan<byte> count, double threshold)
+    /// <summary>
+    /// The SHA-256 recorded for a model: of each zip's entries (in <see cref="Files"/> order) (names and contents, in name
+    /// order: a zip's own timestamps change with every save) and the threshold, in that order.
+    /// </summary>
+    public static string Hash(IReadOnlyList<byte[]> zips, double threshold)
     {
+        ArgumentNullException.ThrowIfNull(zips);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(holds);
-        sha.AppendData(count);
+        foreach (var zip in zips)
+        {
+            using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+            foreach (var entry in archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                sha.AppendData(System.Text.Encoding.UTF8.GetBytes(entry.FullName + "\n"));
+                using var content = entry.Open();
+                using var copy = new MemoryStream();
+                content.CopyTo(copy);
+                sha.AppendData(BitConverter.GetBytes(copy.Length));
+                sha.AppendData(copy.ToArray());
+            }
+        }
+
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private static VehicleCountModel Load(byte[] manifestBytes, byte[] holds, byte[] count)
+    private static VehicleCountModel Load(byte[] manifestBytes, byte[][] zips)
     {
         var manifest = JsonSerializer.Deserialize<Manifest>(manifestBytes) ?? throw new InvalidDataException("Empty vehicle count manifest.");
         if (manifest.Version is null || manifest.Features is null || manifest.Sha256 is null)
@@ -85,31 +104,25 @@ public sealed class VehicleCountModel
             throw new InvalidDataException("The vehicle count manifest needs version, features and sha256.");
         }
 
-        if (!manifest.Features.SequenceEqual(ObjectCounter.CandidateFeatureNames))
+        if (!manifest.Features.SequenceEqual(ObjectCounter.CandidateFeatureNames) || manifest.ChangeFeatures is null || !manifest.ChangeFeatures.SequenceEqual(ChangeObjectCounter.FeatureNames))
         {
             throw new InvalidDataException($"Vehicle count model {manifest.Version} reads other features than this build computes.");
         }
 
-        var sha = Hash(holds, count, manifest.Threshold);
+        var sha = Hash(zips, manifest.Threshold);
         if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"Vehicle count model {manifest.Version}: SHA-256 {sha} does not match its manifest's {manifest.Sha256}.");
         }
 
         var context = new MLContext(1);
-        using var holdsStream = new MemoryStream(holds);
-        using var countStream = new MemoryStream(count);
-        return new VehicleCountModel(
-            TreeWalk.From(context.Model.Load(holdsStream, out _)),
-            TreeWalk.From(context.Model.Load(countStream, out _)),
-            manifest.Threshold,
-            manifest.Version,
-            sha);
+        var walks = zips.Select((zip, i) =>
+        {
+            using var stream = new MemoryStream(zip);
+            return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : ChangeObjectCounter.FeatureCount);
+        }).ToArray();
+        return new VehicleCountModel(walks, manifest.Threshold, manifest.Version, sha);
     }
-
-    /// <summary>A model from trained ML.NET transformers (the trainer's check before it writes them).</summary>
-    internal static VehicleCountModel FromTransformers(ITransformer holds, ITransformer count, double threshold, string version) =>
-        new(TreeWalk.From(holds), TreeWalk.From(count), threshold, version, string.Empty);
 
     private static VehicleCountModel LoadShipped()
     {
@@ -123,7 +136,7 @@ public sealed class VehicleCountModel
             return copy.ToArray();
         }
 
-        return Load(Read("model.json"), Read(HoldsFile), Read(CountFile));
+        return Load(Read("model.json"), Files.Select(Read).ToArray());
     }
 
     /// <summary>model.json of a vehicle count model.</summary>
@@ -137,11 +150,15 @@ public sealed class VehicleCountModel
         [JsonPropertyName("features")]
         public string[]? Features { get; init; }
 
-        /// <summary>Least raw score of the holds ensemble at which a candidate counts.</summary>
+        /// <summary>Change-blob features the arrival ensembles read, in order (must equal this build's).</summary>
+        [JsonPropertyName("changeFeatures")]
+        public string[]? ChangeFeatures { get; init; }
+
+        /// <summary>Least raw score of a holds ensemble at which a blob counts.</summary>
         [JsonPropertyName("threshold")]
         public double Threshold { get; init; }
 
-        /// <summary>SHA-256 of the two zips and the threshold (<see cref="Hash"/>).</summary>
+        /// <summary>SHA-256 of the four zips and the threshold (<see cref="Hash"/>).</summary>
         [JsonPropertyName("sha256")]
         public string? Sha256 { get; init; }
 
@@ -160,7 +177,7 @@ public sealed class VehicleCountModel
         private readonly double[][] _leaf;
         private readonly double _bias;
 
-        private TreeWalk(TreeEnsemble<RegressionTree> ensemble)
+        private TreeWalk(TreeEnsemble<RegressionTree> ensemble, int featureCount)
         {
             var trees = ensemble.Trees;
             _left = trees.Select(t => t.LeftChild.ToArray()).ToArray();
@@ -169,7 +186,7 @@ public sealed class VehicleCountModel
             _threshold = trees.Select(t => t.NumericalSplitThresholds.ToArray()).ToArray();
             _leaf = trees.Select((t, i) => t.LeafValues.Select(v => v * ensemble.TreeWeights[i]).ToArray()).ToArray();
             _bias = ensemble.Bias;
-            if (trees.Any(t => t.CategoricalSplitFlags.Any(c => c)) || _feature.Any(f => f.Any(i => i >= ObjectCounter.CandidateFeatureCount)))
+            if (trees.Any(t => t.CategoricalSplitFlags.Any(c => c)) || _feature.Any(f => f.Any(i => i >= featureCount)))
             {
                 throw new InvalidDataException("The vehicle count ensemble has categorical splits or reads features this build does not compute.");
             }
@@ -194,7 +211,7 @@ public sealed class VehicleCountModel
         }
 
         /// <summary>The FastTree ensemble of a binary (calibrated or not) or regression model, trained or loaded from a zip.</summary>
-        public static TreeWalk From(ITransformer transformer)
+        public static TreeWalk From(ITransformer transformer, int featureCount)
         {
             var candidates = transformer is IEnumerable<ITransformer> chain ? chain.Reverse() : [transformer];
             foreach (var candidate in candidates)
@@ -202,7 +219,7 @@ public sealed class VehicleCountModel
                 var model = candidate.GetType().GetProperty("Model", BindingFlags.Public | BindingFlags.Instance)?.GetValue(candidate);
                 if (model is TreeEnsembleModelParameters trees)
                 {
-                    return new TreeWalk(Ensemble(trees));
+                    return new TreeWalk(Ensemble(trees), featureCount);
                 }
 
                 // A calibrated binary model: its trees are the sub-model (typed by interfaces when loaded from a zip).
@@ -212,7 +229,7 @@ public sealed class VehicleCountModel
                     .FirstOrDefault(v => v is not null);
                 if (sub is TreeEnsembleModelParameters subTrees)
                 {
-                    return new TreeWalk(Ensemble(subTrees));
+                    return new TreeWalk(Ensemble(subTrees), featureCount);
                 }
             }
 

@@ -16,12 +16,13 @@ internal static class EvalScenes
 
     /// <summary>
     /// A scene with 1-3 changes of interest (build-up, departure, earthworks, construction in equal shares) in 75 % of
-    /// scenes, none in 25 %; static vehicles in 40 %; no, mild or strong nuisances (20 / 50 / 30 %).
+    /// scenes, none in 25 %; static vehicles in 40 %; no, mild or strong nuisances (20 / 50 / 30 %). Vehicles are drawn at
+    /// <paramref name="groundSampleDistance"/> (the landscape, earthworks and construction stay in pixels).
     /// </summary>
-    public static SyntheticPair Mixed(ulong family, int index)
+    public static SyntheticPair Mixed(ulong family, int index, double groundSampleDistance = 1.0)
     {
         var rng = new ScenarioRandom(ScenarioRandom.Mix(family, (ulong)index, 0x5CE7));
-        var scene = new SyntheticScene(Size, Size, rng.NextUInt64(), rng.Chance(0.4));
+        var scene = new SyntheticScene(Size, Size, rng.NextUInt64(), rng.Chance(0.4), groundSampleDistance);
         if (rng.Chance(0.4))
         {
             scene.AddVehicles((Formation)rng.Next(0, 3), rng.Next(3, 13), ChangeKind.None);

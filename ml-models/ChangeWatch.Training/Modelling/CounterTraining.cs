@@ -15,19 +15,20 @@ using static System.FormattableString;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>Options of <c>train-counter</c>.</summary>
-internal sealed record TrainCounterOptions(string Output, string Version, int BuildUpScenes = 200, int NuisanceScenes = 80, IReadOnlyList<double>? GroundSampleDistances = null, int Trees = 200, int Leaves = 16, int MinExamplesPerLeaf = 20, int Seed = 1)
+internal sealed record TrainCounterOptions(string Output, string Version, int BuildUpScenes = 200, int NuisanceScenes = 80, IReadOnlyList<double>? GroundSampleDistances = null, int Trees = 200, int Leaves = 16, int MinExamplesPerLeaf = 20, int Seed = 1, int MixedScenes = 120)
 {
     public IReadOnlyList<double> Gsds => GroundSampleDistances ?? [1.0, 0.5];
 }
 
 /// <summary>
-/// Trains the learned vehicle count (<see cref="VehicleCountModel"/>): every candidate blob
-/// (<see cref="ObjectCounter.Candidates"/>) of the prepared pipeline tiles of generated scenes (build-up family
-/// <see cref="BuildUpFamily"/>, nuisance-only family <see cref="NuisanceFamily"/>; both dates; at each GSD), labelled with
-/// the number of vehicles present on that date whose centre lies in the blob or within <see cref="MatchMetres"/> of it.
-/// One FastTree binary model learns whether a blob holds a vehicle, one FastTree regression (on the blobs that do) how
-/// many. Single-threaded and seeded: the same options give the same trees. Writes holds.zip, count.zip, model.json and
-/// MODEL.md with the counts on the tuning and development families (rules against the model) — never the test family.
+/// Trains the learned vehicle count (<see cref="VehicleCountModel"/>) on the prepared pipeline tiles of generated scenes
+/// (build-up family <see cref="BuildUpFamily"/>, nuisance-only family <see cref="NuisanceFamily"/>; at each GSD). Every
+/// candidate blob (<see cref="ObjectCounter.Candidates"/>) of either date is labelled with the vehicles present on that
+/// date whose centre lies in it or within <see cref="MatchMetres"/> of it; every change blob
+/// (<see cref="ChangeObjectCounter"/>) with the vehicles that arrived so. For each, one FastTree binary model learns
+/// whether a blob holds any, one FastTree regression (on the blobs that do) how many. Single-threaded and seeded: the
+/// same options give the same trees. Writes the four zips, model.json and MODEL.md with the counts on the tuning and
+/// development families (rules against the model) — never the test family.
 /// </summary>
 internal static class CounterTraining
 {
@@ -39,6 +40,9 @@ internal static class CounterTraining
 
     /// <summary>Nuisance-only scenes the counter is trained on.</summary>
     public const ulong NuisanceFamily = 9602;
+
+    /// <summary>Mixed scenes the counter is trained on (earthworks, construction and departures beside arrivals: changes that are not arrivals).</summary>
+    public const ulong MixedFamily = 9603;
 
     /// <summary>Development families (build-up, nuisance-only) beside the tuning families: looked at while the counter was built, never trained on.</summary>
     public const ulong DevelopmentBuildUp = 7003;
@@ -64,8 +68,11 @@ internal static class CounterTraining
         public bool Label { get; set; }
     }
 
-    /// <summary>A scene's candidate rows (tile cores, both dates), and how many vehicles in the cores lay on or beside a candidate.</summary>
-    public sealed record SceneRows(List<CandidateRow> Rows, int Vehicles, int Matched);
+    /// <summary>
+    /// A scene's rows: candidates (tile cores, both dates) and change blobs (tile cores), how many vehicles in the cores
+    /// lay on or beside a candidate, and how many arrivals on or beside a change blob.
+    /// </summary>
+    public sealed record SceneRows(List<CandidateRow> Rows, List<CandidateRow> ChangeRows, int Vehicles, int Matched, int Arrivals, int ArrivalsMatched);
 
     /// <summary>The candidate rows of one scene's tiles (candidates the core holds a share of), both dates.</summary>
     public static SceneRows Rows(SyntheticPair pair, double gsd)
@@ -74,8 +81,11 @@ internal static class CounterTraining
         var size = SyntheticEvaluation.TileSize;
         var margin = SyntheticEvaluation.TileOverlap / 2;
         var labels = new int[size * size];
+        var changeLabels = new int[size * size];
+        var contrast = new float[size * size];
+        var changeRows = new List<CandidateRow>();
         var reach = Math.Max(1, (int)Math.Ceiling(MatchMetres / gsd));
-        int vehicles = 0, matched = 0;
+        int vehicles = 0, matched = 0, arrivals = 0, arrivalsMatched = 0;
         foreach (var tile in SyntheticTiling.Tiles(pair, size, SyntheticEvaluation.TileOverlap, gsd))
         {
             var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
@@ -84,7 +94,7 @@ internal static class CounterTraining
                 // The after tile is co-registered onto the before grid, where the objects' centres are given.
                 var image = beforeDate ? prepared.Before : prepared.After;
                 var core = new PixelWindow(margin, margin, image.Width - 2 * margin, image.Height - 2 * margin);
-                var candidates = ObjectCounter.Candidates(image, gsd, core, labels);
+                var candidates = ObjectCounter.Candidates(image, gsd, core, labels, beforeDate ? contrast : default);
                 var held = new int[candidates.Count];
                 foreach (var o in pair.Objects)
                 {
@@ -120,9 +130,43 @@ internal static class CounterTraining
                     }
                 }
             }
+
+            // The change blobs, as ObjectCounter.Count reads them with a model (the before image's contrast from its candidates).
+            var changeCore = new PixelWindow(margin, margin, size - 2 * margin, size - 2 * margin);
+            var examined = new List<ChangeObjectCounter.ChangeBlob>();
+            ChangeObjectCounter.Count(prepared.Before, prepared.After, gsd, changeCore, contrast, examined, default, null, changeLabels);
+            var arrived = new Dictionary<int, int>();
+            foreach (var o in pair.Objects.Where(o => o.After && !o.Before))
+            {
+                var (x, y) = ((int)Math.Floor(o.X) - tile.Window.X, (int)Math.Floor(o.Y) - tile.Window.Y);
+                if (x < 0 || y < 0 || x >= size || y >= size)
+                {
+                    continue;
+                }
+
+                var found = Nearest(changeLabels, size, size, x, y, reach);
+                if (found > 0)
+                {
+                    arrived[found - 1] = arrived.GetValueOrDefault(found - 1) + 1;
+                }
+
+                if (x >= changeCore.X && y >= changeCore.Y && x < changeCore.X + changeCore.Width && y < changeCore.Y + changeCore.Height)
+                {
+                    arrivals++;
+                    arrivalsMatched += found > 0 ? 1 : 0;
+                }
+            }
+
+            foreach (var blob in examined)
+            {
+                if (blob.Features is { } f)
+                {
+                    changeRows.Add(new CandidateRow { Features = f, Label = arrived.GetValueOrDefault(blob.Index) });
+                }
+            }
         }
 
-        return new SceneRows(rows, vehicles, matched);
+        return new SceneRows(rows, changeRows, vehicles, matched, arrivals, arrivalsMatched);
     }
 
     /// <summary>The label (candidate index + 1) nearest to (x, y) within <paramref name="reach"/> pixels, 0 when none.</summary>
@@ -152,70 +196,103 @@ internal static class CounterTraining
     }
 
     /// <summary>The training rows of every scene of the options, in a fixed order (scenes are drawn in parallel).</summary>
-    public static (List<CandidateRow> Rows, int Vehicles, int Matched) TrainingRows(TrainCounterOptions options)
+    public static SceneRows TrainingRows(TrainCounterOptions options)
     {
         var jobs = new List<(ulong Family, int Index, double Gsd)>();
         foreach (var g in options.Gsds)
         {
             jobs.AddRange(Enumerable.Range(0, options.BuildUpScenes).Select(i => (BuildUpFamily, i, g)));
             jobs.AddRange(Enumerable.Range(0, options.NuisanceScenes).Select(i => (NuisanceFamily, i, g)));
+            jobs.AddRange(Enumerable.Range(0, options.MixedScenes).Select(i => (MixedFamily, i, g)));
         }
 
         var scenes = jobs.AsParallel().AsOrdered().Select(j => Rows(
-            j.Family == NuisanceFamily ? EvalScenes.NuisanceOnly(j.Family, j.Index, j.Gsd) : CountScenes.BuildUp(j.Family, j.Index, j.Gsd),
+            j.Family switch
+            {
+                NuisanceFamily => EvalScenes.NuisanceOnly(j.Family, j.Index, j.Gsd),
+                MixedFamily => EvalScenes.Mixed(j.Family, j.Index, j.Gsd),
+                _ => CountScenes.BuildUp(j.Family, j.Index, j.Gsd),
+            },
             j.Gsd)).ToList();
-        return (scenes.SelectMany(s => s.Rows).ToList(), scenes.Sum(s => s.Vehicles), scenes.Sum(s => s.Matched));
+        return new SceneRows(
+            scenes.SelectMany(s => s.Rows).ToList(), scenes.SelectMany(s => s.ChangeRows).ToList(),
+            scenes.Sum(s => s.Vehicles), scenes.Sum(s => s.Matched), scenes.Sum(s => s.Arrivals), scenes.Sum(s => s.ArrivalsMatched));
     }
 
-    /// <summary>Trains the two ensembles on <paramref name="rows"/>: whether a candidate holds a vehicle, and how many when it does.</summary>
-    public static (ITransformer Holds, ITransformer Count, MLContext Context) Fit(IReadOnlyList<CandidateRow> rows, TrainCounterOptions options)
+    /// <summary>
+    /// Trains the four ensembles (<see cref="VehicleCountModel.Files"/> order): whether a candidate holds a vehicle and how
+    /// many when it does, on <paramref name="rows"/>; the same for arrivals, on <paramref name="changeRows"/>.
+    /// </summary>
+    public static (IReadOnlyList<ITransformer> Models, MLContext Context) Fit(IReadOnlyList<CandidateRow> rows, IReadOnlyList<CandidateRow> changeRows, TrainCounterOptions options)
     {
         var context = new MLContext(options.Seed);
-        var holds = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        var models = new List<ITransformer>();
+        foreach (var (set, features) in new[] { (rows, ObjectCounter.CandidateFeatureCount), (changeRows, ChangeObjectCounter.FeatureCount) })
         {
-            NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf, LearningRate = 0.1,
-            NumberOfThreads = 1, Seed = options.Seed,
-            LabelColumnName = nameof(CandidateClass.Label), FeatureColumnName = nameof(CandidateClass.Features),
-        }).Fit(context.Data.LoadFromEnumerable(rows.Select(r => new CandidateClass { Features = r.Features, Label = r.Label > 0 })));
-        var count = context.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            var width = new SchemaDefinitionFor(features);
+            models.Add(context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf, LearningRate = 0.1,
+                NumberOfThreads = 1, Seed = options.Seed, LabelColumnName = "Label", FeatureColumnName = "Features",
+            }).Fit(context.Data.LoadFromEnumerable(set.Select(r => new CandidateClass { Features = r.Features, Label = r.Label > 0 }), width.For<CandidateClass>())));
+            models.Add(context.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            {
+                NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf, LearningRate = 0.1,
+                NumberOfThreads = 1, Seed = options.Seed, LabelColumnName = "Label", FeatureColumnName = "Features",
+            }).Fit(context.Data.LoadFromEnumerable(set.Where(r => r.Label > 0), width.For<CandidateRow>())));
+        }
+
+        return (models, context);
+    }
+
+    /// <summary>Saves each model with the schema of its rows (feature vectors of its width).</summary>
+    public static IReadOnlyList<byte[]> Save(IReadOnlyList<ITransformer> models, MLContext context) =>
+        models.Select((model, i) =>
         {
-            NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf, LearningRate = 0.1,
-            NumberOfThreads = 1, Seed = options.Seed,
-            LabelColumnName = nameof(CandidateRow.Label), FeatureColumnName = nameof(CandidateRow.Features),
-        }).Fit(context.Data.LoadFromEnumerable(rows.Where(r => r.Label > 0)));
-        return (holds, count, context);
+            var width = new SchemaDefinitionFor(i < 2 ? ObjectCounter.CandidateFeatureCount : ChangeObjectCounter.FeatureCount);
+            using var stream = new MemoryStream();
+            context.Model.Save(model, context.Data.LoadFromEnumerable(Array.Empty<CandidateRow>(), width.For<CandidateRow>()).Schema, stream);
+            return stream.ToArray();
+        }).ToList();
+
+    /// <summary>Schema definitions giving the rows' feature vector a width (candidates and change blobs have different feature counts).</summary>
+    private sealed class SchemaDefinitionFor(int features)
+    {
+        public SchemaDefinition For<T>()
+        {
+            var schema = SchemaDefinition.Create(typeof(T));
+            schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features);
+            return schema;
+        }
     }
 
     /// <summary><c>train-counter</c>: trains, writes the model folder, and prints (and records in MODEL.md) the counts on the tuning and development families.</summary>
     public static int Run(TrainCounterOptions options, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var (rows, vehicles, matched) = TrainingRows(options);
-        output.WriteLine(Invariant($"{rows.Count} candidates ({rows.Count(r => r.Label > 0)} holding {rows.Sum(r => r.Label)} vehicles); {matched} of {vehicles} vehicles in the tile cores lie on or within {MatchMetres} m of a candidate; {clock.Elapsed.TotalSeconds:F0} s"));
-        var (holds, count, context) = Fit(rows, options);
+        var data = TrainingRows(options);
+        var (rows, vehicles, matched) = (data.Rows, data.Vehicles, data.Matched);
+        output.WriteLine(Invariant($"{rows.Count} candidates ({rows.Count(r => r.Label > 0)} holding {rows.Sum(r => r.Label)} vehicles); {matched} of {vehicles} vehicles in the tile cores lie on or within {MatchMetres} m of a candidate; {data.ChangeRows.Count} change blobs ({data.ChangeRows.Count(r => r.Label > 0)} holding {data.ChangeRows.Sum(r => r.Label)} arrivals; {data.ArrivalsMatched} of {data.Arrivals} arrivals on or beside one); {clock.Elapsed.TotalSeconds:F0} s"));
+        var (models, context) = Fit(rows, data.ChangeRows, options);
         output.WriteLine(Invariant($"trained, {clock.Elapsed.TotalSeconds:F0} s"));
 
         Directory.CreateDirectory(options.Output);
-        var schema = context.Data.LoadFromEnumerable(Array.Empty<CandidateRow>()).Schema;
-        byte[] Save(ITransformer model)
-        {
-            using var stream = new MemoryStream();
-            context.Model.Save(model, schema, stream);
-            return stream.ToArray();
-        }
-
-        var (holdsZip, countZip) = (Save(holds), Save(count));
+        var zips = Save(models, context);
         const double threshold = 0;
         var manifest = new VehicleCountModel.Manifest
         {
             Version = options.Version,
             Features = ObjectCounter.CandidateFeatureNames,
+            ChangeFeatures = ChangeObjectCounter.FeatureNames,
             Threshold = threshold,
-            Sha256 = VehicleCountModel.Hash(holdsZip, countZip, threshold),
-            TrainedOn = Invariant($"generated scenes only: build-up family {BuildUpFamily} ({options.BuildUpScenes} scenes) and nuisance-only family {NuisanceFamily} ({options.NuisanceScenes}) at {string.Join(" and ", options.Gsds)} m, both dates"),
+            Sha256 = VehicleCountModel.Hash(zips, threshold),
+            TrainedOn = Invariant($"generated scenes only: build-up family {BuildUpFamily} ({options.BuildUpScenes} scenes), nuisance-only family {NuisanceFamily} ({options.NuisanceScenes}) and mixed family {MixedFamily} ({options.MixedScenes}: earthworks, construction, departures and arrivals) at {string.Join(" and ", options.Gsds)} m"),
         };
-        File.WriteAllBytes(Path.Combine(options.Output, VehicleCountModel.HoldsFile), holdsZip);
-        File.WriteAllBytes(Path.Combine(options.Output, VehicleCountModel.CountFile), countZip);
+        for (var i = 0; i < zips.Count; i++)
+        {
+            File.WriteAllBytes(Path.Combine(options.Output, VehicleCountModel.Files[i]), zips[i]);
+        }
+
         File.WriteAllText(Path.Combine(options.Output, "model.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         var model = VehicleCountModel.Load(options.Output);
 
@@ -229,40 +306,45 @@ internal static class CounterTraining
                 figures.Add((Invariant($"{name} {family} / {empty}"), g, rules, learned));
                 foreach (var (label, c) in new[] { ("rules", rules), (options.Version, learned) })
                 {
-                    output.WriteLine(Invariant($"{name} {family}/{empty} {g} m, before by {label}: {c.WithinTwentyPercent} of 30 scenes within ±20 %, after {c.CountedAfter}/{c.TrueAfter} ({c.AfterError:+0.0%;-0.0%}), mean |error| {c.MeanAbsoluteAfterError:P1}, before {c.CountedBefore}/{c.TrueBefore} (Σ |error| {c.BeforeAbsoluteError}), false objects {c.EmptyFalsePerScene:F2}"));
+                    output.WriteLine(Invariant($"{name} {family}/{empty} {g} m, counted by {label}: {c.WithinTwentyPercent} of 30 scenes within ±20 %, after {c.CountedAfter}/{c.TrueAfter} ({c.AfterError:+0.0%;-0.0%}), mean |error| {c.MeanAbsoluteAfterError:P1}, before {c.CountedBefore}/{c.TrueBefore} (Σ |error| {c.BeforeAbsoluteError}), false objects {c.EmptyFalsePerScene:F2}"));
                 }
             }
         }
 
-        File.WriteAllText(Path.Combine(options.Output, "MODEL.md"), Card(options, manifest, rows, vehicles, matched, figures));
+        File.WriteAllText(Path.Combine(options.Output, "MODEL.md"), Card(options, manifest, data, figures));
         output.WriteLine($"wrote {options.Output} (SHA-256 {manifest.Sha256}), {clock.Elapsed.TotalSeconds:F0} s");
         return 0;
     }
 
-    private static string Card(TrainCounterOptions options, VehicleCountModel.Manifest manifest, List<CandidateRow> rows, int vehicles, int matched, List<(string Family, double Gsd, SyntheticEvaluation.CountFigures Rules, SyntheticEvaluation.CountFigures Model)> figures)
+    private static string Card(TrainCounterOptions options, VehicleCountModel.Manifest manifest, SceneRows data, List<(string Family, double Gsd, SyntheticEvaluation.CountFigures Rules, SyntheticEvaluation.CountFigures Model)> figures)
     {
+        var (rows, vehicles, matched) = (data.Rows, data.Vehicles, data.Matched);
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"# Vehicle count model {options.Version}");
         s.AppendLine();
-        s.AppendLine("Counts the vehicles of one image (the before image of a tile pair; what arrived and left is counted from the change");
-        s.AppendLine("between the dates, `ChangeObjectCounter`): every candidate blob of dark or bright small-feature contrast is scored by");
-        s.AppendLine("two ML.NET FastTree ensembles, one for whether it holds a vehicle (raw score ≥ the threshold), one for how many (at");
-        s.AppendLine("least one). Embedded in ChangeWatch.Detection and used by `ObjectCounter.Count` for every tile pair at 1.5 m or finer.");
+        s.AppendLine("Counts the vehicles of a tile pair. The before image: every candidate blob of dark or bright small-feature contrast is");
+        s.AppendLine("scored by two ML.NET FastTree ensembles, one for whether it holds a vehicle (raw score ≥ the threshold), one for how");
+        s.AppendLine("many (at least one). The change between the dates: every change blob of `ChangeObjectCounter` that its direction test");
+        s.AppendLine("reads as arrived is scored the same way for vehicles that arrived; departures are counted by the rules. After = before −");
+        s.AppendLine("departed + arrived. Embedded in ChangeWatch.Detection and used by `ObjectCounter.Count` for every tile pair at 1.5 m");
+        s.AppendLine("or finer; a blob cut by a tile's edge counts by the share of its pixels in the core.");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project ml-models/ChangeWatch.Training -c Release -- train-counter --out ml-models/models/{options.Version} --scenes {options.BuildUpScenes} --nuisance {options.NuisanceScenes} --gsd {string.Join(',', options.Gsds.Select(g => g.ToString(CultureInfo.InvariantCulture)))} --trees {options.Trees} --leaves {options.Leaves} --min-leaf {options.MinExamplesPerLeaf} --seed {options.Seed}`");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project ml-models/ChangeWatch.Training -c Release -- train-counter --out ml-models/models/{options.Version} --scenes {options.BuildUpScenes} --nuisance {options.NuisanceScenes} --gsd {string.Join(',', options.Gsds.Select(g => g.ToString(CultureInfo.InvariantCulture)))} --trees {options.Trees} --leaves {options.Leaves} --min-leaf {options.MinExamplesPerLeaf} --mixed {options.MixedScenes} --seed {options.Seed}`");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Data: {manifest.TrainedOn}. Generated by this repository (no third-party imagery, no licence terms).");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Rows: {rows.Count} candidates, {rows.Count(r => r.Label > 0)} holding {rows.Sum(r => r.Label)} vehicles; {matched} of {vehicles} vehicles in the tile cores lie on or within {MatchMetres} m of a candidate (the recall ceiling).");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- Change rows: {data.ChangeRows.Count} change blobs, {data.ChangeRows.Count(r => r.Label > 0)} holding {data.ChangeRows.Sum(r => r.Label)} arrivals; {data.ArrivalsMatched} of {data.Arrivals} arrivals in the tile cores lie on or within {MatchMetres} m of a change blob.");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Ensembles: {options.Trees} trees × {options.Leaves} leaves each, at least {options.MinExamplesPerLeaf} rows a leaf, learning rate 0.1, seed {options.Seed}, one thread; threshold {manifest.Threshold} on the raw score.");
-        s.AppendLine(CultureInfo.InvariantCulture, $"- Features ({ObjectCounter.CandidateFeatureCount}): {string.Join(", ", ObjectCounter.CandidateFeatureNames.Select(f => $"`{f}`"))}.");
-        s.AppendLine(CultureInfo.InvariantCulture, $"- SHA-256 (holds.zip, count.zip, threshold): `{manifest.Sha256}`.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- Candidate features ({ObjectCounter.CandidateFeatureCount}): {string.Join(", ", ObjectCounter.CandidateFeatureNames.Select(f => $"`{f}`"))}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- Change-blob features ({ChangeObjectCounter.FeatureCount}): {string.Join(", ", ChangeObjectCounter.FeatureNames.Select(f => $"`{f}`"))}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- SHA-256 (the four zips' entries, then the threshold): `{manifest.Sha256}`.");
         s.AppendLine();
         s.AppendLine("## Counts on families it was not trained on (30 build-up scenes each; false objects on 30 nuisance-only scenes)");
         s.AppendLine();
-        s.AppendLine("The before image counted by the rules of the one-image count and by this model; the change count is the same in both.");
+        s.AppendLine("Counted by the rules (one-image count of the before image, `ChangeObjectCounter`'s rules for the change) and by this model.");
         s.AppendLine("The tuning family is the one the rules were tuned on; the development family was looked at while this model was built.");
         s.AppendLine("The test family's figure is the eval's (`bash ml-models/eval.sh --dataset synthetic --only counts --json`), not printed here.");
         s.AppendLine();
-        s.AppendLine("| families | GSD | before by | scenes within ±20 % | after counted / true | mean \\|error\\| per scene | before counted / true | Σ \\|before error\\| | false objects per scene and date |");
+        s.AppendLine("| families | GSD | counted by | scenes within ±20 % | after counted / true | mean \\|error\\| per scene | before counted / true | Σ \\|before error\\| | false objects per scene and date |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var (family, gsd, rules, model) in figures)
         {
@@ -279,8 +361,8 @@ internal static class CounterTraining
         s.AppendLine("  how it counts real vehicles. The rendering of vehicles (sizes, palettes, shadows) is the generator's.");
         s.AppendLine("- A candidate cut by the tile's edge counts by the share of its pixels in the core; a park larger than a tile's");
         s.AppendLine("  context is counted in parts.");
-        s.AppendLine("- The after count is the before count plus the change count's arrivals minus its departures: the change count's");
-        s.AppendLine("  errors (fields changing crop, parks over roofs, strong haze) are untouched by this model.");
+        s.AppendLine("- Departures are counted by the rules only: the training scenes hold arrivals and static vehicles, no departures.");
+        s.AppendLine("- Change blobs are found by `ChangeObjectCounter`'s threshold; an arrival whose change stays under it is not seen.");
         return s.ToString();
     }
 }
