@@ -15,11 +15,13 @@ namespace ChangeWatch.Detection;
 /// <see cref="MaxVehicleLengthMetres"/> × <see cref="MaxVehicleWidthMetres"/>), counts one; touching vehicles (a park's
 /// rows, up to <see cref="MaxGroupLengthMetres"/> long) count as the blob's area over the typical single vehicle's,
 /// measured on the isolated vehicles of the tile or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>.
-/// A tile pair (<see cref="Count(TileRaster, TileRaster, double?, int)"/>): the before image is counted so, and what
-/// arrived and left is counted from the change between the dates (<see cref="ChangeObjectCounter"/>): after = before −
-/// left + arrived, so static clutter read as objects is the same on both dates and the change is counted where the
-/// ground around it is the same. Only blobs whose centroid lies in the given core window are counted, so tiles whose
-/// cores tile the plane never count an object twice. Below the resolution where a car covers a few pixels
+/// A tile pair (<see cref="Count(TileRaster, TileRaster, double?, int)"/>): the before image's vehicles, and those that
+/// arrived, are counted by the learned model <see cref="VehicleCountModel.Shipped"/> over candidate blobs (looser than
+/// the rules above: <see cref="Candidates"/>) and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
+/// is counted by its rules: after = before − left + arrived, so static clutter read as objects is the same on both dates
+/// and the change is counted where the ground around it is the same. A blob counts in the given core window by
+/// <see cref="BlobShape.CoreShare"/> (wholly where its centroid lies, or, when a tile's edge may cut it, by the share of
+/// its pixels in the core), so tiles whose cores tile the plane count each object once. Below the resolution where a car covers a few pixels
 /// (<see cref="MaxGroundSampleDistance"/>) nothing is counted (the pair count returns null: "not measured").
 /// Known limits (synthetic scenes at 1 m, where a car is 4.5 × 1.8 px): one image's count of static vehicles misses
 /// vehicles of low contrast (olive on grass, tan on light ground) and reads some building shadows and tree rims as

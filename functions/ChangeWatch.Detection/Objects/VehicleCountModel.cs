@@ -11,8 +11,9 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// The learned vehicle count of a tile pair (<see cref="ObjectCounter"/>), four ML.NET FastTree ensembles in two pairs.
 /// The before image: over each candidate blob's features (<see cref="ObjectCounter.CandidateFeatureNames"/>), one
-/// ensemble decides whether the blob holds a vehicle (raw score at least <see cref="Threshold"/>), one how many (at least
-/// one). The change between the dates: over each change blob's features (<see cref="ChangeObjectCounter.FeatureNames"/>),
+/// ensemble decides whether the blob holds a vehicle (raw score at least <see cref="Threshold"/>), one how many: it gives
+/// vehicles per square metre, times the blob's area (feature 0 of both feature sets), at least one — a density, so a
+/// park larger than any seen in training is counted by its area rather than capped at the largest count trees learned. The change between the dates: over each change blob's features (<see cref="ChangeObjectCounter.FeatureNames"/>),
 /// the same two decisions for vehicles that arrived; departures stay with the rules (the training scenes have none).
 /// Trained by <c>train-counter</c> on generated scenes (ml-models/models/objects-v1/MODEL.md); the shipped model is
 /// embedded in this assembly (<see cref="Shipped"/>). The ensembles are walked here, without ML.NET's row machinery.
@@ -47,14 +48,14 @@ public sealed class VehicleCountModel
     /// <summary>Least raw score of a "holds vehicles" ensemble at which a blob counts.</summary>
     public double Threshold { get; }
 
-    /// <summary>Vehicles a candidate blob holds: 0 when the first ensemble scores it under <see cref="Threshold"/>, else the second's count, at least 1.</summary>
+    /// <summary>Vehicles a candidate blob holds: 0 when the first ensemble scores it under <see cref="Threshold"/>, else the second's density times the blob's area, at least 1.</summary>
     internal float Objects(ReadOnlySpan<float> features) => Hurdle(0, features);
 
     /// <summary>Vehicles that arrived in a change blob: as <see cref="Objects"/>, with the arrival ensembles over <see cref="ChangeObjectCounter.FeatureNames"/>.</summary>
     internal float Arrivals(ReadOnlySpan<float> features) => Hurdle(2, features);
 
     private float Hurdle(int first, ReadOnlySpan<float> features) =>
-        _walks[first].Score(features) < Threshold ? 0f : (float)Math.Max(1, _walks[first + 1].Score(features));
+        _walks[first].Score(features) < Threshold ? 0f : (float)Math.Max(1, _walks[first + 1].Score(features) * features[0]);
 
     /// <summary>Reads a model folder written by <c>train-counter</c>: model.json and the four zips (<see cref="Files"/>).</summary>
     /// <exception cref="InvalidDataException">The manifest is missing fields, names other features, or its SHA-256 does not match the files.</exception>
