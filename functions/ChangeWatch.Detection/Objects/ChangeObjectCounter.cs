@@ -249,9 +249,10 @@ internal static class ChangeObjectCounter
 
                 if (model is not null)
                 {
-                    // The model counts arrivals where the change reads as something arriving (the rules' direction test): a
-                    // compact patch brighter after with nothing there before (a dug pit, fresh spoil) is not counted by it.
-                    var a = blob.Arrived ? model.Arrivals(blob.Features!) : 0f;
+                    // The model counts arrivals where the change reads as something arriving (the rules' direction test, taken
+                    // for every blob, those the rules reject by shape too): a compact patch brighter after with nothing there
+                    // before (a dug pit, fresh spoil) is not counted by it.
+                    var a = blob.Features![RuleArrivedFeature] > 0 ? model.Arrivals(blob.Features) : 0f;
                     (arrived, departed) = (arrived + a * blob.CoreShare, departed + (blob.Arrived ? 0 : objects) * blob.CoreShare);
                     objects = (int)Math.Round(a);
                 }
@@ -506,6 +507,9 @@ internal static class ChangeObjectCounter
     internal const int FeatureCount = 26;
 
     private const int RuleObjectsFeature = 25;
+
+    /// <summary>Feature "rule_arrived": the direction test's reading (1 = arrived), taken for every blob.</summary>
+    private const int RuleArrivedFeature = 21;
 
     private static ChangeBlob WithFeatures(ChangeBlob blob, bool withFeatures, Span<int> labels, int index, TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, ReadOnlySpan<int> members, bool hasNir, float beforeScale, float afterScale)
     {
