@@ -132,6 +132,26 @@ public sealed class PipelineTests
         Assert.All(tiles, t => Assert.Equal(("types-test", typeSha), (t.TypeModelVersion, t.TypeModelSha256)));
     }
 
+    [Fact]
+    public async Task Pipeline_ScorerThatCountsObjects_CountedTilesAndReportRecordTheCountModel()
+    {
+        var h = new PipelineHarness();
+        var countSha = new string('c', 64);
+        h.Scorer.Model = h.Scorer.Model with { ObjectModelVersion = "objects-test", ObjectModelSha256 = countSha };
+        h.Scorer.Objects = new ObjectCounts(1, 4);
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        var tiles = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), TestContext.Current.CancellationToken);
+        Assert.Equal(("objects-test", countSha), (model.ObjectModelVersion, model.ObjectModelSha256));
+        Assert.Contains(tiles, t => t.Objects is not null);
+        Assert.All(tiles, t => Assert.Equal(t.Objects is null ? (null, null) : ("objects-test", countSha), (t.ObjectModelVersion, t.ObjectModelSha256)));
+    }
+
     [Theory]
     [InlineData(true, 0.41)]
     [InlineData(false, 0.66)]

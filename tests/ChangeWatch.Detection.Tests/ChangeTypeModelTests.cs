@@ -75,6 +75,16 @@ public sealed class ChangeTypeModelTests
     }
 
     [Fact]
+    public void Model_V1AndItsCascade_RecordTheVehicleCountModel()
+    {
+        var tile = new MlNetChangeScorer(Some.ModelDirectory(), "v1");
+        var cascade = new CascadeChangeScorer(Some.ModelDirectory(), "v7");
+
+        Assert.Equal((VehicleCountModel.ShippedVersion, VehicleCountModel.Shipped.Sha256), (tile.Model.ObjectModelVersion, tile.Model.ObjectModelSha256));
+        Assert.Equal((VehicleCountModel.ShippedVersion, VehicleCountModel.Shipped.Sha256), (cascade.Model.ObjectModelVersion, cascade.Model.ObjectModelSha256));
+    }
+
+    [Fact]
     public void Assess_ClearBuildUpAndEarthworks_AreTypedByTheModel()
     {
         var scorer = new MlNetChangeScorer(Some.ModelDirectory(), "v1");

@@ -161,12 +161,45 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void Deserialize_Schema14Report_ReadsWithoutTheCountModel_AndValidatesAgainstTheKeptSchema14()
+    {
+        // A 1.4 report: the current JSON without the fields 1.5 added.
+        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
+        node["schemaVersion"] = "1.4";
+        node.Remove("objectModelVersion");
+        node.Remove("objectModelSha256");
+
+        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var old = ValidateKept(json, "1.4");
+        var report = ReportJson.Deserialize(json)!;
+
+        Assert.True(old.IsValid, Errors(old));
+        Assert.False(Validate(json).IsValid);
+        Assert.Null(report.ObjectModelVersion);
+    }
+
+    [Fact]
+    public void Render_ReportWithCountModel_WritesItsVersionAndSha_AndTheSchemaChecksTheHash()
+    {
+        var report = Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { ObjectModelVersion = "objects-v1", ObjectModelSha256 = new string('c', 64) };
+        var json = RenderedJson(report);
+        var bad = JsonNode.Parse(Encoding.UTF8.GetString(json))!.AsObject();
+        bad["objectModelSha256"] = "not-a-hash";
+
+        Assert.True(Validate(json).IsValid, Errors(Validate(json)));
+        Assert.Equal("objects-v1", ReportJson.Deserialize(json)!.ObjectModelVersion);
+        Assert.False(Validate(Encoding.UTF8.GetBytes(bad.ToJsonString())).IsValid);
+    }
+
+    [Fact]
     public void Deserialize_Schema13Report_ReadsWithoutTheAdaptiveFlag_AndValidatesAgainstTheKeptSchema13()
     {
         // A 1.3 report: the current JSON without the field 1.4 added.
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { ModelThresholdAdaptive = true }))!.AsObject();
         node["schemaVersion"] = "1.3";
         node.Remove("modelThresholdAdaptive");
+        node.Remove("objectModelVersion"); // added in 1.5
+        node.Remove("objectModelSha256");
 
         var json = Encoding.UTF8.GetBytes(node.ToJsonString());
         var old = ValidateKept(json, "1.3");
@@ -194,6 +227,8 @@ public sealed class ReportJsonTests
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.2";
         node.Remove("modelThresholdAdaptive"); // added in 1.4
+        node.Remove("objectModelVersion"); // added in 1.5
+        node.Remove("objectModelSha256");
         node.Remove("typeModelVersion"); // added within 1.3
         node.Remove("typeModelSha256");
         foreach (var name in new[] { "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
@@ -228,6 +263,8 @@ public sealed class ReportJsonTests
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.1";
         node.Remove("modelThresholdAdaptive"); // added in 1.4
+        node.Remove("objectModelVersion"); // added in 1.5
+        node.Remove("objectModelSha256");
         node.Remove("typeModelVersion"); // added within 1.3
         node.Remove("typeModelSha256");
         foreach (var name in new[] { "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
@@ -295,6 +332,8 @@ public sealed class ReportJsonTests
         var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
         node["schemaVersion"] = "1.0";
         node.Remove("modelThresholdAdaptive"); // added in 1.4
+        node.Remove("objectModelVersion"); // added in 1.5
+        node.Remove("objectModelSha256");
         node.Remove("typeModelVersion"); // added within 1.3
         node.Remove("typeModelSha256");
         foreach (var name in new[] { "ingestedAt", "processingSeconds", "quality", "overviewScale" })

@@ -11,4 +11,10 @@ public sealed record ModelInfo(string Version, string Sha256, double Threshold)
 
     /// <summary>SHA-256 of the change-type model's file, or null when types come from a fixed rule.</summary>
     public string? TypeModelSha256 { get; init; }
+
+    /// <summary>Version of the model that counts vehicles on flagged tiles (e.g. "objects-v1"), or null when the scorer counts none.</summary>
+    public string? ObjectModelVersion { get; init; }
+
+    /// <summary>SHA-256 recorded for the vehicle count model, or null when the scorer counts none.</summary>
+    public string? ObjectModelSha256 { get; init; }
 }

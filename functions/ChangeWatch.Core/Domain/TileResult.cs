@@ -88,4 +88,10 @@ public sealed record TileResult
 
     /// <summary>SHA-256 of the change-type model's file, or null when a fixed rule labelled it.</summary>
     public string? TypeModelSha256 { get; init; }
+
+    /// <summary>Version of the model behind <see cref="Objects"/>, or null when no objects were counted.</summary>
+    public string? ObjectModelVersion { get; init; }
+
+    /// <summary>SHA-256 recorded for the model behind <see cref="Objects"/>, or null when no objects were counted.</summary>
+    public string? ObjectModelSha256 { get; init; }
 }

@@ -211,6 +211,8 @@ public sealed class BuildReportHandler(
             ModelThresholdAdaptive = baseline is null ? null : scorer.AdaptiveThresholdAt(sceneGsd),
             TypeModelVersion = baseline is null ? null : scorer.Model.TypeModelVersion,
             TypeModelSha256 = baseline is null ? null : scorer.Model.TypeModelSha256,
+            ObjectModelVersion = baseline is null ? null : scorer.Model.ObjectModelVersion,
+            ObjectModelSha256 = baseline is null ? null : scorer.Model.ObjectModelSha256,
             CodeVersion = CodeVersion,
             Tiles = new TileCounts(scene.TileCount, results.Count(r => r.Assessable), results.Count(r => !r.Assessable), flagged.Count),
             Sites = sites,

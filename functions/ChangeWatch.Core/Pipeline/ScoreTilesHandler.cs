@@ -112,6 +112,8 @@ public sealed class ScoreTilesHandler(
                 // Object evidence sets the type itself (object build-up): no change-type model labelled the tile.
                 TypeModelVersion = assessment.FlaggedByObjectEvidence ? null : model.TypeModelVersion,
                 TypeModelSha256 = assessment.FlaggedByObjectEvidence ? null : model.TypeModelSha256,
+                ObjectModelVersion = assessment.Objects is null ? null : model.ObjectModelVersion,
+                ObjectModelSha256 = assessment.Objects is null ? null : model.ObjectModelSha256,
             };
             if (assessment.Flagged && assessment.ChangeMask is not null)
             {

@@ -11,10 +11,10 @@ public sealed record ReportModel
     /// <summary>
     /// Current report schema version. 1.1 added MGRS, site outlines, site status and review, processing times and the
     /// quality summary; 1.2 added site object counts; 1.3 site tracks (track id, first seen, history); 1.4 whether the flag
-    /// threshold was adaptive (<see cref="ModelThresholdAdaptive"/>). Reports of earlier
+    /// threshold was adaptive (<see cref="ModelThresholdAdaptive"/>); 1.5 the vehicle count model (<see cref="ObjectModelVersion"/>). Reports of earlier
     /// versions still read (the new fields are null or empty).
     /// </summary>
-    public const string CurrentSchemaVersion = "1.4";
+    public const string CurrentSchemaVersion = "1.5";
 
     /// <summary>Schema version of this report.</summary>
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -55,6 +55,12 @@ public sealed record ReportModel
 
     /// <summary>SHA-256 of the change-type model's file, or null.</summary>
     public string? TypeModelSha256 { get; init; }
+
+    /// <summary>Version of the model that counted the sites' objects (e.g. "objects-v1"), or null (baseline registration, or no counts).</summary>
+    public string? ObjectModelVersion { get; init; }
+
+    /// <summary>SHA-256 recorded for the vehicle count model, or null.</summary>
+    public string? ObjectModelSha256 { get; init; }
 
     /// <summary>ChangeWatch version that made the report.</summary>
     public required string CodeVersion { get; init; }

@@ -74,6 +74,8 @@ public sealed class CascadeChangeScorer : IChangeScorer
         {
             TypeModelVersion = _tileScorer.Model.TypeModelVersion,
             TypeModelSha256 = _tileScorer.Model.TypeModelSha256,
+            ObjectModelVersion = VehicleCountModel.Shipped.Version,
+            ObjectModelSha256 = VehicleCountModel.Shipped.Sha256,
         };
     }
 

@@ -97,6 +97,8 @@ public sealed class MlNetChangeScorer : IChangeScorer
         {
             TypeModelVersion = TypeModel?.Manifest.Version,
             TypeModelSha256 = TypeModel?.Sha256,
+            ObjectModelVersion = countObjects ? VehicleCountModel.Shipped.Version : null,
+            ObjectModelSha256 = countObjects ? VehicleCountModel.Shipped.Sha256 : null,
         };
         _engines = new DefaultObjectPool<Engine>(new EnginePolicy(context, transformer), Math.Max(2, Environment.ProcessorCount * 2));
     }

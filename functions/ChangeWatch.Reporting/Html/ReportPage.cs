@@ -94,7 +94,11 @@ internal static class ReportPage
                   + (r.TypeModelVersion is null
                       ? "<br>change types: fixed rule"
                       : "<br>change types: " + E(r.TypeModelVersion)
-                        + (r.TypeModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.TypeModelSha256) + "</span>")));
+                        + (r.TypeModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.TypeModelSha256) + "</span>"))
+                  + (r.ObjectModelVersion is null
+                      ? string.Empty
+                      : "<br>object counts: " + E(r.ObjectModelVersion)
+                        + (r.ObjectModelSha256 is null ? string.Empty : "<br><span class=\"mono\">SHA-256 " + E(r.ObjectModelSha256) + "</span>")));
             Row(h, "Sites", E(r.Sites.Count.ToString(Inv)));
             Row(h, "Highest probability", r.Sites.Count == 0 ? "none" : E(Percent(r.Sites.Max(s => s.Probability))));
         }
