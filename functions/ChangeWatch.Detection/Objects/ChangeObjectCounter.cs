@@ -438,25 +438,15 @@ internal static class ChangeObjectCounter
             var tooLarge = length * gsd > ObjectCounter.MaxGroupLengthMetres || width * gsd > ObjectCounter.MaxGroupWidthMetres;
             if (area < minPixels || thin || tooLarge)
             {
-                blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale));
+                blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, "shape", false) { Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale, null));
                 continue;
             }
 
-            var (arrived, ringChange) = ArrivedRatherThanLeft(before, after, mask, planes, members[..area]);
-            var (spread, darkening) = Spread(planes, n, members[..area]);
-            if (Math.Abs(darkening) >= MinDarkening)
-            {
-                // Mostly darker after (a vehicle's shadow and a dark body): arrived; mostly brighter: left.
-                arrived = darkening > 0;
-            }
+            var cues = ReadCues(before, after, mask, planes, members[..area], hasNir, beforeScale, afterScale);
+            var (ringChange, spread, darkening, green, greenBoth) = (cues.RingChange, cues.Spread, cues.Darkening, cues.Green, cues.GreenBoth);
 
-            int green = 0, greenBoth = 0;
-            foreach (var p in members[..area])
-            {
-                var (b, a) = (ObjectCounter.IsGreen(before, p, hasNir, beforeScale), ObjectCounter.IsGreen(after, p, hasNir, afterScale));
-                green += b || a ? 1 : 0;
-                greenBoth += b && a ? 1 : 0;
-            }
+            // Mostly darker after (a vehicle's shadow and a dark body): arrived; mostly brighter: left.
+            var arrived = Math.Abs(darkening) >= MinDarkening ? darkening > 0 : cues.Arrived;
 
             // Vegetation whose change neither darkens nor brightens it much (tree rims under a season shift or a
             // sub-pixel shift; an arriving vehicle's shadow darkens even grass): not an object.
@@ -464,7 +454,7 @@ internal static class ChangeObjectCounter
             // vehicle's body is not green, only its shadow on grass may read so.
             if ((Math.Abs(darkening) < MinDarkening && green >= ObjectCounter.VegetationShare * area) || greenBoth >= MaxGreenShare * area)
             {
-                blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale));
+                blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, "vegetation", arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale, cues));
                 continue;
             }
 
@@ -485,16 +475,11 @@ internal static class ChangeObjectCounter
                 verdict = sum / area >= LeftContrast ? verdict : "not seen before";
             }
 
-            blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale));
+            blobs.Add(WithFeatures(new ChangeBlob(cx, cy, area, length, width, verdict, arrived) { RingChange = ringChange, Spread = spread, Seed = start, CoreShare = share }, withFeatures, labels, blobs.Count, before, after, mask, planes, beforeContrast, gsd, members[..area], hasNir, beforeScale, afterScale, cues));
         }
 
         return blobs;
     }
-
-    /// <summary>
-    /// Whether the blob's pixels depart more from the ground around them (the unchanged pixels beside it)
-    /// in the after image than in the before image: the date that holds the object is the one unlike its surroundings.
-    /// </summary>
 
     /// <summary>The change blob features, in order.</summary>
     internal static readonly string[] FeatureNames =
@@ -511,7 +496,33 @@ internal static class ChangeObjectCounter
     /// <summary>Feature "rule_arrived": the direction test's reading (1 = arrived), taken for every blob.</summary>
     private const int RuleArrivedFeature = 21;
 
-    private static ChangeBlob WithFeatures(ChangeBlob blob, bool withFeatures, Span<int> labels, int index, TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, ReadOnlySpan<int> members, bool hasNir, float beforeScale, float afterScale)
+    /// <summary>
+    /// What the rules read of a blob: the direction test (<see cref="Direction"/>), the spread and darkening of its
+    /// difference vectors (<see cref="Spread"/>), and how many of its pixels are green on either date and on both.
+    /// </summary>
+    private readonly record struct Cues(bool Arrived, double RingChange, double Ratio, double Spread, double Darkening, int Green, int GreenBoth);
+
+    private static Cues ReadCues(TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<int> members, bool hasNir, float beforeScale, float afterScale)
+    {
+        var (arrived, ringChange, ratio) = Direction(before, after, mask, planes, members);
+        var (spread, darkening) = Spread(planes, before.Width * before.Height, members);
+        int green = 0, greenBoth = 0;
+        foreach (var p in members)
+        {
+            var (b, a) = (ObjectCounter.IsGreen(before, p, hasNir, beforeScale), ObjectCounter.IsGreen(after, p, hasNir, afterScale));
+            green += b || a ? 1 : 0;
+            greenBoth += b && a ? 1 : 0;
+        }
+
+        return new Cues(arrived, ringChange, ratio, spread, darkening, green, greenBoth);
+    }
+
+    /// <summary>
+    /// The blob with its place (<see cref="ChangeBlob.Index"/>; its pixels labelled when <paramref name="labels"/> is not
+    /// empty) and, when <paramref name="withFeatures"/>, its features. <paramref name="cues"/> are those the rules read
+    /// already (null for a blob rejected by shape, whose cues are read here).
+    /// </summary>
+    private static ChangeBlob WithFeatures(ChangeBlob blob, bool withFeatures, Span<int> labels, int index, TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<float> beforeContrast, double gsd, ReadOnlySpan<int> members, bool hasNir, float beforeScale, float afterScale, Cues? cues)
     {
         if (!labels.IsEmpty)
         {
@@ -528,15 +539,10 @@ internal static class ChangeObjectCounter
         }
 
         var n = before.Width * before.Height;
-        var (arrived, ringChange, ratio) = Direction(before, after, mask, planes, members);
-        var (spread, darkening) = Spread(planes, n, members);
-        int green = 0, greenBoth = 0;
+        var (arrived, ringChange, ratio, spread, darkening, green, greenBoth) = cues ?? ReadCues(before, after, mask, planes, members, hasNir, beforeScale, afterScale);
         double contrast = 0, change = 0, maxChange = 0, noise = 0;
         foreach (var p in members)
         {
-            var (b, a) = (ObjectCounter.IsGreen(before, p, hasNir, beforeScale), ObjectCounter.IsGreen(after, p, hasNir, afterScale));
-            green += b || a ? 1 : 0;
-            greenBoth += b && a ? 1 : 0;
             contrast += beforeContrast.Length == n ? beforeContrast[p] : 0;
             change += planes[3 * n + p];
             maxChange = Math.Max(maxChange, planes[3 * n + p]);
@@ -572,13 +578,12 @@ internal static class ChangeObjectCounter
         return blob with { Features = f };
     }
 
-    private static (bool Arrived, double RingChange) ArrivedRatherThanLeft(TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<int> members)
-    {
-        var (arrived, ringChange, _) = Direction(before, after, mask, planes, members);
-        return (arrived, ringChange);
-    }
-
-    /// <summary>As <see cref="ArrivedRatherThanLeft"/>, with the log ratio of the after date's distance from the ground beside the blob to the before date's.</summary>
+    /// <summary>
+    /// Whether the blob's pixels depart more from the ground around them (the unchanged pixels beside it)
+    /// in the after image than in the before image: the date that holds the object is the one unlike its surroundings.
+    /// Also the mean change of that ground over its threshold, and the log ratio of the after date's distance from it to
+    /// the before date's.
+    /// </summary>
     private static (bool Arrived, double RingChange, double Ratio) Direction(TileRaster before, TileRaster after, ReadOnlySpan<byte> mask, ReadOnlySpan<float> planes, ReadOnlySpan<int> members)
     {
         var (w, h) = (before.Width, before.Height);
