@@ -70,7 +70,7 @@ public static partial class ObjectCounter
             var closed = floats.AsSpan(4 * n, n);
             var bright = floats.AsSpan(5 * n, n);
             var m = mask.AsSpan(0, n);
-            var scale = SmallFeaturePlanes(image, groundSampleDistance, contrast, bright, clutter, band, scratch, closed, ints.AsSpan(0, n), m);
+            var scale = SmallFeaturePlanes(image, groundSampleDistance, contrast, bright, clutter, band, scratch, closed, ints.AsSpan(0, n), m, smallFeatureContrast);
             for (var i = 0; i < n; i++)
             {
                 var floor = Math.Max(CandidateContrast, CandidateClutterFactor * clutter[i]);
@@ -80,14 +80,6 @@ public static partial class ObjectCounter
             if (!labels.IsEmpty)
             {
                 labels.Clear();
-            }
-
-            if (smallFeatureContrast.Length == n)
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    smallFeatureContrast[i] = Math.Max(contrast[i], bright[i]);
-                }
             }
 
             var candidates = new List<Candidate>();

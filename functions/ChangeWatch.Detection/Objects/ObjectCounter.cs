@@ -297,20 +297,12 @@ public static partial class ObjectCounter
             var closed = floats.AsSpan(4 * n, n);
             var bright = floats.AsSpan(5 * n, n);
 
-            var scale = SmallFeaturePlanes(image, groundSampleDistance, contrast, bright, work, band, scratch, closed, ints.AsSpan(0, n), mask.AsSpan(0, n));
+            var scale = SmallFeaturePlanes(image, groundSampleDistance, contrast, bright, work, band, scratch, closed, ints.AsSpan(0, n), mask.AsSpan(0, n), smallFeatureContrast);
             var m = mask.AsSpan(0, n);
             for (var i = 0; i < n; i++)
             {
                 var threshold = Math.Max(MinContrast, ClutterFactor * work[i]);
                 m[i] = contrast[i] >= threshold ? (byte)1 : (byte)0;
-            }
-
-            if (smallFeatureContrast.Length == n)
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    smallFeatureContrast[i] = Math.Max(contrast[i], bright[i]);
-                }
             }
 
             return ExamineBlobs(image, m, contrast, bright, scale, groundSampleDistance, core, ints.AsSpan(0, n), ints.AsSpan(n, n));
@@ -329,9 +321,10 @@ public static partial class ObjectCounter
     /// <paramref name="clutter"/> level; returns the brightness scale (120 over the tile's mean brightness).
     /// <paramref name="band"/>, <paramref name="scratch"/>, <paramref name="closed"/>,
     /// <paramref name="ints"/> and <paramref name="mask"/> are scratch of the tile's size; <paramref name="band"/> is left
-    /// holding the brightness (no-data as <see cref="NoDataFill"/>).
+    /// holding the brightness (no-data as <see cref="NoDataFill"/>). When <paramref name="smallFeatureContrast"/> holds a
+    /// value per pixel, each pixel's larger of the dark and bright contrast is written to it.
     /// </summary>
-    private static float SmallFeaturePlanes(TileRaster image, double groundSampleDistance, Span<float> contrast, Span<float> bright, Span<float> clutter, Span<float> band, Span<float> scratch, Span<float> closed, Span<int> ints, Span<byte> mask)
+    private static float SmallFeaturePlanes(TileRaster image, double groundSampleDistance, Span<float> contrast, Span<float> bright, Span<float> clutter, Span<float> band, Span<float> scratch, Span<float> closed, Span<int> ints, Span<byte> mask, Span<float> smallFeatureContrast)
     {
         var (w, h) = (image.Width, image.Height);
         var n = w * h;
@@ -398,6 +391,14 @@ public static partial class ObjectCounter
         // Clutter level: the local median small-feature contrast (crop rows, grass texture, noise); object pixels stand
         // well above it. A median, not a mean: vehicles covering up to half a window (a dense park) do not raise it.
         ClutterMedian(image, contrast, groundSampleDistance, clutter);
+        if (smallFeatureContrast.Length == n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                smallFeatureContrast[i] = Math.Max(contrast[i], bright[i]);
+            }
+        }
+
         return scale;
     }
 
