@@ -85,6 +85,16 @@ public sealed class ChangeTypeModelTests
     }
 
     [Fact]
+    public void Model_CascadeThatCountsNothing_NamesNoVehicleCountModel()
+    {
+        var cascade = new CascadeChangeScorer(Some.ModelDirectory(), "v7") { CountObjects = false };
+
+        Assert.Equal((null, null), (cascade.Model.ObjectModelVersion, cascade.Model.ObjectModelSha256));
+        Assert.Equal("v7", cascade.Model.Version);
+        Assert.NotNull(cascade.Model.TypeModelVersion);
+    }
+
+    [Fact]
     public void Assess_ClearBuildUpAndEarthworks_AreTypedByTheModel()
     {
         var scorer = new MlNetChangeScorer(Some.ModelDirectory(), "v1");

@@ -38,6 +38,8 @@ public sealed class CascadeChangeScorer : IChangeScorer
     private readonly PixelChangeModel _pixels;
     private readonly double _gate;
     private readonly double _maxMaskedFraction;
+    private readonly ModelInfo _model;
+    private readonly ModelInfo _countingModel;
 
     /// <summary>Loads pixel model <paramref name="version"/> and its gating tile model from <paramref name="modelDirectory"/>.</summary>
     /// <param name="modelDirectory">Folder holding one sub-folder per model version.</param>
@@ -70,17 +72,21 @@ public sealed class CascadeChangeScorer : IChangeScorer
             : _gate > 0 ? new MlNetChangeScorer(modelDirectory, manifest.CascadeTileModel ?? "v1", null, maxMaskedFraction, coreMargin, countObjects: false)
             : _tileScorer;
         Manifest = manifest;
-        Model = new ModelInfo(manifest.Version, sha, _pixels.Threshold)
+        _model = new ModelInfo(manifest.Version, sha, _pixels.Threshold)
         {
             TypeModelVersion = _tileScorer.Model.TypeModelVersion,
             TypeModelSha256 = _tileScorer.Model.TypeModelSha256,
+        };
+        _countingModel = _model with
+        {
             ObjectModelVersion = VehicleCountModel.Shipped.Version,
             ObjectModelSha256 = VehicleCountModel.Shipped.Sha256,
         };
     }
 
     /// <inheritdoc />
-    public ModelInfo Model { get; }
+    /// <remarks>Names the vehicle count model only while <see cref="CountObjects"/> is set: a scorer that counts nothing records none.</remarks>
+    public ModelInfo Model => CountObjects ? _countingModel : _model;
 
     /// <inheritdoc />
     /// <remarks>The pixel model's threshold for that resolution: its expert's, its band's, or the default (<see cref="PixelChangeModel.ThresholdFor"/>).</remarks>
