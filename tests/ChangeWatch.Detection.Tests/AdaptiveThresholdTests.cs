@@ -131,6 +131,34 @@ public sealed class AdaptiveThresholdTests
     }
 
     [Theory]
+    [InlineData("test", 120)]
+    [InlineData("tuning", 0)]
+    public void CountsOnly_SceneCountOtherThanTheTestSets_IsRefused(string counts, int scenes)
+    {
+        var options = new ChangeWatch.Training.Evaluation.EvalOptions(
+            string.Empty, "synthetic", "shipped", "v1", Some.ModelDirectory(), string.Empty, Json: false, new(), 1000, 1, Only: "counts", Counts: counts, CountsSceneCount: scenes);
+
+        var ex = Assert.Throws<FormatException>(() => ChangeWatch.Training.Evaluation.EvalCommand.Run(options, TextWriter.Null));
+
+        Assert.Contains("--count-scenes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CountsOnly_DevelopmentFamilyWithTwoScenes_CountsTwoScenesOfIt()
+    {
+        var options = new ChangeWatch.Training.Evaluation.EvalOptions(
+            string.Empty, "synthetic", "shipped", "v1", Some.ModelDirectory(), string.Empty, Json: true, new(), 1000, 1, Only: "counts", Counts: "development", CountsSceneCount: 2, Counter: "rules");
+        var output = new StringWriter();
+
+        Assert.Equal(0, ChangeWatch.Training.Evaluation.EvalCommand.Run(options, output));
+
+        var text = output.ToString();
+        Assert.Contains("count scene 01", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("count scene 02", text, StringComparison.Ordinal);
+        Assert.Contains("2 build-up scenes, seed 7003", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0.05)]
     [InlineData(5.0)]
     public void FalseAlarmsOnly_GroundSampleDistanceTheGeneratorCannotDraw_IsRefused(double gsd)

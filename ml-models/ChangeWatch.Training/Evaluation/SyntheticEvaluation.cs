@@ -43,8 +43,16 @@ internal static class SyntheticEvaluation
         {
             "test" => (SyntheticSeeds.EvalCounts, SyntheticSeeds.EvalNuisance),
             "tuning" => (SyntheticSeeds.CountTuning, SyntheticSeeds.ValidationNuisance),
-            var c => throw new FormatException($"unknown --counts '{c}' (test: families {SyntheticSeeds.EvalCounts} and {SyntheticSeeds.EvalNuisance}; tuning: {SyntheticSeeds.CountTuning} and {SyntheticSeeds.ValidationNuisance})"),
+            "development" => (Modelling.CounterTraining.DevelopmentBuildUp, Modelling.CounterTraining.DevelopmentNuisance),
+            var c => throw new FormatException($"unknown --counts '{c}' (test: families {SyntheticSeeds.EvalCounts} and {SyntheticSeeds.EvalNuisance}; tuning: {SyntheticSeeds.CountTuning} and {SyntheticSeeds.ValidationNuisance}; development: {Modelling.CounterTraining.DevelopmentBuildUp} and {Modelling.CounterTraining.DevelopmentNuisance})"),
         };
+
+        // The test set is the first 30 scenes of its families (the figure); more scenes only for the families
+        // choices are made on, so a choice rests on more than 30 scenes' noise.
+        if (options.CountsSceneCount < 1 || (options.Counts == "test" && options.CountsSceneCount != CountSceneCount))
+        {
+            throw new FormatException($"--count-scenes {options.CountsSceneCount}: 1 or more, and only with --counts tuning or development (the test set is {CountSceneCount} scenes)");
+        }
         if (options.Only is "counts")
         {
             return RunCounts(options, output, countFamily, emptyFamily);
@@ -298,7 +306,7 @@ internal static class SyntheticEvaluation
     private static int RunCounts(EvalOptions options, TextWriter output, ulong family, ulong emptyFamily)
     {
         var clock = Stopwatch.StartNew();
-        var counts = MeasureCounts(output, CountSceneCount, family, emptyFamily, options.CountsGsd, Counter(options));
+        var counts = MeasureCounts(output, options.CountsSceneCount, family, emptyFamily, options.CountsGsd, Counter(options));
         output.WriteLine();
         output.WriteLine(Invariant($"dataset synthetic, counts only ({options.Counts}), {clock.Elapsed.TotalSeconds:F0} s"));
         PrintCounts(output, counts);
