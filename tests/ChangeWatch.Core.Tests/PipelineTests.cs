@@ -63,6 +63,26 @@ public sealed class PipelineTests
         Assert.Contains(model.Caveats, c => c.StartsWith("Object counts before/after were not measured", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Pipeline_CountModelWithARecordedAccuracy_ReportQuotesItOnlyWhereSitesHaveCounts(bool counts)
+    {
+        var h = new PipelineHarness();
+        h.Scorer.Model = h.Scorer.Model with { ObjectModelVersion = "objects-test", ObjectModelSha256 = new string('c', 64), ObjectModelAccuracy = "within 20 % in 2 of 3 test scenes." };
+        h.Scorer.Objects = counts ? new ObjectCounts(1, 4) : null;
+        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
+        await h.DrainAsync();
+
+        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
+        await h.DrainAsync();
+
+        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
+        const string caveat = "Vehicle counts are estimates by objects-test: within 20 % in 2 of 3 test scenes.";
+        Assert.Equal(counts, model.Sites.Any(s => s.Objects is not null));
+        Assert.Equal(counts, model.Caveats.Contains(caveat));
+    }
+
     [Fact]
     public async Task Pipeline_SceneWithoutSites_HasNoObjectCountCaveat()
     {

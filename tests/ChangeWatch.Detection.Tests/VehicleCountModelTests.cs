@@ -18,6 +18,18 @@ public sealed class VehicleCountModelTests
     }
 
     [Fact]
+    public void Shipped_RecordsItsMeasuredAccuracy_AndScorersThatCountCarryIt()
+    {
+        var accuracy = VehicleCountModel.Shipped.Accuracy;
+
+        Assert.False(string.IsNullOrWhiteSpace(accuracy));
+        Assert.Contains("generated scenes only", accuracy, StringComparison.Ordinal);
+        Assert.Equal(accuracy, new MlNetChangeScorer(Some.ModelDirectory(), "v1").Model.ObjectModelAccuracy);
+        Assert.Equal(accuracy, new CascadeChangeScorer(Some.ModelDirectory(), "v7").Model.ObjectModelAccuracy);
+        Assert.Null(new CascadeChangeScorer(Some.ModelDirectory(), "v7") { CountObjects = false }.Model.ObjectModelAccuracy);
+    }
+
+    [Fact]
     public void Load_ManifestWhoseThresholdWasChanged_IsRefused()
     {
         var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;

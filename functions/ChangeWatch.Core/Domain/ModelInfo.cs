@@ -17,4 +17,7 @@ public sealed record ModelInfo(string Version, string Sha256, double Threshold)
 
     /// <summary>SHA-256 recorded for the vehicle count model, or null when the scorer counts none.</summary>
     public string? ObjectModelSha256 { get; init; }
+
+    /// <summary>How well the vehicle count model counts on data it was not trained on, in words (a report with counts quotes it as a caveat), or null when not recorded.</summary>
+    public string? ObjectModelAccuracy { get; init; }
 }

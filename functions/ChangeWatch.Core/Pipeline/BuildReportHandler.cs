@@ -216,7 +216,7 @@ public sealed class BuildReportHandler(
             CodeVersion = CodeVersion,
             Tiles = new TileCounts(scene.TileCount, results.Count(r => r.Assessable), results.Count(r => !r.Assessable), flagged.Count),
             Sites = sites,
-            Caveats = Caveats(scene, baseline, results, sites),
+            Caveats = Caveats(scene, baseline, results, sites, scorer.Model),
             ReceivedAt = scene.ReceivedAt,
             ReportedAt = reportedAt,
             Custody = [.. custody.Select(c => new CustodyEntry(c.Step, c.Actor, c.At, c.Detail))],
@@ -240,7 +240,7 @@ public sealed class BuildReportHandler(
         s.Id.Value, s.Sha256, s.BlobName, s.Metadata.AcquiredAt, s.AcquisitionTimeAssumed, s.Metadata.Provider, s.Metadata.Sensor,
         s.Metadata.GroundSampleDistance, s.Width, s.Height, s.BandCount, s.GeoReference?.Epsg);
 
-    private static List<string> Caveats(SceneRecord scene, SceneRecord? baseline, IReadOnlyList<TileResult> results, IReadOnlyList<SiteModel> sites)
+    private static List<string> Caveats(SceneRecord scene, SceneRecord? baseline, IReadOnlyList<TileResult> results, IReadOnlyList<SiteModel> sites, ModelInfo model)
     {
         var caveats = new List<string>();
         if (scene.AcquisitionTimeAssumed)
@@ -290,6 +290,11 @@ public sealed class BuildReportHandler(
             if (ObjectCountsCaveat(results, sites) is { } counts)
             {
                 caveats.Add(counts);
+            }
+
+            if (sites.Any(s => s.Objects is not null) && model.ObjectModelAccuracy is { Length: > 0 } accuracy)
+            {
+                caveats.Add($"Vehicle counts are estimates by {model.ObjectModelVersion ?? "the count model"}: {accuracy}");
             }
 
             caveats.Add("Sites are candidates found by an automated model; each needs an analyst's review before it is reported as fact.");

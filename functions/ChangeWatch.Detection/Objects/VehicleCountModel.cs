@@ -28,12 +28,13 @@ public sealed class VehicleCountModel
 
     private readonly TreeWalk[] _walks;
 
-    private VehicleCountModel(TreeWalk[] walks, double threshold, string version, string sha256)
+    private VehicleCountModel(TreeWalk[] walks, double threshold, string version, string sha256, string? accuracy)
     {
         _walks = walks;
         Threshold = threshold;
         Version = version;
         Sha256 = sha256;
+        Accuracy = accuracy;
     }
 
     /// <summary>The model embedded in this assembly (<see cref="ShippedVersion"/>), loaded at first use.</summary>
@@ -41,6 +42,12 @@ public sealed class VehicleCountModel
 
     /// <summary>Model version (its folder under ml-models/models).</summary>
     public string Version { get; }
+
+    /// <summary>
+    /// How well the model counts, measured on data it was not trained on, in words for a report's caveat (model.json's
+    /// <c>accuracy</c>, recorded when the model is evaluated; null when not recorded).
+    /// </summary>
+    public string? Accuracy { get; }
 
     /// <summary>SHA-256 (hex) of the four model zips' entries and the threshold (<see cref="Hash"/>), as recorded in model.json.</summary>
     public string Sha256 { get; }
@@ -122,7 +129,7 @@ public sealed class VehicleCountModel
             using var stream = new MemoryStream(zip);
             return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : ChangeObjectCounter.FeatureCount);
         }).ToArray();
-        return new VehicleCountModel(walks, manifest.Threshold, manifest.Version, sha);
+        return new VehicleCountModel(walks, manifest.Threshold, manifest.Version, sha, manifest.Accuracy);
     }
 
     private static VehicleCountModel LoadShipped()
@@ -166,6 +173,15 @@ public sealed class VehicleCountModel
         /// <summary>What the model was trained on, in words.</summary>
         [JsonPropertyName("trainedOn")]
         public string? TrainedOn { get; init; }
+
+        /// <summary>
+        /// How well it counts on data it was not trained on, in words (a report's caveat quotes it). Not written by
+        /// <c>train-counter</c>, which never sees the test scenes: recorded after the model is evaluated on them. Not part
+        /// of the SHA-256, which covers what decides the counts.
+        /// </summary>
+        [JsonPropertyName("accuracy")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Accuracy { get; init; }
     }
 
     /// <summary>A FastTree ensemble's raw score (bias plus weighted leaves), walked one row at a time.</summary>

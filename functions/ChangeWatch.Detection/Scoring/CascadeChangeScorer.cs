@@ -81,6 +81,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
         {
             ObjectModelVersion = VehicleCountModel.Shipped.Version,
             ObjectModelSha256 = VehicleCountModel.Shipped.Sha256,
+            ObjectModelAccuracy = VehicleCountModel.Shipped.Accuracy,
         };
     }
 

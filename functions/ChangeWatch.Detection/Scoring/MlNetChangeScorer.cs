@@ -99,6 +99,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
             TypeModelSha256 = TypeModel?.Sha256,
             ObjectModelVersion = countObjects ? VehicleCountModel.Shipped.Version : null,
             ObjectModelSha256 = countObjects ? VehicleCountModel.Shipped.Sha256 : null,
+            ObjectModelAccuracy = countObjects ? VehicleCountModel.Shipped.Accuracy : null,
         };
         _engines = new DefaultObjectPool<Engine>(new EnginePolicy(context, transformer), Math.Max(2, Environment.ProcessorCount * 2));
     }

@@ -339,6 +339,8 @@ internal static class CounterTraining
         s.AppendLine(CultureInfo.InvariantCulture, $"- Candidate features ({ObjectCounter.CandidateFeatureCount}): {string.Join(", ", ObjectCounter.CandidateFeatureNames.Select(f => $"`{f}`"))}.");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Change-blob features ({ChangeObjectCounter.FeatureCount}): {string.Join(", ", ChangeObjectCounter.FeatureNames.Select(f => $"`{f}`"))}.");
         s.AppendLine(CultureInfo.InvariantCulture, $"- SHA-256 (the four zips' entries, then the threshold): `{manifest.Sha256}`.");
+        s.AppendLine("- `accuracy` in model.json (quoted by every report with vehicle counts): not written here, since training never sees the");
+        s.AppendLine("  test scenes; record it after measuring the model on the test family (`bash ml-models/eval.sh --dataset synthetic --only counts`).");
         s.AppendLine();
         s.AppendLine("## Counts on families it was not trained on (30 build-up scenes each; false objects on 30 nuisance-only scenes)");
         s.AppendLine();
