@@ -15,14 +15,14 @@ internal static class Program
     private const string Usage =
         "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9] [--compare <earlier type model>]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
-        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1: deals of the sites into the expert's 3 folds] [--transfer true: pooled model by the transfer recipe] [--nuisance <nuisance-only synthetic pairs added to the pooled model's training>] [--object-evidence <fewest arriving vehicles; 0 = none>]\n" +
+        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1: deals of the sites into the expert's 3 folds] [--expert-orders forward,both: the expert's rows with the dates as given, or half swapped] [--transfer true: pooled model by the transfer recipe] [--nuisance <nuisance-only synthetic pairs added to the pooled model's training>] [--object-evidence <fewest arriving vehicles; 0 = none>]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
-        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
+        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--expert-orders forward,both] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
         "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v1|rules|<version under --models>]\n" +
-        "       ChangeWatch.Training train-counter --out <dir> [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1]   (learned vehicle count on generated scenes)\n" +
+        "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1]   (learned vehicle count on generated scenes)\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
-        "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
+        "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--models <ml-models/models>] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
     public static int Main(string[] args)
     {
@@ -35,6 +35,12 @@ internal static class Program
         try
         {
             var options = ParseOptions(args.AsSpan(1));
+            if (KnownOptions(args[0]) is { } known && options.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+            {
+                // A mistyped option would otherwise be ignored silently and the run would not be the one asked for.
+                throw new FormatException($"{args[0]} takes no option --{unknown}; it takes {string.Join(", ", known.Order(StringComparer.Ordinal).Select(k => "--" + k))}");
+            }
+
             PairTiling.TileSize = int.Parse(options.GetValueOrDefault("tile") ?? "0", CultureInfo.InvariantCulture);
             switch (args[0])
             {
@@ -91,7 +97,8 @@ internal static class Program
                             ExpertViews(options),
                             int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
                             options.GetValueOrDefault("counter") ?? ChangeWatch.Detection.VehicleCountModel.ShippedVersion,
-                            int.Parse(options.GetValueOrDefault("count-scenes") ?? "30", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("count-scenes") ?? "30", CultureInfo.InvariantCulture),
+                            ExpertOrders(options)),
                         Console.Out);
                 case "train-counter":
                     var counterOut = Require(options, "out");
@@ -147,7 +154,8 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("nuisance") ?? "0", CultureInfo.InvariantCulture),
                             ExpertViews(options),
                             int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("object-evidence") ?? "0", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("object-evidence") ?? "0", CultureInfo.InvariantCulture),
+                            ExpertOrders(options)),
                         Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");
@@ -168,6 +176,49 @@ internal static class Program
         }
     }
 
+    /// <summary>
+    /// The options <paramref name="verb"/> takes, read from <see cref="Usage"/> (its line and the indented lines after it),
+    /// so the usage text and what is accepted cannot drift apart; null for a verb the usage does not name.
+    /// </summary>
+    internal static IReadOnlySet<string>? KnownOptions(string verb)
+    {
+        HashSet<string>? known = null;
+        foreach (var line in Usage.Split('\n'))
+        {
+            var trimmed = line.TrimStart();
+            if (trimmed.StartsWith("usage: ", StringComparison.Ordinal))
+            {
+                trimmed = trimmed["usage: ".Length..];
+            }
+
+            if (trimmed.StartsWith("ChangeWatch.Training ", StringComparison.Ordinal))
+            {
+                var name = trimmed["ChangeWatch.Training ".Length..].Split(' ')[0];
+                if (known is not null)
+                {
+                    break;
+                }
+
+                if (name != verb)
+                {
+                    continue;
+                }
+
+                known = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            if (known is not null)
+            {
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(line, "--([a-z][a-z-]*)"))
+                {
+                    known.Add(m.Groups[1].Value);
+                }
+            }
+        }
+
+        return known;
+    }
+
     private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -183,6 +234,10 @@ internal static class Program
 
         return options;
     }
+
+    /// <summary>--expert-orders "forward,both": the date orders a resolution expert's rows are drawn in, chosen by its cross-validation; null: forward only.</summary>
+    private static List<DateOrder>? ExpertOrders(Dictionary<string, string> options) =>
+        options.GetValueOrDefault("expert-orders") is { } list ? [.. list.Split(',').Select(DateOrders.Parse)] : null;
 
     /// <summary>--expert-views "all,no-levels": the feature views a resolution expert chooses among by cross-validation; null: every feature.</summary>
     private static List<FeatureView>? ExpertViews(Dictionary<string, string> options) =>

@@ -147,6 +147,83 @@ public sealed class PixelExpertTests : IDisposable
     }
 
     [Fact]
+    public void Train_WithBothDateOrders_TriesEachOrderAndRecordsTheOneKept()
+    {
+        var pairs = SyntheticPixelPairs.Generate(3);
+        var samples = pairs.ToDictionary(p => p, p => PixelSamples.Draw(p, 300, 300, 1));
+        PixelTreeSettings[] candidates = [new(4, 4)];
+
+        var a = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1, orders: [DateOrder.Forward, DateOrder.Both], defaultBudget: 1800);
+        var b = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1, orders: [DateOrder.Forward, DateOrder.Both], defaultBudget: 1800);
+        var bothOnly = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1, orders: [DateOrder.Both], defaultBudget: 1800);
+
+        Assert.Equal(2, a.Candidates.Count);
+        Assert.Equal(a.Candidates.Max(c => c.F1), a.ValidationF1);
+        Assert.Equal(a.Candidates[a.Order == DateOrder.Forward ? 0 : 1].F1, a.ValidationF1);
+        Assert.Equal((a.Order, a.Threshold), (b.Order, b.Threshold));
+        Assert.Equal(DateOrder.Both, bothOnly.Order);
+        Assert.Equal(a.Candidates[1].F1, bothOnly.ValidationF1);
+        Assert.Throws<ArgumentException>(() => ExpertTraining.Train(pairs, samples, candidates, 2, 0, 1, orders: [DateOrder.Both, DateOrder.Both]));
+    }
+
+    [Fact]
+    public void DrawBothOrders_HalfTheRowsAsGiven_HalfWithTheDatesSwapped()
+    {
+        var pairs = SyntheticPixelPairs.Generate(3);
+        var swappedPair = pairs[0] with { Before = pairs[0].After, After = pairs[0].Before };
+
+        var rows = PixelSamples.DrawBothOrders(pairs, 3600, seed: 1)[pairs[0]];
+        var forward = PixelSamples.Draw(pairs[0], 300, 300, 1);
+        var swapped = PixelSamples.Draw(swappedPair, 300, 300, 1 + PixelSamples.SwappedSeedOffset);
+
+        Assert.Equal(forward.Count + swapped.Count, rows.Count);
+        Assert.InRange(rows.Count, 900, 1200); // a quarter of each pair's 1 200 rows per class and order, fewer where a class is short
+        Assert.Equal([.. forward.Features, .. swapped.Features], rows.Features);
+        Assert.Equal([.. forward.Labels, .. swapped.Labels], rows.Labels);
+        Assert.Equal(rows.Features, PixelSamples.DrawBothOrders(pairs, 3600, seed: 1)[pairs[0]].Features);
+
+        // Swapped means the dates change places: at the same pixels (same seed) every after − before difference flips sign.
+        var sameDraw = PixelSamples.Draw(swappedPair, 300, 300, 1);
+        var width = PixelFeatures.Count;
+        var f = (int)PixelFeature.LuminanceDifferenceMean15;
+        Assert.Equal(forward.Labels, sameDraw.Labels);
+        Assert.All(Enumerable.Range(0, forward.Count), r => Assert.Equal(-forward.Features[r * width + f], sameDraw.Features[r * width + f], 1e-4));
+        Assert.Contains(Enumerable.Range(0, forward.Count), r => Math.Abs(forward.Features[r * width + f]) > 0.1);
+    }
+
+    [Fact]
+    public void KnownOptions_AreTheUsageTextsOfEachVerb()
+    {
+        var eval = ChangeWatch.Training.Program.KnownOptions("eval")!;
+        var counter = ChangeWatch.Training.Program.KnownOptions("train-counter")!;
+
+        Assert.Contains("expert-orders", eval);
+        Assert.Contains("count-scenes", eval);
+        Assert.Contains("json", eval);
+        Assert.Contains("version", counter);
+        Assert.DoesNotContain("count-scenes", counter);
+        Assert.Contains("models", ChangeWatch.Training.Program.KnownOptions("bench-scoring")!);
+        Assert.Null(ChangeWatch.Training.Program.KnownOptions("no-such-verb"));
+    }
+
+    [Fact]
+    public void Main_MistypedOption_IsRefusedNotIgnored()
+    {
+        Assert.Equal(2, ChangeWatch.Training.Program.Main(["eval", "--dataset", "synthetic", "--only", "counts", "--count-scene", "5"]));
+    }
+
+    [Theory]
+    [InlineData("forward", false)]
+    [InlineData(" both", true)]
+    public void DateOrders_Parse_ReadsTheCommandLineNames(string name, bool both)
+    {
+        var expected = both ? DateOrder.Both : DateOrder.Forward;
+        Assert.Equal(expected, DateOrders.Parse(name));
+        Assert.Equal(name.Trim(), expected.Name());
+        Assert.Throws<FormatException>(() => DateOrders.Parse("backwards"));
+    }
+
+    [Fact]
     public void Train_PairsOfTwoDatasets_IsRefused()
     {
         var pairs = SyntheticPixelPairs.Generate(2);

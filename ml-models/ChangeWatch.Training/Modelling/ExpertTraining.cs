@@ -10,7 +10,7 @@ namespace ChangeWatch.Training.Modelling;
 internal sealed record TrainedExpert(
     string Dataset, double GroundSampleDistance, PixelTreeSettings Settings, double Threshold, double ValidationF1,
     ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, int? Samples, double F1)> Candidates, int? Samples = null,
-    FeatureView? View = null)
+    FeatureView? View = null, DateOrder Order = DateOrder.Forward)
 {
     /// <summary>The expert as a pixel model uses it: the range <see cref="PixelExpert.RangeFactor"/> either way of its resolution.</summary>
     public PixelExpert ToPixelExpert()
@@ -22,8 +22,8 @@ internal sealed record TrainedExpert(
 
 /// <summary>
 /// Trains a resolution expert (<see cref="PixelExpert"/>) on one dataset's pairs: each candidate tree size (and, when
-/// sample budgets are offered, each number of training rows drawn from the dataset, and when feature views are offered,
-/// each <see cref="FeatureView"/>) is scored by 3-fold
+/// sample budgets are offered, each number of training rows drawn from the dataset, when feature views are offered,
+/// each <see cref="FeatureView"/>, and when date orders are offered, each <see cref="DateOrder"/>) is scored by 3-fold
 /// cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores tiles),
 /// repeated over <c>repeats</c> deals of the sites into the folds (the first in ordinal order, the others shuffled by
 /// the seed: with 7-10 sites one deal's choice moves with which sites share a fold); the candidate with the best pixel
@@ -44,11 +44,14 @@ internal static class ExpertTraining
     /// <summary>
     /// Trains the expert on <paramref name="samples"/> (the pooled model's rows of these pairs) or, when
     /// <paramref name="budgets"/> is given, on rows drawn afresh from <paramref name="pairs"/> for each budget
-    /// (<see cref="PixelSamples.DrawPerDataset"/>: the budget split evenly over the pairs, classes balanced).
+    /// (<see cref="PixelSamples.DrawPerDataset"/>: the budget split evenly over the pairs, classes balanced). With
+    /// <see cref="DateOrder.Both"/> among <paramref name="orders"/>, rows of each budget (<paramref name="defaultBudget"/>
+    /// for the pooled model's) are also drawn half with the dates swapped (<see cref="PixelSamples.DrawBothOrders"/>).
     /// </summary>
     public static TrainedExpert Train(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, IReadOnlyList<PixelTreeSettings> candidates,
-        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null, IReadOnlyList<FeatureView>? views = null, int repeats = 1)
+        int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null, IReadOnlyList<FeatureView>? views = null, int repeats = 1,
+        IReadOnlyList<DateOrder>? orders = null, int defaultBudget = 40000)
     {
         if (pairs.Count == 0 || pairs.Select(p => p.Dataset).Distinct().Count() != 1)
         {
@@ -58,12 +61,26 @@ internal static class ExpertTraining
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
 
         var sites = pairs.Select(p => p.Site).Distinct().Count();
-        var rows = budgets is null
-            ? [(null, samples)]
-            : budgets.Select(b => ((int?)b, (IReadOnlyDictionary<ChangePair, PixelSamples>)PixelSamples.DrawPerDataset(pairs, _ => b, seed))).ToList();
+        orders ??= [DateOrder.Forward];
+        if (orders.Count == 0 || orders.Distinct().Count() != orders.Count)
+        {
+            throw new ArgumentException("Date orders must be distinct, at least one.", nameof(orders));
+        }
+
+        var rows = new List<(int? Budget, DateOrder Order, IReadOnlyDictionary<ChangePair, PixelSamples> Rows)>();
+        foreach (var budget in budgets?.Select(b => (int?)b) ?? [null])
+        {
+            foreach (var order in orders)
+            {
+                rows.Add((budget, order, order == DateOrder.Both
+                    ? PixelSamples.DrawBothOrders(pairs, budget ?? defaultBudget, seed)
+                    : budget is { } b ? PixelSamples.DrawPerDataset(pairs, _ => b, seed) : samples));
+            }
+        }
+
         views ??= [FeatureView.All];
-        var tried = new List<(PixelTreeSettings Settings, int? Budget, FeatureView View, double F1, double Threshold)>();
-        foreach (var (budget, drawn) in rows)
+        var tried = new List<(PixelTreeSettings Settings, int? Budget, DateOrder Order, FeatureView View, double F1, double Threshold)>();
+        foreach (var (budget, order, drawn) in rows)
         {
             foreach (var view in views)
             {
@@ -80,22 +97,22 @@ internal static class ExpertTraining
                     }
 
                     var (threshold, f1) = histogram.Best();
-                    tried.Add((settings, budget, view, f1, threshold));
+                    tried.Add((settings, budget, order, view, f1, threshold));
                 }
             }
         }
 
         var best = tried.OrderByDescending(t => t.F1).First();
-        var bestRows = best.View.Rows(rows.First(r => r.Item1 == best.Budget).Item2, pairs);
+        var bestRows = best.View.Rows(rows.First(r => r.Budget == best.Budget && r.Order == best.Order).Rows, pairs);
         var final = new PixelModelTrainer(best.Settings, (int)seed);
         var transformer = final.Train(pairs.Select(p => bestRows[p]));
         var dataset = pairs[0].Dataset;
-        string Name(PixelTreeSettings s, int? budget, FeatureView view) =>
-            $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}{(views.Count > 1 ? $" ({view.Name})" : string.Empty)}";
+        string Name(PixelTreeSettings s, int? budget, DateOrder order, FeatureView view) =>
+            $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}{(orders.Count > 1 ? $" (dates {order.Name()})" : string.Empty)}{(views.Count > 1 ? $" ({view.Name})" : string.Empty)}";
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites{(repeats > 1 ? $", {repeats} deals" : string.Empty)}): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.View)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.View)}, threshold {best.Threshold:F3}"));
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites{(repeats > 1 ? $", {repeats} deals" : string.Empty)}): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.Order, t.View)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.Order, best.View)}, threshold {best.Threshold:F3}"));
         return new TrainedExpert(
             dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
-            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget, best.View);
+            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget, best.View, best.Order);
     }
 }

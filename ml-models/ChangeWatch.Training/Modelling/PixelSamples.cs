@@ -42,6 +42,27 @@ internal sealed class PixelSamples
             .ToDictionary(t => t.Pair, t => t.Rows);
     }
 
+    /// <summary>
+    /// Rows of every pair for <see cref="DateOrder.Both"/>: of each pair's share of <paramref name="budget"/> (split evenly
+    /// over the pairs, which are of one dataset), a quarter changed and a quarter unchanged pixels with the dates as
+    /// given, and as many with the dates swapped (labels unchanged; another draw of pixels). Pairs drawn in parallel.
+    /// </summary>
+    public static Dictionary<ChangePair, PixelSamples> DrawBothOrders(IReadOnlyList<ChangePair> pairs, int budget, ulong seed)
+    {
+        var perPair = budget / pairs.Count;
+        return pairs.AsParallel().AsOrdered()
+            .Select(p =>
+            {
+                var forward = Draw(p, perPair / 4, perPair / 4, seed);
+                var swapped = Draw(p with { Before = p.After, After = p.Before }, perPair / 4, perPair / 4, seed + SwappedSeedOffset);
+                return (Pair: p, Rows: new PixelSamples(p.Site, [.. forward.Features, .. swapped.Features], [.. forward.Labels, .. swapped.Labels]));
+            })
+            .ToDictionary(t => t.Pair, t => t.Rows);
+    }
+
+    /// <summary>Added to the seed for the swapped rows, so they are another draw of pixels than the forward ones.</summary>
+    internal const ulong SwappedSeedOffset = 101;
+
     public static PixelSamples Draw(ChangePair pair, int maxChanged, int maxUnchanged, ulong seed)
     {
         long changed = pair.Truth.Count(t => t != 0);
