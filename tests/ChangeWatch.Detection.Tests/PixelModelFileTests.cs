@@ -38,6 +38,19 @@ public sealed class PixelModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_V8_ReadsWhichWayRoundEachExpertTookTheDates()
+    {
+        PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v8"), out var v8, out _);
+        PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v7"), out var v7, out _);
+
+        var orders = v8.ResolutionExperts!.ToDictionary(e => e.Dataset, e => e.DateOrders);
+        Assert.Equal("both", orders["oscd"]);
+        Assert.Equal("forward", orders["levir"]);
+        Assert.Equal("forward", orders["sztaki"]);
+        Assert.All(v7.ResolutionExperts!, e => Assert.Null(e.DateOrders));
+    }
+
+    [Fact]
     public void Load_FeatureListThatIsNotTheCodesBeginning_IsRefused()
     {
         Copy("v3", features =>

@@ -5,8 +5,9 @@ namespace ChangeWatch.Training.Modelling;
 /// <see cref="Both"/>: half of each pair's rows as given and half with the dates swapped, labels unchanged, so the expert
 /// learns change that reads the same either way. With <c>--expert-orders forward,both</c> each expert's 3-fold
 /// cross-validation chooses. In leave-one-site-out folds (seeds 1-3) OSCD's chose both in 20 of 24 folds and LEVIR's and
-/// SZTAKI's forward in every fold; trained on all eight OSCD sites it chose forward (CV pixel F1 0.421 against 0.415), so no shipped model
-/// uses both (docs/model-evaluation.md, "Session 9").
+/// SZTAKI's forward in every fold; trained on all eight OSCD sites it chose forward (CV pixel F1 0.421 against 0.415). Over
+/// three deals of the sites (<c>--expert-repeats 3</c>) it chose both on all eight (0.420 against 0.418): model v8's OSCD
+/// expert (docs/model-evaluation.md, "Session 9" and "Model v8").
 /// </summary>
 internal enum DateOrder
 {
