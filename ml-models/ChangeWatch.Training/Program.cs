@@ -97,7 +97,7 @@ internal static class Program
                             ExpertViews(options),
                             int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
                             options.GetValueOrDefault("counter") ?? ChangeWatch.Detection.VehicleCountModel.ShippedVersion,
-                            int.Parse(options.GetValueOrDefault("count-scenes") ?? "30", CultureInfo.InvariantCulture),
+                            options.GetValueOrDefault("count-scenes") is { } countScenes ? int.Parse(countScenes, CultureInfo.InvariantCulture) : SyntheticEvaluation.CountSceneCount,
                             ExpertOrders(options)),
                         Console.Out);
                 case "train-counter":

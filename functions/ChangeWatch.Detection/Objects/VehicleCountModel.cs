@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChangeWatch.Core.Domain;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 
@@ -48,6 +49,16 @@ public sealed class VehicleCountModel
     /// <c>accuracy</c>, recorded when the model is evaluated; null when not recorded).
     /// </summary>
     public string? Accuracy { get; }
+
+    /// <summary>
+    /// <paramref name="model"/> naming this model as the one that counts its tiles' vehicles (version, SHA-256, measured
+    /// accuracy): every scorer that counts records it the same way.
+    /// </summary>
+    public ModelInfo CountingWith(ModelInfo model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model with { ObjectModelVersion = Version, ObjectModelSha256 = Sha256, ObjectModelAccuracy = Accuracy };
+    }
 
     /// <summary>SHA-256 (hex) of the four model zips' entries and the threshold (<see cref="Hash"/>), as recorded in model.json.</summary>
     public string Sha256 { get; }

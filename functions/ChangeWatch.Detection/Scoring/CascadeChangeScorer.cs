@@ -77,12 +77,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
             TypeModelVersion = _tileScorer.Model.TypeModelVersion,
             TypeModelSha256 = _tileScorer.Model.TypeModelSha256,
         };
-        _countingModel = _model with
-        {
-            ObjectModelVersion = VehicleCountModel.Shipped.Version,
-            ObjectModelSha256 = VehicleCountModel.Shipped.Sha256,
-            ObjectModelAccuracy = VehicleCountModel.Shipped.Accuracy,
-        };
+        _countingModel = VehicleCountModel.Shipped.CountingWith(_model);
     }
 
     /// <inheritdoc />

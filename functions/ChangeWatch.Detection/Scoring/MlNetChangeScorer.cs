@@ -93,14 +93,12 @@ public sealed class MlNetChangeScorer : IChangeScorer
 
         _maxMaskedFraction = maxMaskedFraction;
         TypeModel = Manifest.TypeModel is { Length: > 0 } typeVersion ? new ChangeTypeModel(modelDirectory, typeVersion) : null;
-        Model = new ModelInfo(Manifest.Version, sha, thresholdOverride ?? Manifest.Threshold)
+        var model = new ModelInfo(Manifest.Version, sha, thresholdOverride ?? Manifest.Threshold)
         {
             TypeModelVersion = TypeModel?.Manifest.Version,
             TypeModelSha256 = TypeModel?.Sha256,
-            ObjectModelVersion = countObjects ? VehicleCountModel.Shipped.Version : null,
-            ObjectModelSha256 = countObjects ? VehicleCountModel.Shipped.Sha256 : null,
-            ObjectModelAccuracy = countObjects ? VehicleCountModel.Shipped.Accuracy : null,
         };
+        Model = countObjects ? VehicleCountModel.Shipped.CountingWith(model) : model;
         _engines = new DefaultObjectPool<Engine>(new EnginePolicy(context, transformer), Math.Max(2, Environment.ProcessorCount * 2));
     }
 

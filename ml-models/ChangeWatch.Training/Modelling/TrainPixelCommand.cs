@@ -264,7 +264,7 @@ internal static class TrainPixelCommand
             {
                 var cv = metrics.TryGetValue("expert-" + e.Dataset, out var em) ? em["cv_pixel_f1"] : double.NaN;
                 var atZero = e.FeaturesAtZero is { Count: > 0 } z ? string.Join(", ", z.Select(n => "`" + n + "`")) : "none";
-                s.AppendLine(CultureInfo.InvariantCulture, $"| `{e.File}` | {e.Dataset} ({e.GroundSampleDistance} m/px) | {e.MinGroundSampleDistance:0.###}-{e.MaxGroundSampleDistance:0.###} | {e.Trees} × {e.Leaves} | {atZero} | {(e.DateOrders == "both" ? "as given and swapped" : "as given")} | {e.Threshold:F3} | {cv:F3} | `{e.Sha256}` |");
+                s.AppendLine(CultureInfo.InvariantCulture, $"| `{e.File}` | {e.Dataset} ({e.GroundSampleDistance} m/px) | {e.MinGroundSampleDistance:0.###}-{e.MaxGroundSampleDistance:0.###} | {e.Trees} × {e.Leaves} | {atZero} | {(e.DateOrders == DateOrder.Both.Name() ? "as given and swapped" : "as given")} | {e.Threshold:F3} | {cv:F3} | `{e.Sha256}` |");
             }
 
             s.AppendLine();
