@@ -71,13 +71,9 @@ public sealed class PipelineTests
         var h = new PipelineHarness();
         h.Scorer.Model = h.Scorer.Model with { ObjectModelVersion = "objects-test", ObjectModelSha256 = new string('c', 64), ObjectModelAccuracy = "within 20 % in 2 of 3 test scenes." };
         h.Scorer.Objects = counts ? new ObjectCounts(1, 4) : null;
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
 
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        await h.DrainAsync();
+        var (model, _) = await BlockChangeAsync(h);
 
-        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
         const string caveat = "Vehicle counts are estimates by objects-test: within 20 % in 2 of 3 test scenes.";
         Assert.Equal(counts, model.Sites.Any(s => s.Objects is not null));
         Assert.Equal(counts, model.Caveats.Contains(caveat));
@@ -159,14 +155,9 @@ public sealed class PipelineTests
         var countSha = new string('c', 64);
         h.Scorer.Model = h.Scorer.Model with { ObjectModelVersion = "objects-test", ObjectModelSha256 = countSha };
         h.Scorer.Objects = new ObjectCounts(1, 4);
-        await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));
-        await h.DrainAsync();
 
-        await h.UploadAsync(Aoi, "after.tif", SyntheticTiffDecoder.Create(150, 130, change: (70, 40, 20)));
-        await h.DrainAsync();
+        var (model, tiles) = await BlockChangeAsync(h);
 
-        var model = h.Renderer.Rendered.Single(r => r.Model.Kind == ReportKinds.Change).Model;
-        var tiles = await h.Catalog.GetTileResultsAsync(SceneId.Parse(model.Scene.SceneId), TestContext.Current.CancellationToken);
         Assert.Equal(("objects-test", countSha), (model.ObjectModelVersion, model.ObjectModelSha256));
         Assert.Contains(tiles, t => t.Objects is not null);
         Assert.All(tiles, t => Assert.Equal(t.Objects is null ? (null, null) : ("objects-test", countSha), (t.ObjectModelVersion, t.ObjectModelSha256)));

@@ -44,6 +44,43 @@ public sealed class ReportJsonTests
     private static byte[] RenderedJson(ReportModel report) =>
         new ReportRenderer().Render(report, Some.NoImagery()).Single(f => f.RelativePath == "report.json").Content.ToArray();
 
+    /// <summary>
+    /// The fields each schema version added, oldest first (report level, then per site; 1.3 also gained the type model's
+    /// fields within its life). A report of an older version is the current JSON without every later version's fields.
+    /// </summary>
+    private static readonly (string Version, string[] Report, string[] Site)[] AddedFields =
+    [
+        ("1.1", ["ingestedAt", "processingSeconds", "quality", "overviewScale"], ["mgrs", "outline", "status", "review"]),
+        ("1.2", [], ["objects"]),
+        ("1.3", ["typeModelVersion", "typeModelSha256"], ["trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction"]),
+        ("1.4", ["modelThresholdAdaptive"], []),
+        ("1.5", ["objectModelVersion", "objectModelSha256"], []),
+    ];
+
+    /// <summary><paramref name="report"/> rendered as a report of schema <paramref name="version"/> would be: stamped with it, without the fields later versions added.</summary>
+    private static byte[] AsSchema(string version, ReportModel report)
+    {
+        var node = JsonNode.Parse(RenderedJson(report))!.AsObject();
+        node["schemaVersion"] = version;
+        foreach (var (added, reportFields, siteFields) in AddedFields.Where(a => string.CompareOrdinal(a.Version, version) > 0))
+        {
+            foreach (var name in reportFields)
+            {
+                node.Remove(name);
+            }
+
+            foreach (var site in node["sites"]!.AsArray())
+            {
+                foreach (var name in siteFields)
+                {
+                    site!.AsObject().Remove(name);
+                }
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(node.ToJsonString());
+    }
+
     [Fact]
     public void Render_ChangeReportWithSites_JsonValidatesAgainstTheSchema()
     {
@@ -164,12 +201,7 @@ public sealed class ReportJsonTests
     public void Deserialize_Schema14Report_ReadsWithoutTheCountModel_AndValidatesAgainstTheKeptSchema14()
     {
         // A 1.4 report: the current JSON without the fields 1.5 added.
-        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
-        node["schemaVersion"] = "1.4";
-        node.Remove("objectModelVersion");
-        node.Remove("objectModelSha256");
-
-        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var json = AsSchema("1.4", Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))));
         var old = ValidateKept(json, "1.4");
         var report = ReportJson.Deserialize(json)!;
 
@@ -194,14 +226,8 @@ public sealed class ReportJsonTests
     [Fact]
     public void Deserialize_Schema13Report_ReadsWithoutTheAdaptiveFlag_AndValidatesAgainstTheKeptSchema13()
     {
-        // A 1.3 report: the current JSON without the field 1.4 added.
-        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { ModelThresholdAdaptive = true }))!.AsObject();
-        node["schemaVersion"] = "1.3";
-        node.Remove("modelThresholdAdaptive");
-        node.Remove("objectModelVersion"); // added in 1.5
-        node.Remove("objectModelSha256");
-
-        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        // A 1.3 report: the current JSON without the fields 1.4 and later versions added.
+        var json = AsSchema("1.3", Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))) with { ModelThresholdAdaptive = true });
         var old = ValidateKept(json, "1.3");
         var report = ReportJson.Deserialize(json)!;
 
@@ -223,20 +249,8 @@ public sealed class ReportJsonTests
     [Fact]
     public void Deserialize_Schema12Report_ReadsWithoutTrack_AndValidatesAgainstTheKeptSchema12()
     {
-        // A 1.2 report: the current JSON without the fields 1.3 added (track, and the optional residual and cloud mask).
-        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
-        node["schemaVersion"] = "1.2";
-        node.Remove("modelThresholdAdaptive"); // added in 1.4
-        node.Remove("objectModelVersion"); // added in 1.5
-        node.Remove("objectModelSha256");
-        node.Remove("typeModelVersion"); // added within 1.3
-        node.Remove("typeModelSha256");
-        foreach (var name in new[] { "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
-        {
-            node["sites"]![0]!.AsObject().Remove(name);
-        }
-
-        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        // A 1.2 report: the current JSON without the fields 1.3 and later versions added (track, and the optional residual and cloud mask).
+        var json = AsSchema("1.2", Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))));
         var old = ValidateKept(json, "1.2");
         var report = ReportJson.Deserialize(json)!;
 
@@ -259,20 +273,8 @@ public sealed class ReportJsonTests
     [Fact]
     public void Deserialize_Schema11Report_ReadsWithObjectsNotMeasured_AndValidatesAgainstTheKeptSchema11()
     {
-        // A 1.1 report: the current JSON without the fields 1.2 added.
-        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
-        node["schemaVersion"] = "1.1";
-        node.Remove("modelThresholdAdaptive"); // added in 1.4
-        node.Remove("objectModelVersion"); // added in 1.5
-        node.Remove("objectModelSha256");
-        node.Remove("typeModelVersion"); // added within 1.3
-        node.Remove("typeModelSha256");
-        foreach (var name in new[] { "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
-        {
-            node["sites"]![0]!.AsObject().Remove(name);
-        }
-
-        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        // A 1.1 report: the current JSON without the fields 1.2 and later versions added.
+        var json = AsSchema("1.1", Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))));
         var old = ValidateKept(json, "1.1");
         var report = ReportJson.Deserialize(json)!;
 
@@ -328,25 +330,8 @@ public sealed class ReportJsonTests
     [Fact]
     public void Deserialize_Schema10Report_ReadsWithNewFieldsEmpty_AndValidatesAgainstTheKeptSchema10()
     {
-        // A 1.0 report: the current JSON without the fields 1.1 added.
-        var node = JsonNode.Parse(RenderedJson(Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4)))))!.AsObject();
-        node["schemaVersion"] = "1.0";
-        node.Remove("modelThresholdAdaptive"); // added in 1.4
-        node.Remove("objectModelVersion"); // added in 1.5
-        node.Remove("objectModelSha256");
-        node.Remove("typeModelVersion"); // added within 1.3
-        node.Remove("typeModelSha256");
-        foreach (var name in new[] { "ingestedAt", "processingSeconds", "quality", "overviewScale" })
-        {
-            node.Remove(name);
-        }
-
-        foreach (var name in new[] { "mgrs", "outline", "status", "review", "objects", "trackId", "firstSeen", "history", "maxResidual", "cloudMaskedFraction" })
-        {
-            node["sites"]![0]!.AsObject().Remove(name);
-        }
-
-        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        // A 1.0 report: the current JSON without the fields 1.1 and later versions added.
+        var json = AsSchema("1.0", Some.ChangeReport(null, Some.Site("S1", new PixelWindow(1, 2, 3, 4))));
         var old = ValidateKept(json, "1.0");
         var report = ReportJson.Deserialize(json)!;
 
