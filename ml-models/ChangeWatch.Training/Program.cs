@@ -20,7 +20,7 @@ internal static class Program
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--expert-orders forward,both] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
         "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v1|rules|<version under --models>]\n" +
-        "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1]   (learned vehicle count on generated scenes)\n" +
+        "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1] [--arrival-gate direction-or-mixed|direction]   (learned vehicle count on generated scenes)\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
         "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--models <ml-models/models>] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
@@ -113,7 +113,8 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("leaves") ?? "16", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("mixed") ?? "120", CultureInfo.InvariantCulture)),
+                            int.Parse(options.GetValueOrDefault("mixed") ?? "120", CultureInfo.InvariantCulture),
+                            ArrivalGate(options.GetValueOrDefault("arrival-gate") ?? "direction-or-mixed")),
                         Console.Out);
                 case "dump-types":
                     return TypeFeatureDump.Run(
@@ -173,6 +174,19 @@ internal static class Program
             Console.Error.WriteLine(ex.Message);
             Console.Error.WriteLine(Usage);
             return 2;
+        }
+    }
+
+    /// <summary><c>--arrival-gate</c>'s value as a gate; an unknown name is a usage error.</summary>
+    private static ChangeWatch.Detection.ArrivalGate ArrivalGate(string name)
+    {
+        try
+        {
+            return ChangeWatch.Detection.ArrivalGates.Parse(name);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FormatException($"--arrival-gate: {ex.Message}", ex);
         }
     }
 

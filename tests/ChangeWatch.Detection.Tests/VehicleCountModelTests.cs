@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChangeWatch.Core.Imaging;
+using ChangeWatch.Training.Data;
 using ChangeWatch.Training.Modelling;
 
 namespace ChangeWatch.Detection.Tests;
@@ -51,6 +52,82 @@ public sealed class VehicleCountModelTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Load_ManifestWithoutArrivalGate_AsksOnlyBlobsReadAsArrived_WithItsRecordedHash()
+    {
+        var folder = ModelFolder("objects-v1");
+        var v1 = VehicleCountModel.Load(folder);
+
+        Assert.Equal(ArrivalGate.Direction, v1.ArrivalGate);
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!["arrivalGate"]);
+        Assert.Equal(ArrivalGate.DirectionOrMixed, VehicleCountModel.Shipped.ArrivalGate);
+    }
+
+    [Theory]
+    [InlineData("object", true, 0.1, ArrivalGate.Direction, true)]
+    [InlineData("not seen before", false, 0.6, ArrivalGate.Direction, false)]
+    [InlineData("not seen before", false, 0.6, ArrivalGate.DirectionOrMixed, true)]
+    [InlineData("not seen before", false, 0.1, ArrivalGate.DirectionOrMixed, false)]
+    [InlineData("object", false, 0.6, ArrivalGate.DirectionOrMixed, false)]
+    [InlineData("shape", false, 0.6, ArrivalGate.DirectionOrMixed, false)]
+    [InlineData("shape", true, 0, ArrivalGate.DirectionOrMixed, true)]
+    public void AsksModel_AsksAboutBlobsReadAsArrived_AndWithMixedGateAboutMixedChangesNotCountedAsLeft(string verdict, bool readAsArrived, double spread, ArrivalGate gate, bool asked)
+    {
+        var features = new float[ChangeObjectCounter.FeatureCount];
+        features[ChangeObjectCounter.FeatureNames.ToList().IndexOf("rule_arrived")] = readAsArrived ? 1 : 0;
+        var blob = new ChangeObjectCounter.ChangeBlob(10, 10, 20, 5, 2, verdict, readAsArrived) { Spread = spread, Features = features };
+
+        Assert.Equal(asked, ChangeObjectCounter.AsksModel(blob, gate));
+    }
+
+    [Theory]
+    [InlineData("direction", "SHA-256")]
+    [InlineData("sideways", "arrival gate")]
+    public void Load_ManifestWhoseArrivalGateWasChanged_IsRefused(string gate, string reason)
+    {
+        var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;
+        try
+        {
+            foreach (var file in VehicleCountModel.Files)
+            {
+                File.Copy(Path.Combine(ModelFolder(), file), Path.Combine(folder, file));
+            }
+
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelFolder(), "model.json")))!;
+            manifest["arrivalGate"] = gate;
+            File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString());
+
+            var error = Assert.Throws<InvalidDataException>(() => VehicleCountModel.Load(folder));
+            Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Count_LightVehiclesArrivingOnDarkerGround_AreCountedWhenTheGateAsksEveryBlobNotCountedAsLeft()
+    {
+        // Tuning scene 44 (family 5003), the tile whose core starts at (0, 224): 34 vehicles arrive dispersed on grass,
+        // many of them light, so their change reads brighter after, as something that left. objects-v1's gate never asks
+        // about those blobs; objects-v2 (the same ensembles) asks about those whose change is mixed (body and shadow).
+        var pair = CountScenes.BuildUp(SyntheticSeeds.CountTuning, 44);
+        var tile = SyntheticTiling.Tiles(pair).Single(t => t.Core.X == 0 && t.Core.Y == 224);
+        var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
+        var core = new PixelWindow(16, 16, 224, 224);
+        var contrast = ObjectCounter.SmallFeatureContrast(prepared.Before, 1.0);
+        var arrivals = pair.Objects.Count(o => o.After && !o.Before && o.X >= 0 && o.X < 224 && o.Y >= 224 && o.Y < 448);
+
+        var v1 = ChangeObjectCounter.Count(prepared.Before, prepared.After, 1.0, core, contrast, model: VehicleCountModel.Load(ModelFolder("objects-v1")));
+        var v2 = ChangeObjectCounter.Count(prepared.Before, prepared.After, 1.0, core, contrast, model: VehicleCountModel.Shipped);
+
+        Assert.Equal(34, arrivals);
+        Assert.InRange(v1.Arrived, 0, 15);
+        Assert.InRange(v2.Arrived, 22, 38);
+        Assert.Equal(v1.Departed, v2.Departed);
     }
 
     [Fact]
@@ -140,17 +217,17 @@ public sealed class VehicleCountModelTests
         return tile;
     }
 
-    private static string ModelFolder()
+    private static string ModelFolder(string version = VehicleCountModel.ShippedVersion)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "ml-models", "models", VehicleCountModel.ShippedVersion);
+            var candidate = Path.Combine(dir.FullName, "ml-models", "models", version);
             if (File.Exists(Path.Combine(candidate, "model.json")))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("ml-models/models/objects-v1 not found above the test's folder.");
+        throw new DirectoryNotFoundException($"ml-models/models/{version} not found above the test's folder.");
     }
 }

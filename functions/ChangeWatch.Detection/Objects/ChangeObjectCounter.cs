@@ -136,7 +136,7 @@ internal static class ChangeObjectCounter
     /// When not empty (one byte per tile pixel): set to 1 on the pixels of every blob counted as vehicles that arrived
     /// (in the core), left as it is elsewhere.
     /// </param>
-    /// <param name="model">When given, the arrivals each blob read as arrived holds (<see cref="VehicleCountModel.Arrivals"/> of its <see cref="ChangeBlob.Features"/>) replace the rules' count; departures stay the rules'.</param>
+    /// <param name="model">When given, the arrivals each blob its <see cref="VehicleCountModel.ArrivalGate"/> names holds (<see cref="VehicleCountModel.Arrivals"/> of its <see cref="ChangeBlob.Features"/>) replace the rules' count; departures stay the rules'.</param>
     /// <param name="labels">When not empty (one int per pixel): each blob's pixels are set to its index in <paramref name="examined"/>'s order + 1, other pixels to 0.</param>
     public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null, Span<byte> arrivals = default, VehicleCountModel? model = null, Span<int> labels = default)
     {
@@ -249,10 +249,7 @@ internal static class ChangeObjectCounter
 
                 if (model is not null)
                 {
-                    // The model counts arrivals where the change reads as something arriving (the rules' direction test, taken
-                    // for every blob, those the rules reject by shape too): a compact patch brighter after with nothing there
-                    // before (a dug pit, fresh spoil) is not counted by it.
-                    var a = blob.Features![RuleArrivedFeature] > 0 ? model.Arrivals(blob.Features) : 0f;
+                    var a = AsksModel(blob, model.ArrivalGate) ? model.Arrivals(blob.Features!) : 0f;
                     (arrived, departed) = (arrived + a * blob.CoreShare, departed + (blob.Arrived ? 0 : objects) * blob.CoreShare);
                     objects = (int)Math.Round(a);
                 }
@@ -282,6 +279,18 @@ internal static class ChangeObjectCounter
             ArrayPool<float>.Shared.Return(floats);
         }
     }
+
+    /// <summary>
+    /// Whether a count model with <paramref name="gate"/> is asked how many vehicles arrived in <paramref name="blob"/>:
+    /// when the direction test (taken for every blob, those the rules reject by shape too) reads it as arrived; and with
+    /// <see cref="ArrivalGate.DirectionOrMixed"/> also when it reads as left but the rules neither count it as a departure
+    /// nor reject it by shape and its change is mixed (spread at least <see cref="MinSpread"/>): a light vehicle arriving
+    /// on darker ground reads brighter after, beside its own darker shadow; a dug pit or fresh spoil brightens evenly, and
+    /// a compact patch of it is left out so.
+    /// </summary>
+    internal static bool AsksModel(ChangeBlob blob, ArrivalGate gate) =>
+        blob.Features![RuleArrivedFeature] > 0
+        || (gate == ArrivalGate.DirectionOrMixed && blob.Verdict is not ("object" or "shape") && blob.Spread >= MinSpread);
 
     /// <summary>
     /// Marks in <paramref name="m"/> (1 / 0) and <paramref name="validity"/> (1f / 0f) the pixels finite in R, G and B of

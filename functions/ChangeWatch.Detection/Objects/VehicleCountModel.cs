@@ -15,23 +15,25 @@ namespace ChangeWatch.Detection;
 /// ensemble decides whether the blob holds a vehicle (raw score at least <see cref="Threshold"/>), one how many: it gives
 /// vehicles per square metre, times the blob's area (feature 0 of both feature sets), at least one — a density, so a
 /// park larger than any seen in training is counted by its area rather than capped at the largest count trees learned. The change between the dates: over each change blob's features (<see cref="ChangeObjectCounter.FeatureNames"/>),
-/// the same two decisions for vehicles that arrived; departures stay with the rules (the training scenes have none).
-/// Trained by <c>train-counter</c> on generated scenes (ml-models/models/objects-v1/MODEL.md); the shipped model is
+/// the same two decisions for vehicles that arrived, asked of the blobs its <see cref="ArrivalGate"/> names; departures stay
+/// with the rules.
+/// Trained by <c>train-counter</c> on generated scenes (ml-models/models/&lt;version&gt;/MODEL.md); the shipped model is
 /// embedded in this assembly (<see cref="Shipped"/>). The ensembles are walked here, without ML.NET's row machinery.
 /// Immutable and thread-safe.
 /// </summary>
 public sealed class VehicleCountModel
 {
     /// <summary>Version of the model embedded in this assembly.</summary>
-    public const string ShippedVersion = "objects-v1";
+    public const string ShippedVersion = "objects-v2";
 
     private static readonly Lazy<VehicleCountModel> LazyShipped = new(LoadShipped);
 
     private readonly TreeWalk[] _walks;
 
-    private VehicleCountModel(TreeWalk[] walks, double threshold, string version, string sha256, string? accuracy)
+    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, string version, string sha256, string? accuracy)
     {
         _walks = walks;
+        ArrivalGate = gate;
         Threshold = threshold;
         Version = version;
         Sha256 = sha256;
@@ -66,6 +68,9 @@ public sealed class VehicleCountModel
     /// <summary>Least raw score of a "holds vehicles" ensemble at which a blob counts.</summary>
     public double Threshold { get; }
 
+    /// <summary>Which change blobs the arrival ensembles are asked about (model.json's <c>arrivalGate</c>).</summary>
+    public ArrivalGate ArrivalGate { get; }
+
     /// <summary>Vehicles a candidate blob holds: 0 when the first ensemble scores it under <see cref="Threshold"/>, else the second's density times the blob's area, at least 1.</summary>
     internal float Objects(ReadOnlySpan<float> features) => Hurdle(0, features);
 
@@ -91,9 +96,10 @@ public sealed class VehicleCountModel
 
     /// <summary>
     /// The SHA-256 recorded for a model: of each zip's entries (in <see cref="Files"/> order) (names and contents, in name
-    /// order: a zip's own timestamps change with every save) and the threshold, in that order.
+    /// order: a zip's own timestamps change with every save), the threshold, and the arrival gate's name unless it is
+    /// <see cref="ArrivalGate.Direction"/> (the gate of objects-v1, whose hash predates the field), in that order.
     /// </summary>
-    public static string Hash(IReadOnlyList<byte[]> zips, double threshold)
+    public static string Hash(IReadOnlyList<byte[]> zips, double threshold, ArrivalGate gate = ArrivalGate.Direction)
     {
         ArgumentNullException.ThrowIfNull(zips);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -112,6 +118,11 @@ public sealed class VehicleCountModel
         }
 
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        if (gate != ArrivalGate.Direction)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes("\n" + ArrivalGates.Name(gate)));
+        }
+
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
@@ -128,7 +139,8 @@ public sealed class VehicleCountModel
             throw new InvalidDataException($"Vehicle count model {manifest.Version} reads other features than this build computes.");
         }
 
-        var sha = Hash(zips, manifest.Threshold);
+        var gate = ArrivalGates.Parse(manifest.ArrivalGate ?? ArrivalGates.Name(ArrivalGate.Direction));
+        var sha = Hash(zips, manifest.Threshold, gate);
         if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"Vehicle count model {manifest.Version}: SHA-256 {sha} does not match its manifest's {manifest.Sha256}.");
@@ -140,7 +152,7 @@ public sealed class VehicleCountModel
             using var stream = new MemoryStream(zip);
             return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : ChangeObjectCounter.FeatureCount);
         }).ToArray();
-        return new VehicleCountModel(walks, manifest.Threshold, manifest.Version, sha, manifest.Accuracy);
+        return new VehicleCountModel(walks, manifest.Threshold, gate, manifest.Version, sha, manifest.Accuracy);
     }
 
     private static VehicleCountModel LoadShipped()
@@ -177,7 +189,15 @@ public sealed class VehicleCountModel
         [JsonPropertyName("threshold")]
         public double Threshold { get; init; }
 
-        /// <summary>SHA-256 of the four zips and the threshold (<see cref="Hash"/>).</summary>
+        /// <summary>
+        /// Which change blobs the arrival ensembles are asked about: <c>direction</c> or <c>direction-or-mixed</c>
+        /// (<see cref="ArrivalGates"/>); absent means <c>direction</c> (objects-v1 predates the field).
+        /// </summary>
+        [JsonPropertyName("arrivalGate")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? ArrivalGate { get; init; }
+
+        /// <summary>SHA-256 of the four zips, the threshold and the arrival gate (<see cref="Hash"/>).</summary>
         [JsonPropertyName("sha256")]
         public string? Sha256 { get; init; }
 

@@ -15,7 +15,7 @@ using static System.FormattableString;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>Options of <c>train-counter</c>.</summary>
-internal sealed record TrainCounterOptions(string Output, string Version, int BuildUpScenes = 200, int NuisanceScenes = 80, IReadOnlyList<double>? GroundSampleDistances = null, int Trees = 200, int Leaves = 16, int MinExamplesPerLeaf = 20, int Seed = 1, int MixedScenes = 120)
+internal sealed record TrainCounterOptions(string Output, string Version, int BuildUpScenes = 200, int NuisanceScenes = 80, IReadOnlyList<double>? GroundSampleDistances = null, int Trees = 200, int Leaves = 16, int MinExamplesPerLeaf = 20, int Seed = 1, int MixedScenes = 120, ArrivalGate ArrivalGate = ArrivalGate.DirectionOrMixed)
 {
     public IReadOnlyList<double> Gsds => GroundSampleDistances ?? [1.0, 0.5];
 }
@@ -286,7 +286,8 @@ internal static class CounterTraining
             Features = ObjectCounter.CandidateFeatureNames,
             ChangeFeatures = ChangeObjectCounter.FeatureNames,
             Threshold = threshold,
-            Sha256 = VehicleCountModel.Hash(zips, threshold),
+            ArrivalGate = ArrivalGates.Name(options.ArrivalGate),
+            Sha256 = VehicleCountModel.Hash(zips, threshold, options.ArrivalGate),
             TrainedOn = Invariant($"generated scenes only: build-up family {BuildUpFamily} ({options.BuildUpScenes} scenes), nuisance-only family {NuisanceFamily} ({options.NuisanceScenes}) and mixed family {MixedFamily} ({options.MixedScenes}: earthworks, construction, departures and arrivals) at {string.Join(" and ", options.Gsds)} m"),
         };
         for (var i = 0; i < zips.Count; i++)
@@ -326,21 +327,33 @@ internal static class CounterTraining
         s.AppendLine("Counts the vehicles of a tile pair. The before image: every candidate blob of dark or bright small-feature contrast is");
         s.AppendLine("scored by two ML.NET FastTree ensembles, one for whether it holds a vehicle (raw score ≥ the threshold), one for how");
         s.AppendLine("many per square metre (times the blob's area, at least one: parks larger than any in training count by their area).");
-        s.AppendLine("The change between the dates: every change blob of `ChangeObjectCounter` that its direction test reads as arrived is");
-        s.AppendLine("scored the same way for vehicles that arrived; departures are counted by the rules. After = before − departed +");
-        s.AppendLine("arrived. Embedded in ChangeWatch.Detection and used by `ObjectCounter.Count` for every tile pair at 1.5 m or finer;");
-        s.AppendLine("a blob cut by a tile's edge counts by the share of its pixels in the core.");
+        if (options.ArrivalGate == ArrivalGate.Direction)
+        {
+            s.AppendLine("The change between the dates: every change blob of `ChangeObjectCounter` that its direction test reads as arrived is");
+            s.AppendLine("scored the same way for vehicles that arrived (arrival gate `direction`); departures are counted by the rules.");
+        }
+        else
+        {
+            s.AppendLine("The change between the dates: every change blob of `ChangeObjectCounter` that its direction test reads as arrived, or");
+            s.AppendLine(CultureInfo.InvariantCulture, $"reads as left with a mixed change (spread ≥ {ChangeObjectCounter.MinSpread}) that the rules neither count as a departure nor");
+            s.AppendLine("reject by shape, is scored the same way for vehicles that arrived (arrival gate `direction-or-mixed`); departures are");
+            s.AppendLine("counted by the rules.");
+        }
+
+        s.AppendLine("After = before − departed + arrived. Embedded in ChangeWatch.Detection and used by `ObjectCounter.Count` for every tile");
+        s.AppendLine("pair at 1.5 m or finer; a blob cut by a tile's edge counts by the share of its pixels in the core.");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project ml-models/ChangeWatch.Training -c Release -- train-counter --out ml-models/models/{options.Version} --scenes {options.BuildUpScenes} --nuisance {options.NuisanceScenes} --gsd {string.Join(',', options.Gsds.Select(g => g.ToString(CultureInfo.InvariantCulture)))} --trees {options.Trees} --leaves {options.Leaves} --min-leaf {options.MinExamplesPerLeaf} --mixed {options.MixedScenes} --seed {options.Seed}`");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project ml-models/ChangeWatch.Training -c Release -- train-counter --out ml-models/models/{options.Version} --scenes {options.BuildUpScenes} --nuisance {options.NuisanceScenes} --gsd {string.Join(',', options.Gsds.Select(g => g.ToString(CultureInfo.InvariantCulture)))} --trees {options.Trees} --leaves {options.Leaves} --min-leaf {options.MinExamplesPerLeaf} --mixed {options.MixedScenes} --seed {options.Seed} --arrival-gate {ArrivalGates.Name(options.ArrivalGate)}`");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Data: {manifest.TrainedOn}. Generated by this repository (no third-party imagery, no licence terms).");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Rows: {rows.Count} candidates, {rows.Count(r => r.Label > 0)} holding {rows.Sum(r => r.Label)} vehicles; {matched} of {vehicles} vehicles in the tile cores lie on or within {MatchMetres} m of a candidate (the recall ceiling).");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Change rows: {data.ChangeRows.Count} change blobs, {data.ChangeRows.Count(r => r.Label > 0)} holding {data.ChangeRows.Sum(r => r.Label)} arrivals; {data.ArrivalsMatched} of {data.Arrivals} arrivals in the tile cores lie on or within {MatchMetres} m of a change blob.");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Ensembles: {options.Trees} trees × {options.Leaves} leaves each, at least {options.MinExamplesPerLeaf} rows a leaf, learning rate 0.1, seed {options.Seed}, one thread; threshold {manifest.Threshold} on the raw score.");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Candidate features ({ObjectCounter.CandidateFeatureCount}): {string.Join(", ", ObjectCounter.CandidateFeatureNames.Select(f => $"`{f}`"))}.");
         s.AppendLine(CultureInfo.InvariantCulture, $"- Change-blob features ({ChangeObjectCounter.FeatureCount}): {string.Join(", ", ChangeObjectCounter.FeatureNames.Select(f => $"`{f}`"))}.");
-        s.AppendLine(CultureInfo.InvariantCulture, $"- SHA-256 (the four zips' entries, then the threshold): `{manifest.Sha256}`.");
-        s.AppendLine("- `accuracy` in model.json (quoted by every report with vehicle counts): not written here, since training never sees the");
-        s.AppendLine("  test scenes; record it after measuring the model on the test family (`bash ml-models/eval.sh --dataset synthetic --only counts`).");
+        s.AppendLine(CultureInfo.InvariantCulture, $"- SHA-256 (the four zips' entries, the threshold, the arrival gate unless `direction`): `{manifest.Sha256}`.");
+        s.AppendLine("- `accuracy` in model.json (quoted by every report with vehicle counts): recorded by hand after the model was measured on the");
+        s.AppendLine("  test family (`bash ml-models/eval.sh --dataset synthetic --only counts [--counts-gsd 0.5]`); `train-counter` never sees");
+        s.AppendLine("  the test scenes and writes none. It is not part of the SHA-256.");
         s.AppendLine();
         s.AppendLine("## Counts on families it was not trained on (30 build-up scenes each; false objects on 30 nuisance-only scenes)");
         s.AppendLine();
