@@ -379,7 +379,7 @@ internal static class CounterTraining
         s.AppendLine("  how it counts real vehicles. The rendering of vehicles (sizes, palettes, shadows) is the generator's.");
         s.AppendLine("- A candidate cut by the tile's edge counts by the share of its pixels in the core; a park larger than a tile's");
         s.AppendLine("  context is counted in parts.");
-        s.AppendLine("- Departures are counted by the rules only: the training scenes hold arrivals and static vehicles, no departures.");
+        s.AppendLine("- Departures are counted by the rules only (no departure ensembles; the mixed training scenes hold departures, but only as change that is not an arrival).");
         s.AppendLine("- Change blobs are found by `ChangeObjectCounter`'s threshold; an arrival whose change stays under it is not seen.");
         return s.ToString();
     }
