@@ -62,7 +62,7 @@ public sealed class VehicleCountModel
         return model with { ObjectModelVersion = Version, ObjectModelSha256 = Sha256, ObjectModelAccuracy = Accuracy };
     }
 
-    /// <summary>SHA-256 (hex) of the four model zips' entries and the threshold (<see cref="Hash"/>), as recorded in model.json.</summary>
+    /// <summary>SHA-256 (hex) of the four model zips' entries, the threshold and the arrival gate (<see cref="Hash"/>), as recorded in model.json.</summary>
     public string Sha256 { get; }
 
     /// <summary>Least raw score of a "holds vehicles" ensemble at which a blob counts.</summary>
