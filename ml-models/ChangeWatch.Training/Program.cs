@@ -15,10 +15,10 @@ internal static class Program
     private const string Usage =
         "usage: ChangeWatch.Training train --out <dir> [--task tile|types] [--seed 1] [--pairs 2400] [--version <name of dir>] [--trees 100] [--leaves 15] [--min-precision 0.9] [--compare <earlier type model>]\n" +
         "       ChangeWatch.Training train-pixel --out <dir> [--shared <../shared/data>] [--version <name of dir>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--stride 1-4] [--gate 0-1] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
-        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1: deals of the sites into the expert's 3 folds] [--expert-orders forward,both: the expert's rows with the dates as given, or half swapped] [--transfer true: pooled model by the transfer recipe] [--nuisance <nuisance-only synthetic pairs added to the pooled model's training>] [--object-evidence <fewest arriving vehicles; 0 = none>]\n" +
+        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1: deals of the sites into the expert's 3 folds] [--expert-orders forward,both: the expert's rows with the dates as given, or half swapped] [--expert-smoothing box:2,guided:4:0.2: the expert's probability smoothing, chosen by its CV] [--transfer true: pooled model by the transfer recipe] [--nuisance <nuisance-only synthetic pairs added to the pooled model's training>] [--object-evidence <fewest arriving vehicles; 0 = none>]\n" +
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
-        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--expert-orders forward,both] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
+        "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels] [--expert-repeats 1] [--expert-orders forward,both] [--expert-smoothing box:2,guided:4:0.2] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
         "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v2 (shipped)|rules|<version under --models>]\n" +
         "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1] [--arrival-gate direction-or-mixed|direction]   (learned vehicle count on generated scenes)\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
@@ -98,7 +98,8 @@ internal static class Program
                             int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
                             options.GetValueOrDefault("counter") ?? ChangeWatch.Detection.VehicleCountModel.ShippedVersion,
                             options.GetValueOrDefault("count-scenes") is { } countScenes ? int.Parse(countScenes, CultureInfo.InvariantCulture) : SyntheticEvaluation.CountSceneCount,
-                            ExpertOrders(options)),
+                            ExpertOrders(options),
+                            ExpertSmoothings(options)),
                         Console.Out);
                 case "train-counter":
                     var counterOut = Require(options, "out");
@@ -156,7 +157,8 @@ internal static class Program
                             ExpertViews(options),
                             int.Parse(options.GetValueOrDefault("expert-repeats") ?? "1", CultureInfo.InvariantCulture),
                             int.Parse(options.GetValueOrDefault("object-evidence") ?? "0", CultureInfo.InvariantCulture),
-                            ExpertOrders(options)),
+                            ExpertOrders(options),
+                            ExpertSmoothings(options)),
                         Console.Out);
                 default:
                     Console.Error.WriteLine($"unknown verb '{args[0]}'");
@@ -248,6 +250,10 @@ internal static class Program
 
         return options;
     }
+
+    /// <summary>--expert-smoothing "box:2,guided:4:0.2": the probability smoothings a resolution expert's cross-validation chooses between; null: the 5×5 box mean only.</summary>
+    private static List<ChangeWatch.Detection.ProbabilitySmoothing>? ExpertSmoothings(Dictionary<string, string> options) =>
+        options.GetValueOrDefault("expert-smoothing") is { } list ? [.. list.Split(',').Select(ChangeWatch.Detection.ProbabilitySmoothing.Parse)] : null;
 
     /// <summary>--expert-orders "forward,both": the date orders a resolution expert's rows are drawn in, chosen by its cross-validation; null: forward only.</summary>
     private static List<DateOrder>? ExpertOrders(Dictionary<string, string> options) =>

@@ -52,6 +52,79 @@ public sealed class PixelExpertTests : IDisposable
     }
 
     [Fact]
+    public void Load_ExpertWithASmoothing_SmoothsItsTilesSoAndTheHashCoversIt()
+    {
+        WriteModelWithExpert("expert-fine.zip", sha => sha);
+        var plain = PixelModelFile.Load(_folder, out _, out var plainSha);
+        WriteModelWithExpert("expert-fine.zip", sha => sha, smoothing: "guided:4:0.2");
+
+        var model = PixelModelFile.Load(_folder, out _, out var sha);
+
+        var guided = new ProbabilitySmoothing(SmoothingKind.Guided, 4, 0.2);
+        Assert.Equal(guided, model.ExpertFor(0.5)!.Smoothing);
+        Assert.Null(plain.ExpertFor(0.5)!.Smoothing);
+        Assert.NotEqual(plainSha, sha);
+        Assert.Equal(Score(new PixelChangeModel(model.ExpertFor(0.5)!.Trees, 0.33, model.Stride, model.Gate) { Smoothing = guided }, 0.5), Score(model, 0.5));
+        Assert.NotEqual(Score(plain, 0.5), Score(model, 0.5));
+        Assert.Equal(Score(plain, 1.5), Score(model, 1.5));
+    }
+
+    [Fact]
+    public void Load_ExpertWithAnUnknownSmoothing_IsRefused()
+    {
+        WriteModelWithExpert("expert-fine.zip", sha => sha, smoothing: "gaussian:4");
+
+        var ex = Assert.Throws<InvalidDataException>(() => PixelModelFile.Load(_folder));
+
+        Assert.Contains("gaussian:4", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_WithSeveralSmoothings_WritesWhatEachSmoothingAloneWrites()
+    {
+        var trees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees;
+        ProbabilitySmoothing[] smoothings = [ProbabilitySmoothing.Default, new(SmoothingKind.Box, 4), new(SmoothingKind.Guided, 8, 1)];
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        var geo = new GeoReference(32633, new GeoTransform(500_000, 1, 0, 4_000_000, 0, -1));
+        var (before, after) = (Crop(pair.Before, pair, 96, geo), Crop(pair.After, pair, 96, geo));
+        float[][] maps = [.. smoothings.Select(_ => new float[96 * 96])];
+
+        new PixelChangeModel(trees, 0.5, stride: 2, gate: 0.3).Score(before, after, smoothings, maps);
+
+        for (var k = 0; k < smoothings.Length; k++)
+        {
+            var alone = new float[96 * 96];
+            new PixelChangeModel(trees, 0.5, stride: 2, gate: 0.3) { Smoothing = smoothings[k] }.Score(before, after, alone);
+            Assert.Equal(alone, maps[k]);
+        }
+
+        Assert.NotEqual(maps[0], maps[2]);
+    }
+
+    [Fact]
+    public void Train_WithSmoothings_ComparesThemOnTheSameMapsAndRecordsTheOneKept()
+    {
+        var pairs = SyntheticPixelPairs.Generate(3);
+        var samples = pairs.ToDictionary(p => p, p => PixelSamples.Draw(p, 300, 300, 1));
+        PixelTreeSettings[] candidates = [new(4, 4)];
+        ProbabilitySmoothing[] smoothings = [ProbabilitySmoothing.Default, new(SmoothingKind.Guided, 4, 0.2)];
+
+        var a = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1, smoothings: smoothings);
+        var b = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1, smoothings: smoothings);
+        var boxOnly = ExpertTraining.Train(pairs, samples, candidates, stride: 2, gate: 0, seed: 1);
+
+        Assert.Equal(2, a.Candidates.Count);
+        Assert.Equal(a.Candidates.Max(c => c.F1), a.ValidationF1);
+        Assert.Equal(a.Candidates[Array.IndexOf(smoothings, a.SmoothingOrDefault)].F1, a.ValidationF1);
+        Assert.NotNull(a.Smoothing);
+        Assert.Equal(a.Smoothing, a.ToPixelExpert().Smoothing);
+        Assert.Equal((a.Smoothing, a.Threshold), (b.Smoothing, b.Threshold));
+        Assert.Null(boxOnly.Smoothing);
+        Assert.Equal(a.Candidates[0].F1, boxOnly.ValidationF1);
+        Assert.Throws<ArgumentException>(() => ExpertTraining.Train(pairs, samples, candidates, 2, 0, 1, smoothings: [ProbabilitySmoothing.Default, ProbabilitySmoothing.Default]));
+    }
+
+    [Fact]
     public void Load_ExpertWhoseHashDiffersFromTheManifest_IsRefused()
     {
         WriteModelWithExpert("expert-fine.zip", sha => new string('0', sha.Length));
@@ -198,6 +271,8 @@ public sealed class PixelExpertTests : IDisposable
         var counter = ChangeWatch.Training.Program.KnownOptions("train-counter")!;
 
         Assert.Contains("expert-orders", eval);
+        Assert.Contains("expert-smoothing", eval);
+        Assert.Contains("expert-smoothing", ChangeWatch.Training.Program.KnownOptions("train-pixel")!);
         Assert.Contains("count-scenes", eval);
         Assert.Contains("json", eval);
         Assert.Contains("version", counter);
@@ -258,14 +333,14 @@ public sealed class PixelExpertTests : IDisposable
         return new TileRaster(size, size, pair.Bands, crop, geo);
     }
 
-    private void WriteModelWithExpert(string file, Func<string, string> editSha)
+    private void WriteModelWithExpert(string file, Func<string, string> editSha, string? smoothing = null)
     {
         var pooled = Path.Combine(Some.ModelDirectory(), "v3");
         var expert = Path.Combine(Some.ModelDirectory(), "v4", "model.zip");
-        File.Copy(Path.Combine(pooled, "model.zip"), Path.Combine(_folder, "model.zip"));
+        File.Copy(Path.Combine(pooled, "model.zip"), Path.Combine(_folder, "model.zip"), overwrite: true);
         if (!file.Contains('/', StringComparison.Ordinal))
         {
-            File.Copy(expert, Path.Combine(_folder, file));
+            File.Copy(expert, Path.Combine(_folder, file), overwrite: true);
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(expert)));
@@ -282,6 +357,11 @@ public sealed class PixelExpertTests : IDisposable
             ["trees"] = 60,
             ["leaves"] = 31,
         });
+        if (smoothing is not null)
+        {
+            manifest["resolutionExperts"]![0]!["smoothing"] = smoothing;
+        }
+
         File.WriteAllText(Path.Combine(_folder, "model.json"), manifest.ToJsonString());
     }
 }

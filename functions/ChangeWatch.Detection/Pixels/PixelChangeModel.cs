@@ -7,8 +7,8 @@ namespace ChangeWatch.Detection;
 
 /// <summary>
 /// The pixel-level change model: <see cref="PixelFeatures"/> of a raster pair, the tree ensemble's calibrated
-/// probability per pixel, then a <see cref="SmoothingRadius"/> box mean of the probabilities (measured to help: it
-/// removes speckle). A pixel is change when its smoothed probability reaches <see cref="Threshold"/>. With a
+/// probability per pixel, then a <see cref="Smoothing"/> of the probabilities (a 5×5 box mean unless set, measured to
+/// help: it removes speckle; an expert may carry an edge-following guided filter instead, <see cref="ProbabilitySmoothing"/>). A pixel is change when its smoothed probability reaches <see cref="Threshold"/>. With a
 /// <see cref="Stride"/> above 1 the features and the ensemble are evaluated only on the grid of every stride-th pixel
 /// of every stride-th row and the probability between grid points is interpolated bilinearly before the smoothing
 /// (about stride² times less work for the ensemble). With a <see cref="Gate"/> above 0 the ensemble runs in two passes:
@@ -25,9 +25,7 @@ public sealed class PixelChangeModel
 {
     private ResolutionThreshold[] _resolutionThresholds = [];
     private PixelExpert[] _experts = [];
-
-    /// <summary>Radius of the box mean applied to the probability map (5×5).</summary>
-    public const int SmoothingRadius = 2;
+    private ProbabilitySmoothing _smoothing = ProbabilitySmoothing.Default;
 
     /// <summary>Wraps an ensemble with its pixel threshold.</summary>
     /// <param name="trees">The ensemble, trained on <see cref="PixelFeatures"/> planes.</param>
@@ -108,7 +106,28 @@ public sealed class PixelChangeModel
                 }
             }
 
+            foreach (var e in sorted)
+            {
+                e.Smoothing?.Validate();
+            }
+
             _experts = sorted;
+        }
+    }
+
+    /// <summary>
+    /// How <see cref="Trees"/>' probability map is smoothed before thresholding (an expert's own
+    /// <see cref="PixelExpert.Smoothing"/> applies to the tiles it serves); <see cref="ProbabilitySmoothing.Default"/> unless set.
+    /// </summary>
+    /// <exception cref="ArgumentException">The smoothing is out of range.</exception>
+    public ProbabilitySmoothing Smoothing
+    {
+        get => _smoothing;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _smoothing = value;
         }
     }
 
@@ -171,6 +190,7 @@ public sealed class PixelChangeModel
                 ResolutionThresholds = threshold is null ? _resolutionThresholds : [],
                 Experts = threshold is { } t ? [.. _experts.Select(e => e with { Threshold = t })] : _experts,
                 AdaptiveThreshold = threshold is null && AdaptiveThreshold,
+                Smoothing = _smoothing,
             };
 
     /// <summary>Grid step at which features and ensemble are evaluated (1 = every pixel).</summary>
@@ -195,13 +215,43 @@ public sealed class PixelChangeModel
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var (w, h) = (before.Width, before.Height);
-        var n = w * h;
-        if (probability.Length < n)
+        if (probability.Length < before.Width * before.Height)
         {
             throw new ArgumentException("The probability span must hold width × height values.", nameof(probability));
         }
 
+        var expert = _experts.Length == 0 ? null : ExpertFor(GroundSampleDistance.OfTilePair(before, after));
+        var smoothing = expert?.Smoothing ?? _smoothing;
+        return ScoreCore(before, after, statistics, times, [smoothing], probability, null);
+    }
+
+    /// <summary>
+    /// Scores the pair once and smooths the map with each of <paramref name="smoothings"/> into the matching entry of
+    /// <paramref name="probabilities"/> (each width × height): what a model with each smoothing would write, for the
+    /// cost of one ensemble pass (a trainer's cross-validation compares smoothings this way). Returns the valid pixels.
+    /// </summary>
+    public int Score(TileRaster before, TileRaster after, IReadOnlyList<ProbabilitySmoothing> smoothings, IReadOnlyList<float[]> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(smoothings);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        if (smoothings.Count != probabilities.Count || probabilities.Any(p => p.Length < before.Width * before.Height))
+        {
+            throw new ArgumentException("One probability array of width × height values per smoothing is needed.", nameof(probabilities));
+        }
+
+        return ScoreCore(before, after, null, null, [.. smoothings], [], probabilities);
+    }
+
+    // Features and ensemble (on the stride grid, interpolated back to every pixel), then the smoothing step (with the
+    // interpolation, ScoringStep.Smoothing): smoothings[0] into single, or smoothings[k] into many[k] when many is given.
+    private int ScoreCore(
+        TileRaster before, TileRaster after, ScenePairStatistics? statistics, ScoringStepTimes? times, ReadOnlySpan<ProbabilitySmoothing> smoothings,
+        Span<float> single, IReadOnlyList<float[]>? many)
+    {
+        var (w, h) = (before.Width, before.Height);
+        var n = w * h;
         var s = Stride;
         var gn = PixelFeatures.GridLength(w, h, s);
         var planes = ArrayPool<float>.Shared.Rent(PixelFeatures.Count * gn);
@@ -231,12 +281,15 @@ public sealed class PixelChangeModel
                 gridRaw.CopyTo(raw);
             }
 
-            BoxFilter.Mean(raw.AsSpan(0, n), w, h, SmoothingRadius, probability[..n], integral);
-            for (var i = 0; i < n; i++)
+            if (many is null)
             {
-                if (valid[i] == 0)
+                smoothings[0].Apply(raw.AsSpan(0, n), after, valid.AsSpan(0, n), single, integral);
+            }
+            else
+            {
+                for (var k = 0; k < smoothings.Length; k++)
                 {
-                    probability[i] = 0f;
+                    smoothings[k].Apply(raw.AsSpan(0, n), after, valid.AsSpan(0, n), many[k], integral);
                 }
             }
 

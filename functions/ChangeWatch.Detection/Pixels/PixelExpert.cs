@@ -11,7 +11,8 @@ namespace ChangeWatch.Detection;
 /// <param name="MaxGroundSampleDistance">Coarsest ground sample distance served, metres a pixel.</param>
 /// <param name="Trees">The ensemble, trained on <see cref="PixelFeatures"/> planes.</param>
 /// <param name="Threshold">Smoothed probability at or above which a pixel is change (0-1).</param>
-public sealed record PixelExpert(double MinGroundSampleDistance, double MaxGroundSampleDistance, PixelTreeModel Trees, double Threshold)
+/// <param name="Smoothing">How its probability map is smoothed; null: <see cref="ProbabilitySmoothing.Default"/> (every expert before v9).</param>
+public sealed record PixelExpert(double MinGroundSampleDistance, double MaxGroundSampleDistance, PixelTreeModel Trees, double Threshold, ProbabilitySmoothing? Smoothing = null)
 {
     /// <summary>
     /// How far from its training resolution an expert serves, as a factor either way: an expert trained at g metres

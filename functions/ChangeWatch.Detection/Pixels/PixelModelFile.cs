@@ -19,8 +19,9 @@ public static class PixelModelFile
 
     /// <summary>
     /// Loads the model in <paramref name="folder"/> and returns its manifest and its SHA-256 (lowercase hex): of model.zip,
-    /// or, with resolution experts, of model.zip followed by the experts' files in the manifest's order, followed by the
-    /// object-evidence rule's text (<see cref="ObjectEvidence.Canonical"/>) when the manifest has one.
+    /// or, with resolution experts, of model.zip followed by the experts' files in the manifest's order (each followed by
+    /// "smoothing " and its smoothing's name when the manifest names one), followed by the object-evidence rule's text
+    /// (<see cref="ObjectEvidence.Canonical"/>) when the manifest has one.
     /// </summary>
     public static PixelChangeModel Load(string folder, out ModelManifest manifest, out string sha256)
     {
@@ -71,7 +72,23 @@ public static class PixelModelFile
             }
 
             hash.AppendData(expertBytes);
-            experts.Add(new PixelExpert(entry.MinGroundSampleDistance, entry.MaxGroundSampleDistance, LoadTrees(expertBytes), entry.Threshold));
+            ProbabilitySmoothing? smoothing = null;
+            if (entry.Smoothing is { } named)
+            {
+                try
+                {
+                    smoothing = ProbabilitySmoothing.Parse(named);
+                }
+                catch (FormatException e)
+                {
+                    throw new InvalidDataException($"{jsonPath}: expert {entry.File}: {e.Message}", e);
+                }
+
+                // A smoothing named in the manifest changes what the model scores, so the hash covers it.
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"smoothing {smoothing.Name}"));
+            }
+
+            experts.Add(new PixelExpert(entry.MinGroundSampleDistance, entry.MaxGroundSampleDistance, LoadTrees(expertBytes), entry.Threshold, smoothing));
         }
 
         if (manifest.ObjectEvidence is { } evidence)
@@ -85,7 +102,7 @@ public static class PixelModelFile
         }
 
         // One hash for what scores: model.zip alone, or model.zip followed by the experts' files in the manifest's order
-        // (and the object-evidence rule, when the manifest has one).
+        // (with their smoothings where named, and the object-evidence rule, when the manifest has one).
         sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         return new PixelChangeModel(LoadTrees(bytes), manifest.Threshold, manifest.PixelStride ?? 1, manifest.PixelGate ?? 0)
         {

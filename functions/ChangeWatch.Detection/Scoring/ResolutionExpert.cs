@@ -15,6 +15,7 @@ namespace ChangeWatch.Detection;
 /// <param name="Leaves">Leaves per tree.</param>
 /// <param name="FeaturesAtZero">Features it was trained without (held at 0, so no tree reads them); null or empty: none. Informational: scoring computes every feature.</param>
 /// <param name="DateOrders">Which way round its training rows took the dates: "forward" (as given) or "both" (half of them swapped); null: as given (models before v8). Informational: scoring reads the dates as given.</param>
+/// <param name="Smoothing">How its probability map is smoothed (<see cref="ProbabilitySmoothing.Name"/>: "box:2", "guided:4:0.2"); null: the 5×5 box mean (models before v9). Scoring applies it, and the model's SHA-256 covers it.</param>
 public sealed record ResolutionExpert(
     string File, string Dataset, double GroundSampleDistance, double MinGroundSampleDistance, double MaxGroundSampleDistance,
-    double Threshold, string Sha256, int Trees, int Leaves, IReadOnlyList<string>? FeaturesAtZero = null, string? DateOrders = null);
+    double Threshold, string Sha256, int Trees, int Leaves, IReadOnlyList<string>? FeaturesAtZero = null, string? DateOrders = null, string? Smoothing = null);

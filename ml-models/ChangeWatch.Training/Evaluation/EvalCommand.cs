@@ -17,7 +17,7 @@ internal sealed record EvalOptions(
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
     double? GroundSampleDistance = null, int SyntheticPairs = 0, int SyntheticSamples = 0,
     string? Only = null, string Counts = "test", bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null,
-    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1, bool Transfer = false, double NuisanceGsd = 1.0, int NuisancePairs = 0, IReadOnlyList<FeatureView>? ExpertViews = null, int ExpertRepeats = 1, string Counter = VehicleCountModel.ShippedVersion, int CountsSceneCount = SyntheticEvaluation.CountSceneCount, IReadOnlyList<DateOrder>? ExpertOrders = null);
+    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1, bool Transfer = false, double NuisanceGsd = 1.0, int NuisancePairs = 0, IReadOnlyList<FeatureView>? ExpertViews = null, int ExpertRepeats = 1, string Counter = VehicleCountModel.ShippedVersion, int CountsSceneCount = SyntheticEvaluation.CountSceneCount, IReadOnlyList<DateOrder>? ExpertOrders = null, IReadOnlyList<ProbabilitySmoothing>? ExpertSmoothings = null);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the
@@ -179,7 +179,7 @@ internal static class EvalCommand
             var training = all.Where(p => !(tested.Contains(p) && p.Site == site)).ToList();
             var expert = options.Experts ? ExpertFor(options, training, samples, testPairs[0].GroundSampleDistance, output) : null;
             var model = expert is not null
-                ? new PixelChangeModel(expert.Trees, expert.Threshold, options.Stride, options.Gate)
+                ? new PixelChangeModel(expert.Trees, expert.Threshold, options.Stride, options.Gate) { Smoothing = expert.SmoothingOrDefault }
                 : new PixelChangeModel(PixelTreeModel.FromTransformer(new PixelModelTrainer(options.Trees, (int)options.Seed).Train(training.Select(p => samples[p]))), 0.5, options.Stride, options.Gate);
             if (expert is not null)
             {
@@ -253,7 +253,7 @@ internal static class EvalCommand
 
         if (crossExpert is not null)
         {
-            var expertModel = new PixelChangeModel(crossExpert.Trees, crossExpert.Threshold, options.Stride, options.Gate);
+            var expertModel = new PixelChangeModel(crossExpert.Trees, crossExpert.Threshold, options.Stride, options.Gate) { Smoothing = crossExpert.SmoothingOrDefault };
             foreach (var pair in pairs)
             {
                 var probability = PixelImageScorer.Score(expertModel, pair);
@@ -336,7 +336,7 @@ internal static class EvalCommand
             });
         return group is null
             ? null
-            : ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output, options.ExpertSampleBudgets, options.ExpertViews, options.ExpertRepeats, options.ExpertOrders, options.SamplesPerDataset);
+            : ExpertTraining.Train([.. group], samples, options.ExpertCandidates ?? ExpertTraining.DefaultCandidates, options.Stride, options.Gate, options.Seed, output, options.ExpertSampleBudgets, options.ExpertViews, options.ExpertRepeats, options.ExpertOrders, options.SamplesPerDataset, options.ExpertSmoothings);
     }
 
     private static List<ChangePair> SyntheticTraining(EvalOptions options, TextWriter output)

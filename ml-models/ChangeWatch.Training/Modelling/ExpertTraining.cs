@@ -10,20 +10,24 @@ namespace ChangeWatch.Training.Modelling;
 internal sealed record TrainedExpert(
     string Dataset, double GroundSampleDistance, PixelTreeSettings Settings, double Threshold, double ValidationF1,
     ITransformer Transformer, PixelTreeModel Trees, IReadOnlyList<(PixelTreeSettings Settings, int? Samples, double F1)> Candidates, int? Samples = null,
-    FeatureView? View = null, DateOrder Order = DateOrder.Forward)
+    FeatureView? View = null, DateOrder Order = DateOrder.Forward, ProbabilitySmoothing? Smoothing = null)
 {
+    /// <summary>The smoothing its threshold was chosen with (<see cref="ProbabilitySmoothing.Default"/> unless another was offered and won).</summary>
+    public ProbabilitySmoothing SmoothingOrDefault => Smoothing ?? ProbabilitySmoothing.Default;
+
     /// <summary>The expert as a pixel model uses it: the range <see cref="PixelExpert.RangeFactor"/> either way of its resolution.</summary>
     public PixelExpert ToPixelExpert()
     {
         var (min, max) = PixelExpert.RangeAround(GroundSampleDistance);
-        return new PixelExpert(min, max, Trees, Threshold);
+        return new PixelExpert(min, max, Trees, Threshold, Smoothing);
     }
 }
 
 /// <summary>
 /// Trains a resolution expert (<see cref="PixelExpert"/>) on one dataset's pairs: each candidate tree size (and, when
 /// sample budgets are offered, each number of training rows drawn from the dataset, when feature views are offered,
-/// each <see cref="FeatureView"/>, and when date orders are offered, each <see cref="DateOrder"/>) is scored by 3-fold
+/// each <see cref="FeatureView"/>, when date orders are offered, each <see cref="DateOrder"/>, and when smoothings are
+/// offered, each <see cref="ProbabilitySmoothing"/> of the same out-of-fold maps) is scored by 3-fold
 /// cross-validation over the dataset's sites (folds grouped by site, every map scored as the pipeline scores tiles),
 /// repeated over <c>repeats</c> deals of the sites into the folds (the first in ordinal order, the others shuffled by
 /// the seed: with 7-10 sites one deal's choice moves with which sites share a fold); the candidate with the best pixel
@@ -47,11 +51,13 @@ internal static class ExpertTraining
     /// (<see cref="PixelSamples.DrawPerDataset"/>: the budget split evenly over the pairs, classes balanced). With
     /// <see cref="DateOrder.Both"/> among <paramref name="orders"/>, rows of each budget (<paramref name="defaultBudget"/>
     /// for the pooled model's) are also drawn half with the dates swapped (<see cref="PixelSamples.DrawBothOrders"/>).
+    /// <paramref name="smoothings"/> (default: <see cref="ProbabilitySmoothing.Default"/> alone) are compared on the same
+    /// out-of-fold ensemble outputs, so offering several costs no extra training.
     /// </summary>
     public static TrainedExpert Train(
         IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, IReadOnlyList<PixelTreeSettings> candidates,
         int stride, double gate, ulong seed, TextWriter? log = null, IReadOnlyList<int>? budgets = null, IReadOnlyList<FeatureView>? views = null, int repeats = 1,
-        IReadOnlyList<DateOrder>? orders = null, int defaultBudget = 40000)
+        IReadOnlyList<DateOrder>? orders = null, int defaultBudget = 40000, IReadOnlyList<ProbabilitySmoothing>? smoothings = null)
     {
         if (pairs.Count == 0 || pairs.Select(p => p.Dataset).Distinct().Count() != 1)
         {
@@ -79,7 +85,13 @@ internal static class ExpertTraining
         }
 
         views ??= [FeatureView.All];
-        var tried = new List<(PixelTreeSettings Settings, int? Budget, DateOrder Order, FeatureView View, double F1, double Threshold)>();
+        smoothings ??= [ProbabilitySmoothing.Default];
+        if (smoothings.Count == 0 || smoothings.Distinct().Count() != smoothings.Count)
+        {
+            throw new ArgumentException("Smoothings must be distinct, at least one.", nameof(smoothings));
+        }
+
+        var tried = new List<(PixelTreeSettings Settings, int? Budget, DateOrder Order, FeatureView View, ProbabilitySmoothing Smoothing, double F1, double Threshold)>();
         foreach (var (budget, order, drawn) in rows)
         {
             foreach (var view in views)
@@ -87,17 +99,23 @@ internal static class ExpertTraining
                 var viewRows = view.Rows(drawn, pairs);
                 foreach (var settings in candidates)
                 {
-                    var histogram = new ThresholdHistogram();
+                    var histograms = smoothings.Select(_ => new ThresholdHistogram()).ToArray();
                     for (var repetition = 0; repetition < repeats; repetition++)
                     {
-                        foreach (var (pair, map) in OutOfFoldMaps.Score(pairs, viewRows, settings, seed, stride, gate, repetition: repetition))
+                        foreach (var (pair, maps) in OutOfFoldMaps.ScoreEach(pairs, viewRows, settings, seed, stride, gate, smoothings, repetition: repetition))
                         {
-                            histogram.Add(map, pair.Truth, []);
+                            for (var k = 0; k < maps.Length; k++)
+                            {
+                                histograms[k].Add(maps[k], pair.Truth, []);
+                            }
                         }
                     }
 
-                    var (threshold, f1) = histogram.Best();
-                    tried.Add((settings, budget, order, view, f1, threshold));
+                    for (var k = 0; k < smoothings.Count; k++)
+                    {
+                        var (threshold, f1) = histograms[k].Best();
+                        tried.Add((settings, budget, order, view, smoothings[k], f1, threshold));
+                    }
                 }
             }
         }
@@ -107,12 +125,13 @@ internal static class ExpertTraining
         var final = new PixelModelTrainer(best.Settings, (int)seed);
         var transformer = final.Train(pairs.Select(p => bestRows[p]));
         var dataset = pairs[0].Dataset;
-        string Name(PixelTreeSettings s, int? budget, DateOrder order, FeatureView view) =>
-            $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}{(orders.Count > 1 ? $" (dates {order.Name()})" : string.Empty)}{(views.Count > 1 ? $" ({view.Name})" : string.Empty)}";
+        string Name(PixelTreeSettings s, int? budget, DateOrder order, FeatureView view, ProbabilitySmoothing smoothing) =>
+            $"{s.Trees}x{s.Leaves}{(budget is { } b ? $" on {b / 1000}k rows" : string.Empty)}{(orders.Count > 1 ? $" (dates {order.Name()})" : string.Empty)}{(views.Count > 1 ? $" ({view.Name})" : string.Empty)}{(smoothings.Count > 1 ? $" ({smoothing.Name})" : string.Empty)}";
         log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites{(repeats > 1 ? $", {repeats} deals" : string.Empty)}): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.Order, t.View)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.Order, best.View)}, threshold {best.Threshold:F3}"));
+            $"    expert {dataset} ({pairs[0].GroundSampleDistance} m/px, {sites} sites{(repeats > 1 ? $", {repeats} deals" : string.Empty)}): {string.Join(", ", tried.Select(t => $"{Name(t.Settings, t.Budget, t.Order, t.View, t.Smoothing)} F1 {t.F1:F3}"))} -> {Name(best.Settings, best.Budget, best.Order, best.View, best.Smoothing)}, threshold {best.Threshold:F3}"));
         return new TrainedExpert(
             dataset, pairs[0].GroundSampleDistance, best.Settings, best.Threshold, best.F1, transformer,
-            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget, best.View, best.Order);
+            PixelTreeModel.FromTransformer(transformer), [.. tried.Select(t => (t.Settings, t.Budget, t.F1))], best.Budget, best.View, best.Order,
+            smoothings.Count > 1 || best.Smoothing != ProbabilitySmoothing.Default ? best.Smoothing : null);
     }
 }

@@ -24,10 +24,51 @@ internal static class OutOfFoldMaps
         int stride, double gate, int folds = 3, Func<ChangePair, bool>? scored = null, TextWriter? log = null,
         Func<PixelTreeModel, PixelChangeModel>? wrap = null, IDictionary<ChangePair, byte[]>? masks = null, int repetition = 0)
     {
+        var maps = new Dictionary<ChangePair, float[]>();
+        var fold = 0;
+        foreach (var (foldTrees, held) in Folds(pairs, samples, trees, seed, folds, repetition))
+        {
+            var model = wrap?.Invoke(foldTrees) ?? new PixelChangeModel(foldTrees, 0.5, stride, gate);
+            foreach (var pair in held.Where(p => scored?.Invoke(p) ?? true))
+            {
+                maps[pair] = PixelImageScorer.Score(model, pair, out var mask);
+                masks?.Add(pair, mask);
+            }
+
+            log?.WriteLine($"fold {fold++}: {held.Select(p => p.Dataset + "/" + p.Site).Distinct().Count()} validation sites");
+        }
+
+        return maps;
+    }
+
+    /// <summary>
+    /// As <see cref="Score"/> without masks, the maps smoothed by each of <paramref name="smoothings"/> (entry k of a
+    /// pair's array: smoothing k) from one ensemble pass per tile.
+    /// </summary>
+    public static Dictionary<ChangePair, float[][]> ScoreEach(
+        IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, PixelTreeSettings trees, ulong seed,
+        int stride, double gate, IReadOnlyList<ProbabilitySmoothing> smoothings, int folds = 3, int repetition = 0)
+    {
+        var maps = new Dictionary<ChangePair, float[][]>();
+        foreach (var (foldTrees, held) in Folds(pairs, samples, trees, seed, folds, repetition))
+        {
+            var model = new PixelChangeModel(foldTrees, 0.5, stride, gate);
+            foreach (var pair in held)
+            {
+                maps[pair] = PixelImageScorer.ScoreEach(model, pair, smoothings);
+            }
+        }
+
+        return maps;
+    }
+
+    // Each fold's trees (trained on the other folds' samples) and the fold's pairs; folds with nothing to train on are skipped.
+    private static IEnumerable<(PixelTreeModel Trees, List<ChangePair> Held)> Folds(
+        IReadOnlyList<ChangePair> pairs, IReadOnlyDictionary<ChangePair, PixelSamples> samples, PixelTreeSettings trees, ulong seed, int folds, int repetition)
+    {
         static string Group(ChangePair p) => p.Dataset + "/" + p.Site;
         var groups = Deal(pairs.Select(Group), seed, repetition);
         folds = Math.Min(folds, groups.Count);
-        var maps = new Dictionary<ChangePair, float[]>();
         for (var fold = 0; fold < folds; fold++)
         {
             var held = groups.Where((_, i) => i % folds == fold).ToHashSet(StringComparer.Ordinal);
@@ -37,18 +78,8 @@ internal static class OutOfFoldMaps
                 continue;
             }
 
-            var foldTrees = PixelTreeModel.FromTransformer(new PixelModelTrainer(trees, (int)seed).Train(training));
-            var model = wrap?.Invoke(foldTrees) ?? new PixelChangeModel(foldTrees, 0.5, stride, gate);
-            foreach (var pair in pairs.Where(p => held.Contains(Group(p)) && (scored?.Invoke(p) ?? true)))
-            {
-                maps[pair] = PixelImageScorer.Score(model, pair, out var mask);
-                masks?.Add(pair, mask);
-            }
-
-            log?.WriteLine($"fold {fold}: {held.Count} validation sites");
+            yield return (PixelTreeModel.FromTransformer(new PixelModelTrainer(trees, (int)seed).Train(training)), [.. pairs.Where(p => held.Contains(Group(p)))]);
         }
-
-        return maps;
     }
 
     /// <summary>

@@ -20,6 +20,31 @@ internal static class PixelImageScorer
         return Score(model, pair, mask);
     }
 
+    /// <summary>
+    /// The pair's probability map smoothed by each of <paramref name="smoothings"/> (one ensemble pass per tile;
+    /// <see cref="PixelChangeModel.Score(Core.Imaging.TileRaster, Core.Imaging.TileRaster, IReadOnlyList{ProbabilitySmoothing}, IReadOnlyList{float[]})"/>).
+    /// </summary>
+    public static float[][] ScoreEach(PixelChangeModel model, ChangePair pair, IReadOnlyList<ProbabilitySmoothing> smoothings)
+    {
+        var maps = smoothings.Select(_ => new float[pair.PixelCount]).ToArray();
+        var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
+        Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
+        {
+            var (read, core) = tile;
+            var (before, after) = PairTiling.Crop(pair, read);
+            var locals = smoothings.Select(_ => new float[read.Width * read.Height]).ToArray();
+            model.Score(before, after, smoothings, locals);
+            for (var k = 0; k < locals.Length; k++)
+            {
+                for (var y = core.Y; y < core.Y + core.Height; y++)
+                {
+                    locals[k].AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width).CopyTo(maps[k].AsSpan(y * pair.Width + core.X, core.Width));
+                }
+            }
+        });
+        return maps;
+    }
+
     private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags)
     {
         var probability = new float[pair.PixelCount];
