@@ -102,6 +102,28 @@ public sealed class PixelExpertTests : IDisposable
     }
 
     [Fact]
+    public void Score_WithEvidence_RanksOnTheBoxMeanWhateverTheSmoothing()
+    {
+        var trees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees;
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        var geo = new GeoReference(32633, new GeoTransform(500_000, 1, 0, 4_000_000, 0, -1));
+        var (before, after) = (Crop(pair.Before, pair, 96, geo), Crop(pair.After, pair, 96, geo));
+        var boxModel = new PixelChangeModel(trees, 0.5, stride: 2, gate: 0.3);
+        var guidedModel = new PixelChangeModel(trees, 0.5, stride: 2, gate: 0.3) { Smoothing = new ProbabilitySmoothing(SmoothingKind.Guided, 4, 0.2) };
+        var (boxMap, boxEvidence, guidedMap, guidedEvidence) = (new float[96 * 96], new float[96 * 96], new float[96 * 96], new float[96 * 96]);
+
+        boxModel.Score(before, after, boxMap, boxEvidence, null);
+        guidedModel.Score(before, after, guidedMap, guidedEvidence, null);
+
+        Assert.Equal(boxMap, boxEvidence);
+        Assert.Equal(boxMap, guidedEvidence);
+        Assert.NotEqual(boxMap, guidedMap);
+        var alone = new float[96 * 96];
+        guidedModel.Score(before, after, alone);
+        Assert.Equal(alone, guidedMap);
+    }
+
+    [Fact]
     public void Train_WithSmoothings_ComparesThemOnTheSameMapsAndRecordsTheOneKept()
     {
         var pairs = SyntheticPixelPairs.Generate(3);

@@ -17,7 +17,8 @@ namespace ChangeWatch.Detection;
 /// is not run); the <b>pixel model</b> (<see cref="PixelChangeModel"/>: features, ensemble, smoothing); the <b>mask</b>
 /// (smoothed probability ≥ the pixel threshold for the tile's ground sample distance, <see cref="PixelChangeModel.ThresholdFor"/>; regions under <see cref="ChangeMask.DefaultMinRegionPixels"/> px
 /// dropped; the tile is flagged when the mask holds at least <see cref="MinFlaggedPixels"/> pixels; its probability is
-/// the 99th percentile of the smoothed pixel probability); <b>object evidence</b> when the manifest has a rule
+/// the 99th percentile of the box-smoothed pixel probability, the evidence map of
+/// <see cref="PixelChangeModel.Score(TileRaster, TileRaster, Span{float}, Span{float}, ScenePairStatistics?, ScoringStepTimes?)"/>); <b>object evidence</b> when the manifest has a rule
 /// (<see cref="ObjectEvidence"/>: a tile the mask leaves unflagged is flagged where vehicles gather in it and the tile
 /// model agrees, its mask then the arrived vehicles, its probability the tile model's and its type object build-up); the change <b>type</b> of flagged tiles only
 /// (<see cref="ChangeTypeRule"/> on the <see cref="TilePairFeatures"/>); and the <b>objects</b> counted in flagged tiles.
@@ -157,10 +158,12 @@ public sealed class CascadeChangeScorer : IChangeScorer
         // Pixel model, then the mask.
         cancellationToken.ThrowIfCancellationRequested();
         var probability = ArrayPool<float>.Shared.Rent(n);
+        var evidenceMap = ArrayPool<float>.Shared.Rent(n);
         var ints = ArrayPool<int>.Shared.Rent(2 * n);
         try
         {
-            _pixels.Score(before, after, probability, pair.Statistics, Times);
+            // The mask from the model's smoothing, the tile's probability from the box-smoothed evidence (PixelChangeModel.Score).
+            _pixels.Score(before, after, probability, evidenceMap.AsSpan(0, n), pair.Statistics, Times);
             clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
             var gsd = GroundSampleDistance.OfTilePair(before, after);
@@ -172,7 +175,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
 
             BlobCounter.RemoveSmall(mask, before.Width, before.Height, ChangeMask.DefaultMinRegionPixels, ints.AsSpan(0, n), ints.AsSpan(n, n));
             var changed = mask.AsSpan().Count((byte)1);
-            var p99 = ProbabilityQuantile(probability.AsSpan(0, n), Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1), ints.AsSpan(0, n));
+            var p99 = ProbabilityQuantile(evidenceMap.AsSpan(0, n), Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1), ints.AsSpan(0, n));
             var flagged = changed >= MinFlaggedPixels;
             var byEvidence = false;
             double tileProbability = p99;
@@ -227,6 +230,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
         finally
         {
             ArrayPool<int>.Shared.Return(ints);
+            ArrayPool<float>.Shared.Return(evidenceMap);
             ArrayPool<float>.Shared.Return(probability);
         }
     }

@@ -125,8 +125,8 @@ internal static class EvalCommand
             }
             foreach (var pair in pairs)
             {
-                var probability = PixelImageScorer.Score(pixelModel, pair, out var mask);
-                scoring.Add(pair, mask, probability);
+                PixelImageScorer.Score(pixelModel, pair, out var mask, out var evidence);
+                scoring.Add(pair, mask, evidence);
             }
 
             return options.ModelVersion;
@@ -170,6 +170,7 @@ internal static class EvalCommand
         var sites = pairs.Select(p => p.Site).Distinct().ToList();
         var tested = pairs.ToHashSet(ReferenceEqualityComparer.Instance);
         var maps = new Dictionary<ChangePair, float[]>();
+        var evidenceMaps = new Dictionary<ChangePair, float[]>();
         var histograms = new Dictionary<string, ThresholdHistogram>();
         var expertThresholds = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var site in sites)
@@ -189,8 +190,9 @@ internal static class EvalCommand
             var histogram = new ThresholdHistogram();
             foreach (var pair in testPairs)
             {
-                var probability = PixelImageScorer.Score(model, pair);
+                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(model, pair);
                 maps[pair] = probability;
+                evidenceMaps[pair] = evidence;
                 histogram.Add(probability, pair.Truth, []);
             }
 
@@ -213,7 +215,7 @@ internal static class EvalCommand
             thresholds.Add(threshold);
             foreach (var pair in pairs.Where(p => p.Site == site))
             {
-                scoring.Add(pair, Threshold(maps[pair], threshold), maps[pair]);
+                scoring.Add(pair, Threshold(maps[pair], threshold), evidenceMaps[pair]);
             }
         }
 
@@ -256,8 +258,8 @@ internal static class EvalCommand
             var expertModel = new PixelChangeModel(crossExpert.Trees, crossExpert.Threshold, options.Stride, options.Gate) { Smoothing = crossExpert.SmoothingOrDefault };
             foreach (var pair in pairs)
             {
-                var probability = PixelImageScorer.Score(expertModel, pair);
-                scoring.Add(pair, Threshold(probability, crossExpert.Threshold), probability);
+                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(expertModel, pair);
+                scoring.Add(pair, Threshold(probability, crossExpert.Threshold), evidence);
             }
 
             extra["threshold"] = Round(crossExpert.Threshold);

@@ -8,7 +8,17 @@ namespace ChangeWatch.Training.Modelling;
 internal static class PixelImageScorer
 {
     /// <summary>The pair's smoothed probability map, each tile scored as the pipeline scores it.</summary>
-    public static float[] Score(PixelChangeModel model, ChangePair pair) => Score(model, pair, null);
+    public static float[] Score(PixelChangeModel model, ChangePair pair) => Score(model, pair, null, null);
+
+    /// <summary>
+    /// The pair's smoothed probability map (thresholded for the mask) and its evidence map (the same ensemble output
+    /// smoothed by the 5×5 box mean, which ranks cells: the cell score is its 99th percentile), as the pipeline scores tiles.
+    /// </summary>
+    public static (float[] Probability, float[] Evidence) ScoreWithEvidence(PixelChangeModel model, ChangePair pair)
+    {
+        var evidence = new float[pair.PixelCount];
+        return (Score(model, pair, null, evidence), evidence);
+    }
 
     /// <summary>
     /// Scores the pair and thresholds each tile as the pipeline's scorer does (<see cref="PixelChangeModel.TileThreshold"/>
@@ -17,7 +27,7 @@ internal static class PixelImageScorer
     public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask)
     {
         mask = new byte[pair.PixelCount];
-        return Score(model, pair, mask);
+        return Score(model, pair, mask, null);
     }
 
     /// <summary>
@@ -45,7 +55,17 @@ internal static class PixelImageScorer
         return maps;
     }
 
-    private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags)
+    /// <summary>
+    /// As <see cref="Score(PixelChangeModel, ChangePair, out byte[])"/>, and the evidence map (<see cref="ScoreWithEvidence"/>).
+    /// </summary>
+    public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask, out float[] evidence)
+    {
+        mask = new byte[pair.PixelCount];
+        evidence = new float[pair.PixelCount];
+        return Score(model, pair, mask, evidence);
+    }
+
+    private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags, float[]? evidence)
     {
         var probability = new float[pair.PixelCount];
         var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
@@ -54,12 +74,18 @@ internal static class PixelImageScorer
             var (read, core) = tile;
             var (before, after) = PairTiling.Crop(pair, read);
             var local = new float[read.Width * read.Height];
-            model.Score(before, after, local);
+            var localEvidence = evidence is null ? null : new float[read.Width * read.Height];
+            model.Score(before, after, local, localEvidence, null);
             var threshold = flags is null ? 0f : (float)model.TileThreshold(local, GroundSampleDistance.OfTilePair(before, after));
             for (var y = core.Y; y < core.Y + core.Height; y++)
             {
                 var row = local.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width);
                 row.CopyTo(probability.AsSpan(y * pair.Width + core.X, core.Width));
+                if (evidence is not null)
+                {
+                    localEvidence.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width).CopyTo(evidence.AsSpan(y * pair.Width + core.X, core.Width));
+                }
+
                 if (flags is null)
                 {
                     continue;
