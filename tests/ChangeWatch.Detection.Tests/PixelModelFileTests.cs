@@ -51,6 +51,20 @@ public sealed class PixelModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_V9_SmoothsTheLevirAndSztakiExpertsWithTheGuidedFilterAndOscdWithTheBoxMean()
+    {
+        var model = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v9"), out var v9, out _);
+        var v8 = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v8"));
+
+        Assert.Equal(new ProbabilitySmoothing(SmoothingKind.Guided, 4, 0.2), model.ExpertFor(0.5)!.Smoothing);
+        Assert.Equal(new ProbabilitySmoothing(SmoothingKind.Guided, 8, 1), model.ExpertFor(1.5)!.Smoothing);
+        Assert.Equal(ProbabilitySmoothing.Default, model.ExpertFor(10)!.Smoothing);
+        Assert.Equal(ProbabilitySmoothing.Default, model.Smoothing);
+        Assert.All(new[] { 0.5, 1.5, 10.0 }, gsd => Assert.Null(v8.ExpertFor(gsd)!.Smoothing));
+        Assert.Equal(["guided:4:0.2", "guided:8:1", "box:2"], v9.ResolutionExperts!.Select(e => e.Smoothing));
+    }
+
+    [Fact]
     public void Load_FeatureListThatIsNotTheCodesBeginning_IsRefused()
     {
         Copy("v3", features =>
