@@ -8,10 +8,11 @@ namespace ChangeWatch.Detection;
 /// <summary>
 /// The pixel-level change model: <see cref="PixelFeatures"/> of a raster pair, the tree ensemble's calibrated
 /// probability per pixel, then a <see cref="Smoothing"/> of the probabilities (a 5×5 box mean unless set, measured to
-/// help: it removes speckle; an expert may carry an edge-following guided filter instead, <see cref="ProbabilitySmoothing"/>). A pixel is change when its smoothed probability reaches <see cref="Threshold"/>. With a
-/// <see cref="Stride"/> above 1 the features and the ensemble are evaluated only on the grid of every stride-th pixel
-/// of every stride-th row and the probability between grid points is interpolated bilinearly before the smoothing
-/// (about stride² times less work for the ensemble). With a <see cref="Gate"/> above 0 the ensemble runs in two passes:
+/// help: it removes speckle; an expert may carry an edge-following guided filter instead, <see cref="ProbabilitySmoothing"/>).
+/// A pixel is change when its smoothed probability reaches <see cref="Threshold"/>. With a <see cref="Stride"/> above 1
+/// the features and the ensemble are evaluated only on the grid of every stride-th pixel of every stride-th row and the
+/// probability between grid points is interpolated bilinearly before the smoothing (about stride² times less work for
+/// the ensemble). With a <see cref="Gate"/> above 0 the ensemble runs in two passes:
 /// first on every other grid point of every other grid row (the coarse grid), then only on the grid points whose
 /// surrounding coarse points reach the gate probability; elsewhere the grid value is interpolated from the coarse
 /// points (clearly unchanged ground costs a quarter of the ensemble work). Works on any raster size; give tiles at least
