@@ -235,7 +235,7 @@ public sealed class PixelChangeModel
 
         var expert = _experts.Length == 0 ? null : ExpertFor(GroundSampleDistance.OfTilePair(before, after));
         var smoothing = expert?.Smoothing ?? _smoothing;
-        var (validCount, raw, valid, integral, clock) = ScoreRaw(before, after, statistics, times);
+        var (validCount, raw, valid, integral, clock) = ScoreRaw(before, after, expert?.Trees ?? Trees, statistics, times);
         try
         {
             smoothing.Apply(raw.AsSpan(0, n), after, valid.AsSpan(0, n), probability, integral);
@@ -277,7 +277,8 @@ public sealed class PixelChangeModel
         }
 
         var n = before.Width * before.Height;
-        var (validCount, raw, valid, integral, _) = ScoreRaw(before, after, null, null);
+        var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.OfTilePair(before, after))?.Trees ?? Trees;
+        var (validCount, raw, valid, integral, _) = ScoreRaw(before, after, trees, null, null);
         try
         {
             for (var k = 0; k < smoothings.Count; k++)
@@ -293,11 +294,11 @@ public sealed class PixelChangeModel
         }
     }
 
-    // Features and ensemble (on the stride grid), interpolated back to every pixel: the unsmoothed map and the valid mask
+    // Features and trees (the tile's expert's or the pooled ones; on the stride grid), interpolated back to every pixel: the unsmoothed map and the valid mask
     // in pooled arrays (raw, valid: width × height first), a summed-area table to smooth with, and the timestamp from which
     // the interpolation and smoothing count as ScoringStep.Smoothing. The caller gives the arrays back (Release).
     private (int ValidCount, float[] Raw, byte[] Valid, double[] Integral, long Clock) ScoreRaw(
-        TileRaster before, TileRaster after, ScenePairStatistics? statistics, ScoringStepTimes? times)
+        TileRaster before, TileRaster after, PixelTreeModel trees, ScenePairStatistics? statistics, ScoringStepTimes? times)
     {
         var (w, h) = (before.Width, before.Height);
         var n = w * h;
@@ -315,7 +316,6 @@ public sealed class PixelChangeModel
             var gridValid = valid.AsSpan(n, gn);
             var gridRaw = raw.AsSpan(n, gn);
             SampleMask(valid.AsSpan(0, n), w, h, s, gridValid);
-            var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.OfTilePair(before, after))?.Trees ?? Trees;
             var evaluated = Gate > 0
                 ? PredictCoarseToFine(trees, planes.AsSpan(0, PixelFeatures.Count * gn), PixelFeatures.GridSize(w, s), PixelFeatures.GridSize(h, s), gridValid, gridRaw)
                 : Predict(trees, planes.AsSpan(0, PixelFeatures.Count * gn), gn, gridValid, gridRaw);

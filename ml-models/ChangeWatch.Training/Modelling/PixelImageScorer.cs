@@ -1,4 +1,5 @@
 using ChangeWatch.Core.Domain;
+using ChangeWatch.Core.Imaging;
 using ChangeWatch.Detection;
 using ChangeWatch.Training.RealData;
 
@@ -46,10 +47,7 @@ internal static class PixelImageScorer
             model.Score(before, after, smoothings, locals);
             for (var k = 0; k < locals.Length; k++)
             {
-                for (var y = core.Y; y < core.Y + core.Height; y++)
-                {
-                    locals[k].AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width).CopyTo(maps[k].AsSpan(y * pair.Width + core.X, core.Width));
-                }
+                CopyCore(locals[k], read, core, maps[k], pair.Width);
             }
         });
         return maps;
@@ -77,20 +75,20 @@ internal static class PixelImageScorer
             var localEvidence = evidence is null ? null : new float[read.Width * read.Height];
             model.Score(before, after, local, localEvidence, null);
             var threshold = flags is null ? 0f : (float)model.TileThreshold(local, GroundSampleDistance.OfTilePair(before, after));
+            CopyCore(local, read, core, probability, pair.Width);
+            if (evidence is not null)
+            {
+                CopyCore(localEvidence!, read, core, evidence, pair.Width);
+            }
+
+            if (flags is null)
+            {
+                return;
+            }
+
             for (var y = core.Y; y < core.Y + core.Height; y++)
             {
                 var row = local.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width);
-                row.CopyTo(probability.AsSpan(y * pair.Width + core.X, core.Width));
-                if (evidence is not null)
-                {
-                    localEvidence.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width).CopyTo(evidence.AsSpan(y * pair.Width + core.X, core.Width));
-                }
-
-                if (flags is null)
-                {
-                    continue;
-                }
-
                 for (var x = 0; x < row.Length; x++)
                 {
                     flags[y * pair.Width + core.X + x] = row[x] >= threshold ? (byte)1 : (byte)0;
@@ -98,5 +96,14 @@ internal static class PixelImageScorer
             }
         });
         return probability;
+    }
+
+    // A tile's core rows (tile-local map of the read window) into the whole pair's map.
+    private static void CopyCore(float[] local, PixelWindow read, PixelWindow core, float[] map, int mapWidth)
+    {
+        for (var y = core.Y; y < core.Y + core.Height; y++)
+        {
+            local.AsSpan((y - read.Y) * read.Width + (core.X - read.X), core.Width).CopyTo(map.AsSpan(y * mapWidth + core.X, core.Width));
+        }
     }
 }
