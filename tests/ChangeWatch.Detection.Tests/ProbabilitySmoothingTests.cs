@@ -115,15 +115,17 @@ public sealed class ProbabilitySmoothingTests
     [InlineData(SmoothingKind.Guided, 4, 0.0)]
     [InlineData(SmoothingKind.Guided, 4, double.NaN)]
     [InlineData((SmoothingKind)7, 4, 1.0)]
-    public void Validate_OutOfRange_Throws(SmoothingKind kind, int radius, double epsilon) =>
-        Assert.Throws<ArgumentException>(() => new ProbabilitySmoothing(kind, radius, epsilon).Validate());
+    public void Constructor_OutOfRange_Throws(SmoothingKind kind, int radius, double epsilon) =>
+        Assert.Throws<ArgumentException>(() => new ProbabilitySmoothing(kind, radius, epsilon));
 
     [Fact]
-    public void PixelChangeModel_RefusesAnOutOfRangeSmoothing()
+    public void With_CannotChangeTheCheckedValues()
     {
-        var trees = PixelModelFile.Load(Path.Combine(Some.ModelDirectory(), "v3")).Trees;
+        // The properties have no init accessor, so a `with` copy is the same checked smoothing.
+        var smoothing = new ProbabilitySmoothing(SmoothingKind.Guided, 4, 0.2);
 
-        Assert.Throws<ArgumentException>(() => new PixelChangeModel(trees, 0.5) { Smoothing = new ProbabilitySmoothing(SmoothingKind.Guided, 4, 0) });
+        Assert.Equal(smoothing, smoothing with { });
+        Assert.Equal("guided:4:0.2", (smoothing with { }).Name);
     }
 
     private static float[] Apply(ProbabilitySmoothing smoothing, float[] raw, TileRaster after, byte[] valid)

@@ -107,11 +107,6 @@ public sealed class PixelChangeModel
                 }
             }
 
-            foreach (var e in sorted)
-            {
-                e.Smoothing?.Validate();
-            }
-
             _experts = sorted;
         }
     }
@@ -120,14 +115,12 @@ public sealed class PixelChangeModel
     /// How <see cref="Trees"/>' probability map is smoothed before thresholding (an expert's own
     /// <see cref="PixelExpert.Smoothing"/> applies to the tiles it serves); <see cref="ProbabilitySmoothing.Default"/> unless set.
     /// </summary>
-    /// <exception cref="ArgumentException">The smoothing is out of range.</exception>
     public ProbabilitySmoothing Smoothing
     {
         get => _smoothing;
         init
         {
             ArgumentNullException.ThrowIfNull(value);
-            value.Validate();
             _smoothing = value;
         }
     }

@@ -23,13 +23,40 @@ public enum SmoothingKind
 /// <see cref="Default"/>, a 5×5 box mean, is what every model before v9 used. A guided filter's guide is the mean of the
 /// after raster's first three bands (visible), standardised over the tile's valid pixels so that
 /// <see cref="Epsilon"/> is in units of the guide's variance: small values follow every edge, large ones approach the box
-/// mean. Written in manifests as <see cref="Name"/> ("box:2", "guided:4:0.2").
+/// mean. Written in manifests as <see cref="Name"/> ("box:2", "guided:4:0.2"). Every instance is in range: the
+/// constructor refuses any other, so nothing that holds one checks it again.
 /// </summary>
-/// <param name="Kind">Box mean or guided filter.</param>
-/// <param name="Radius">Window radius in pixels (1-32): the window is 2r + 1 wide.</param>
-/// <param name="Epsilon">The guided filter's regularisation (&gt; 0, in units of the standardised guide's variance); 0 for a box mean.</param>
-public sealed record ProbabilitySmoothing(SmoothingKind Kind, int Radius, double Epsilon = 0)
+public sealed record ProbabilitySmoothing
 {
+    /// <summary>A smoothing of <paramref name="kind"/> over a (2 <paramref name="radius"/> + 1)² window.</summary>
+    /// <param name="kind">Box mean or guided filter.</param>
+    /// <param name="radius">Window radius in pixels (1-<see cref="MaxRadius"/>).</param>
+    /// <param name="epsilon">The guided filter's regularisation (&gt; 0, in units of the standardised guide's variance); 0 for a box mean.</param>
+    /// <exception cref="ArgumentException">Radius outside 1-<see cref="MaxRadius"/>, a guided epsilon not positive and finite, a box epsilon not 0, or an unknown kind.</exception>
+    public ProbabilitySmoothing(SmoothingKind kind, int radius, double epsilon = 0)
+    {
+        if (radius is < 1 or > MaxRadius
+            || (kind == SmoothingKind.Guided && !(double.IsFinite(epsilon) && epsilon > 0))
+            || (kind == SmoothingKind.Box && epsilon != 0)
+            || !Enum.IsDefined(kind))
+        {
+            throw new ArgumentException($"Smoothing {kind} radius {radius} epsilon {epsilon} is out of range.");
+        }
+
+        Kind = kind;
+        Radius = radius;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Box mean or guided filter.</summary>
+    public SmoothingKind Kind { get; }
+
+    /// <summary>Window radius in pixels (1-<see cref="MaxRadius"/>): the window is 2r + 1 wide.</summary>
+    public int Radius { get; }
+
+    /// <summary>The guided filter's regularisation (&gt; 0, in units of the standardised guide's variance); 0 for a box mean.</summary>
+    public double Epsilon { get; }
+
     /// <summary>Largest radius accepted.</summary>
     public const int MaxRadius = 32;
 
@@ -69,7 +96,7 @@ public sealed record ProbabilitySmoothing(SmoothingKind Kind, int Radius, double
     /// <paramref name="valid"/> is 0. <paramref name="integral"/> is scratch of at least
     /// <see cref="BoxFilter.IntegralLength"/>. Results lie in 0-1.
     /// </summary>
-    /// <exception cref="ArgumentException">This smoothing is out of range, or the spans are too short.</exception>
+    /// <exception cref="ArgumentException">The spans are too short.</exception>
     internal void Apply(ReadOnlySpan<float> raw, TileRaster after, ReadOnlySpan<byte> valid, Span<float> destination, Span<double> integral)
     {
         ArgumentNullException.ThrowIfNull(after);
@@ -80,7 +107,6 @@ public sealed record ProbabilitySmoothing(SmoothingKind Kind, int Radius, double
             throw new ArgumentException("The spans must hold width × height values (and the integral table).", nameof(raw));
         }
 
-        Validate();
         if (Kind == SmoothingKind.Box)
         {
             BoxFilter.Mean(raw[..n], w, h, Radius, destination[..n], integral);
@@ -101,19 +127,6 @@ public sealed record ProbabilitySmoothing(SmoothingKind Kind, int Radius, double
         for (var i = 0; i < n; i++)
         {
             destination[i] = valid[i] == 0 ? 0f : Math.Clamp(destination[i], 0f, 1f);
-        }
-    }
-
-    /// <summary>Throws when the radius or epsilon is out of range for the kind.</summary>
-    /// <exception cref="ArgumentException">Radius outside 1-<see cref="MaxRadius"/>, a guided epsilon not positive, or a box epsilon not 0.</exception>
-    public void Validate()
-    {
-        if (Radius is < 1 or > MaxRadius
-            || (Kind == SmoothingKind.Guided && !(double.IsFinite(Epsilon) && Epsilon > 0))
-            || (Kind == SmoothingKind.Box && Epsilon != 0)
-            || !Enum.IsDefined(Kind))
-        {
-            throw new ArgumentException($"Smoothing {Kind} radius {Radius} epsilon {Epsilon} is out of range.");
         }
     }
 
