@@ -69,9 +69,28 @@ public sealed class FeatureViewTests
     }
 
     [Fact]
+    public void NoRaster_HoldsExactlyTheRasterLevelValuesAtZero()
+    {
+        // The values that are one number per raster (every pixel of an image alike); the change features stay.
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        var samples = new Dictionary<ChangePair, PixelSamples> { [pair] = PixelSamples.Draw(pair, 100, 100, 1) };
+        var zeroed = FeatureView.NoRaster.Rows(samples, [pair])[pair];
+        int[] raster = [(int)PixelFeature.MagnitudeRasterMedian, (int)PixelFeature.MagnitudeRasterP90, (int)PixelFeature.TextureRasterMedian];
+
+        Assert.Equal(raster.Order(), FeatureView.NoRaster.AtZero.Select(f => (int)f).Order());
+        for (var i = 0; i < zeroed.Features.Length; i++)
+        {
+            Assert.Equal(raster.Contains(i % PixelFeatures.Count) ? 0f : samples[pair].Features[i], zeroed.Features[i]);
+        }
+
+        Assert.Contains(samples[pair].Features.Where((_, i) => i % PixelFeatures.Count == raster[0]), v => v != 0);
+    }
+
+    [Fact]
     public void Parse_UnknownView_IsRefused()
     {
         Assert.Same(FeatureView.NoLevels, FeatureView.Parse("no-levels"));
+        Assert.Same(FeatureView.NoRaster, FeatureView.Parse("no-raster"));
         Assert.Throws<FormatException>(() => FeatureView.Parse("levels"));
     }
 }

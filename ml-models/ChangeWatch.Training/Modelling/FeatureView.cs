@@ -26,13 +26,24 @@ internal sealed record FeatureView(string Name, IReadOnlyList<PixelFeature> AtZe
         PixelFeature.BeforeLuminanceMean7, PixelFeature.AfterLuminanceMean7,
     ]);
 
-    /// <summary>The view named <paramref name="name"/> ("all" or "no-levels").</summary>
+    /// <summary>
+    /// Without the three raster-level values (the change magnitude's median and 90th percentile and the texture median
+    /// over the raster): one value per image, so an expert trained on 9-10 images could tell its images apart by them
+    /// instead of learning what a change looks like.
+    /// </summary>
+    public static FeatureView NoRaster { get; } = new("no-raster",
+    [
+        PixelFeature.MagnitudeRasterMedian, PixelFeature.MagnitudeRasterP90, PixelFeature.TextureRasterMedian,
+    ]);
+
+    /// <summary>The view named <paramref name="name"/> ("all", "no-levels" or "no-raster").</summary>
     /// <exception cref="FormatException">Another name.</exception>
     public static FeatureView Parse(string name) => name.Trim() switch
     {
         "all" => All,
         "no-levels" => NoLevels,
-        var other => throw new FormatException($"unknown feature view '{other}' (all, no-levels)"),
+        "no-raster" => NoRaster,
+        var other => throw new FormatException($"unknown feature view '{other}' (all, no-levels, no-raster)"),
     };
 
     /// <summary>The rows of <paramref name="pairs"/> in this view (the same rows when nothing is held at 0).</summary>
