@@ -256,9 +256,10 @@ public sealed class PixelChangeModel
     /// <summary>
     /// Scores the pair once and smooths the map with each of <paramref name="smoothings"/> into the matching entry of
     /// <paramref name="probabilities"/> (each width × height): what a model with each smoothing would write, for the
-    /// cost of one ensemble pass (a trainer's cross-validation compares smoothings this way). Returns the valid pixels.
+    /// cost of one ensemble pass (a trainer's cross-validation compares smoothings this way), each date normalised by its
+    /// scene's <paramref name="statistics"/> where given. Returns the valid pixels.
     /// </summary>
-    public int Score(TileRaster before, TileRaster after, IReadOnlyList<ProbabilitySmoothing> smoothings, IReadOnlyList<float[]> probabilities)
+    public int Score(TileRaster before, TileRaster after, IReadOnlyList<ProbabilitySmoothing> smoothings, IReadOnlyList<float[]> probabilities, ScenePairStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -271,7 +272,7 @@ public sealed class PixelChangeModel
 
         var n = before.Width * before.Height;
         var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.OfTilePair(before, after))?.Trees ?? Trees;
-        var (validCount, raw, valid, integral, _) = ScoreRaw(before, after, trees, null, null);
+        var (validCount, raw, valid, integral, _) = ScoreRaw(before, after, trees, statistics, null);
         try
         {
             for (var k = 0; k < smoothings.Count; k++)

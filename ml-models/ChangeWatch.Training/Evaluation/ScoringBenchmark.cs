@@ -46,7 +46,7 @@ internal static class ScoringBenchmark
         var crops = tiles.Select(t => PairTiling.Crop(t.Pair, t.Read)).ToArray();
 
         // Each pair's scene statistics, as ingest samples them, so each date is normalised by its scene as in the pipeline.
-        var sceneStatistics = pairs.ToDictionary(p => p, p => new ScenePairStatistics(Statistics(p, p.Before), Statistics(p, p.After)));
+        var sceneStatistics = pairs.ToDictionary(p => p, PairTiling.SceneStatistics);
         var stats = tiles.Select(t => sceneStatistics[t.Pair]).ToArray();
         var cores = Environment.ProcessorCount;
         output.WriteLine($"{pairs.Count} {dataset} pairs ({pairs[0].GroundSampleDistance} m), {tiles.Length} tiles (256 px cores + 16 px context), {corePixels / 1e6:F2} MP of scene per round, best of {repeat} rounds, {cores} cores");
@@ -240,15 +240,6 @@ internal static class ScoringBenchmark
         var buildUps = Enumerable.Range(0, 3).AsParallel().AsOrdered()
             .Select(i => EvalScenes.ToChangePair(CountScenes.BuildUp(SyntheticSeeds.BenchQuiet, i), $"build-up-{i}"));
         return [.. quiet, .. buildUps];
-    }
-
-    private static SceneStatistics? Statistics(ChangePair pair, float[] data)
-    {
-        var raster = new TileRaster(pair.Width, pair.Height, pair.Bands, data);
-        var sampler = new SceneStatisticsSampler(raster.BandCount, raster.Width, raster.Height);
-        var all = new PixelWindow(0, 0, raster.Width, raster.Height);
-        sampler.Add(raster, all, all);
-        return sampler.Build();
     }
 
     private static string LoadAverage() =>

@@ -1,3 +1,4 @@
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Training.RealData;
 
@@ -7,7 +8,8 @@ namespace ChangeWatch.Training.Modelling;
 /// Cuts a pair into the rasters the pixel model sees. By default (<see cref="TileSize"/> 0) the whole image is one
 /// raster, so each date is normalised over the image: measured here, that is what works (SZTAKI leave-one-site-out pixel F1
 /// 0.58 against 0.31 with per-tile normalisation). With a tile size, cores on a regular grid are read with
-/// <see cref="Context"/> px of context on every side (clipped at the image edge), as ScoreTilesHandler hands tiles to the scorer.
+/// <see cref="Context"/> px of context on every side (clipped at the image edge), as ScoreTilesHandler hands tiles to the scorer,
+/// and each date is normalised by its scene's statistics as the pipeline normalises it (<see cref="TileStatistics(ChangePair)"/>).
 /// </summary>
 internal static class PairTiling
 {
@@ -35,6 +37,28 @@ internal static class PairTiling
                 yield return (read, core);
             }
         }
+    }
+
+    /// <summary>
+    /// The statistics a tile of <paramref name="pair"/> is normalised by: the pair's scene statistics
+    /// (<see cref="SceneStatistics"/>) when the pair is cut into tiles, as the pipeline passes them to the scorer; null for
+    /// the whole image as one raster (<see cref="TileSize"/> 0), which is normalised over itself, the same scene.
+    /// </summary>
+    public static ScenePairStatistics? TileStatistics(ChangePair pair) => TileStatistics(pair, TileSize);
+
+    /// <summary>As <see cref="TileStatistics(ChangePair)"/> for tiles of <paramref name="tileSize"/> (0: the whole image).</summary>
+    public static ScenePairStatistics? TileStatistics(ChangePair pair, int tileSize) => tileSize > 0 ? SceneStatistics(pair) : null;
+
+    /// <summary>Both dates' statistics as ingest samples them (<see cref="SceneStatisticsSampler"/> over the whole image).</summary>
+    public static ScenePairStatistics SceneStatistics(ChangePair pair) => new(Statistics(pair, pair.Before), Statistics(pair, pair.After));
+
+    private static SceneStatistics? Statistics(ChangePair pair, float[] data)
+    {
+        var raster = new TileRaster(pair.Width, pair.Height, pair.Bands, data);
+        var sampler = new SceneStatisticsSampler(raster.BandCount, raster.Width, raster.Height);
+        var all = new PixelWindow(0, 0, raster.Width, raster.Height);
+        sampler.Add(raster, all, all);
+        return sampler.Build();
     }
 
     public static (TileRaster Before, TileRaster After) Crop(ChangePair pair, PixelWindow window)

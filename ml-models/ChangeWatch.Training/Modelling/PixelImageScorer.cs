@@ -5,7 +5,10 @@ using ChangeWatch.Training.RealData;
 
 namespace ChangeWatch.Training.Modelling;
 
-/// <summary>Scores a whole pair tile by tile, as the pipeline does (256 px cores, 16 px context), on every core.</summary>
+/// <summary>
+/// Scores a whole pair tile by tile (<see cref="PairTiling"/>: the whole image as one raster by default; with
+/// <c>--tile 256</c> as the pipeline does, 256 px cores with 16 px context, each date normalised by its scene's statistics).
+/// </summary>
 internal static class PixelImageScorer
 {
     /// <summary>The pair's smoothed probability map, each tile scored as the pipeline scores it.</summary>
@@ -33,18 +36,19 @@ internal static class PixelImageScorer
 
     /// <summary>
     /// The pair's probability map smoothed by each of <paramref name="smoothings"/> (one ensemble pass per tile;
-    /// <see cref="PixelChangeModel.Score(Core.Imaging.TileRaster, Core.Imaging.TileRaster, IReadOnlyList{ProbabilitySmoothing}, IReadOnlyList{float[]})"/>).
+    /// <see cref="PixelChangeModel.Score(Core.Imaging.TileRaster, Core.Imaging.TileRaster, IReadOnlyList{ProbabilitySmoothing}, IReadOnlyList{float[]}, Core.Domain.ScenePairStatistics?)"/>).
     /// </summary>
     public static float[][] ScoreEach(PixelChangeModel model, ChangePair pair, IReadOnlyList<ProbabilitySmoothing> smoothings)
     {
         var maps = smoothings.Select(_ => new float[pair.PixelCount]).ToArray();
         var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
+        var statistics = PairTiling.TileStatistics(pair);
         Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
             var (read, core) = tile;
             var (before, after) = PairTiling.Crop(pair, read);
             var locals = smoothings.Select(_ => new float[read.Width * read.Height]).ToArray();
-            model.Score(before, after, smoothings, locals);
+            model.Score(before, after, smoothings, locals, statistics);
             for (var k = 0; k < locals.Length; k++)
             {
                 CopyCore(locals[k], read, core, maps[k], pair.Width);
@@ -67,13 +71,14 @@ internal static class PixelImageScorer
     {
         var probability = new float[pair.PixelCount];
         var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
+        var statistics = PairTiling.TileStatistics(pair);
         Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
             var (read, core) = tile;
             var (before, after) = PairTiling.Crop(pair, read);
             var local = new float[read.Width * read.Height];
             var localEvidence = evidence is null ? null : new float[read.Width * read.Height];
-            model.Score(before, after, local, localEvidence, null);
+            model.Score(before, after, local, localEvidence, statistics);
             var threshold = flags is null ? 0f : (float)model.TileThreshold(local, GroundSampleDistance.OfTilePair(before, after));
             CopyCore(local, read, core, probability, pair.Width);
             if (evidence is not null)

@@ -71,13 +71,14 @@ internal sealed class PixelSamples
         var pUnchanged = unchanged == 0 ? 0 : Math.Min(1.0, (double)maxUnchanged / unchanged);
         var features = new List<float>();
         var labels = new List<bool>();
+        var statistics = PairTiling.TileStatistics(pair);
         foreach (var (read, core) in PairTiling.Tiles(pair.Width, pair.Height))
         {
             var (before, after) = PairTiling.Crop(pair, read);
             var n = read.Width * read.Height;
             var planes = new float[PixelFeatures.Count * n];
             var valid = new byte[n];
-            PixelFeatures.Compute(before, after, planes, valid);
+            PixelFeatures.Compute(before, after, planes, valid, 1, statistics);
             for (var y = core.Y; y < core.Y + core.Height; y++)
             {
                 for (var x = core.X; x < core.X + core.Width; x++)

@@ -1,0 +1,64 @@
+using ChangeWatch.Detection;
+using ChangeWatch.Training.Data;
+using ChangeWatch.Training.Modelling;
+
+namespace ChangeWatch.Detection.Tests;
+
+/// <summary>How eval and training cut a pair into the rasters the pixel model sees (<see cref="PairTiling"/>).</summary>
+public sealed class PairTilingTests
+{
+    private static readonly int[] RasterLevel =
+        [(int)PixelFeature.MagnitudeRasterMedian, (int)PixelFeature.MagnitudeRasterP90, (int)PixelFeature.TextureRasterMedian];
+
+    [Fact]
+    public void TileStatistics_WholeImage_IsNone_Tiled_IsTheScenes()
+    {
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+
+        Assert.Null(PairTiling.TileStatistics(pair, 0));
+        var tiled = PairTiling.TileStatistics(pair, 64);
+        Assert.NotNull(tiled);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(PairTiling.SceneStatistics(pair)), System.Text.Json.JsonSerializer.Serialize(tiled));
+        Assert.Equal(pair.Bands, tiled.Before!.Bands.Count);
+    }
+
+    [Fact]
+    public void TiledWithSceneStatistics_EveryCoreFeatureIsTheWholeImages_ButTheRasterLevelValues()
+    {
+        // With the scene's statistics a tile normalises each date as the whole image does, and 16 px of context cover
+        // the widest window (31 px): only the three one-value-per-raster planes differ between a tile and the image.
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        var statistics = PairTiling.SceneStatistics(pair);
+        var whole = new float[PixelFeatures.Count * pair.PixelCount];
+        var (wb, wa) = PairTiling.Crop(pair, new(0, 0, pair.Width, pair.Height));
+        PixelFeatures.Compute(wb, wa, whole, new byte[pair.PixelCount], 1, statistics);
+        var differing = new HashSet<int>();
+        var tiles = PairTiling.Tiles(pair.Width, pair.Height, 64).ToArray();
+        Assert.True(tiles.Length >= 4);
+        foreach (var (read, core) in tiles)
+        {
+            var (before, after) = PairTiling.Crop(pair, read);
+            var n = read.Width * read.Height;
+            var planes = new float[PixelFeatures.Count * n];
+            PixelFeatures.Compute(before, after, planes, new byte[n], 1, statistics);
+            for (var f = 0; f < PixelFeatures.Count; f++)
+            {
+                for (var y = core.Y; y < core.Y + core.Height; y++)
+                {
+                    for (var x = core.X; x < core.X + core.Width; x++)
+                    {
+                        var tileValue = planes[f * n + (y - read.Y) * read.Width + (x - read.X)];
+                        var imageValue = whole[f * pair.PixelCount + y * pair.Width + x];
+                        if (MathF.Abs(tileValue - imageValue) > 1e-3f * (1 + MathF.Abs(imageValue)))
+                        {
+                            differing.Add(f);
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.Subset(RasterLevel.ToHashSet(), differing);
+        Assert.Contains(differing, f => RasterLevel.Contains(f));
+    }
+}
