@@ -190,7 +190,7 @@ internal static class EvalCommand
             var histogram = new ThresholdHistogram();
             foreach (var pair in testPairs)
             {
-                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(model, pair);
+                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(model, pair, PairTiling.ScoreTileSize ?? PairTiling.TileSize);
                 maps[pair] = probability;
                 evidenceMaps[pair] = evidence;
                 histogram.Add(probability, pair.Truth, []);

@@ -16,6 +16,13 @@ internal static class PairTiling
     /// <summary>Tile core size in pixels, or 0 for the whole image (set once by the command line before any work).</summary>
     public static int TileSize { get; set; }
 
+    /// <summary>
+    /// The tile size a leave-one-site-out fold scores its test site with, when it differs from <see cref="TileSize"/>
+    /// (null: the same): <c>--score-tile 256</c> with whole-image training measures a model trained as the shipped ones
+    /// were, scored as the pipeline scores it.
+    /// </summary>
+    public static int? ScoreTileSize { get; set; }
+
     public const int Context = 16;
 
     public static IEnumerable<(PixelWindow Read, PixelWindow Core)> Tiles(int width, int height) => Tiles(width, height, TileSize);

@@ -18,10 +18,14 @@ internal static class PixelImageScorer
     /// The pair's smoothed probability map (thresholded for the mask) and its evidence map (the same ensemble output
     /// smoothed by the 5×5 box mean, which ranks cells: the cell score is its 99th percentile), as the pipeline scores tiles.
     /// </summary>
-    public static (float[] Probability, float[] Evidence) ScoreWithEvidence(PixelChangeModel model, ChangePair pair)
+    public static (float[] Probability, float[] Evidence) ScoreWithEvidence(PixelChangeModel model, ChangePair pair) =>
+        ScoreWithEvidence(model, pair, PairTiling.TileSize);
+
+    /// <summary>As <see cref="ScoreWithEvidence(PixelChangeModel, ChangePair)"/> with tiles of <paramref name="tileSize"/> (0: the whole image).</summary>
+    public static (float[] Probability, float[] Evidence) ScoreWithEvidence(PixelChangeModel model, ChangePair pair, int tileSize)
     {
         var evidence = new float[pair.PixelCount];
-        return (Score(model, pair, null, evidence), evidence);
+        return (Score(model, pair, null, evidence, tileSize), evidence);
     }
 
     /// <summary>
@@ -58,7 +62,7 @@ internal static class PixelImageScorer
     }
 
     /// <summary>
-    /// As <see cref="Score(PixelChangeModel, ChangePair, out byte[])"/>, and the evidence map (<see cref="ScoreWithEvidence"/>).
+    /// As <see cref="Score(PixelChangeModel, ChangePair, out byte[])"/>, and the evidence map (<see cref="ScoreWithEvidence(PixelChangeModel, ChangePair)"/>).
     /// </summary>
     public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask, out float[] evidence)
     {
@@ -67,11 +71,14 @@ internal static class PixelImageScorer
         return Score(model, pair, mask, evidence);
     }
 
-    private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags, float[]? evidence)
+    private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags, float[]? evidence) =>
+        Score(model, pair, flags, evidence, PairTiling.TileSize);
+
+    private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags, float[]? evidence, int tileSize)
     {
         var probability = new float[pair.PixelCount];
-        var tiles = PairTiling.Tiles(pair.Width, pair.Height).ToArray();
-        var statistics = PairTiling.TileStatistics(pair);
+        var tiles = PairTiling.Tiles(pair.Width, pair.Height, tileSize).ToArray();
+        var statistics = PairTiling.TileStatistics(pair, tileSize);
         Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
             var (read, core) = tile;
