@@ -27,8 +27,35 @@ public sealed class PairTilingTests
     {
         // With the scene's statistics a tile normalises each date as the whole image does, and 16 px of context cover
         // the widest window (31 px): only the three one-value-per-raster planes differ between a tile and the image.
+        var differing = DifferingPlanes(PairTiling.SceneStatistics(SyntheticPixelPairs.Generate(1)[0]));
+
+        Assert.Subset(RasterLevel.ToHashSet(), differing);
+        Assert.Contains(differing, f => RasterLevel.Contains(f));
+    }
+
+    [Fact]
+    public void TiledWithThePairsRasterValues_EveryCoreFeatureIsTheWholeImages()
+    {
         var pair = SyntheticPixelPairs.Generate(1)[0];
-        var statistics = PairTiling.SceneStatistics(pair);
+        var statistics = PairTiling.SceneStatisticsWithRaster(pair);
+
+        Assert.NotNull(statistics.Raster);
+        Assert.True(statistics.Raster.MagnitudeP90 > statistics.Raster.MagnitudeMedian);
+        Assert.Empty(DifferingPlanes(statistics));
+
+        // They are the whole image's own raster-level values (computed without them).
+        var whole = new float[PixelFeatures.Count * pair.PixelCount];
+        var (before, after) = PairTiling.Crop(pair, new(0, 0, pair.Width, pair.Height));
+        PixelFeatures.Compute(before, after, whole, new byte[pair.PixelCount], 1, statistics with { Raster = null });
+        Assert.Equal(whole[(int)PixelFeature.MagnitudeRasterMedian * pair.PixelCount], statistics.Raster.MagnitudeMedian);
+        Assert.Equal(whole[(int)PixelFeature.MagnitudeRasterP90 * pair.PixelCount], statistics.Raster.MagnitudeP90);
+        Assert.Equal(whole[(int)PixelFeature.TextureRasterMedian * pair.PixelCount], statistics.Raster.TextureMedian);
+    }
+
+    // The feature planes in which some core pixel of some 64 px tile differs from the whole image's value (both computed with these statistics).
+    private static HashSet<int> DifferingPlanes(Core.Domain.ScenePairStatistics statistics)
+    {
+        var pair = SyntheticPixelPairs.Generate(1)[0];
         var whole = new float[PixelFeatures.Count * pair.PixelCount];
         var (wb, wa) = PairTiling.Crop(pair, new(0, 0, pair.Width, pair.Height));
         PixelFeatures.Compute(wb, wa, whole, new byte[pair.PixelCount], 1, statistics);
@@ -58,7 +85,6 @@ public sealed class PairTilingTests
             }
         }
 
-        Assert.Subset(RasterLevel.ToHashSet(), differing);
-        Assert.Contains(differing, f => RasterLevel.Contains(f));
+        return differing;
     }
 }

@@ -93,6 +93,21 @@ public static class PixelFeatures
         }
     }
 
+    /// <summary>
+    /// The raster-level values of <paramref name="before"/> and <paramref name="after"/> taken whole (each date
+    /// normalised by <paramref name="statistics"/> where given): what <see cref="Compute(TileRaster, TileRaster, Span{float}, Span{byte}, int, ScenePairStatistics?)"/>
+    /// writes into the three raster-level planes for this raster, to be handed to its tiles in <see cref="ScenePairStatistics.Raster"/>.
+    /// </summary>
+    public static PairRasterValues RasterValues(TileRaster before, TileRaster after, ScenePairStatistics? statistics)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var stride = Math.Max(before.Width, before.Height);
+        var planes = new float[Count * GridLength(before.Width, before.Height, stride)];
+        Compute(before, after, planes, new byte[before.Width * before.Height], stride, statistics is null ? null : statistics with { Raster = null });
+        var gn = GridLength(before.Width, before.Height, stride);
+        return new PairRasterValues(planes[(int)PixelFeature.MagnitudeRasterMedian * gn], planes[(int)PixelFeature.MagnitudeRasterP90 * gn], planes[(int)PixelFeature.TextureRasterMedian * gn]);
+    }
+
     /// <summary>log2 of the ground sample distance (metres) of the georeferenced date, clamped to [−4, 6]; 0 without georeferencing.</summary>
     internal static float GroundSampleLog2(TileRaster before, TileRaster after)
     {
@@ -248,6 +263,13 @@ public static class PixelFeatures
 
         len = TextureSample(sumB, sumA, sumBB, sumAA, valid, validCount, w, h, sample);
         planes.Of(PixelFeature.TextureRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
+        if (statistics?.Raster is { } pair)
+        {
+            // The scene pair's values instead of this raster's: a tile's features are then the whole pair's.
+            planes.Of(PixelFeature.MagnitudeRasterMedian).Fill(pair.MagnitudeMedian);
+            planes.Of(PixelFeature.MagnitudeRasterP90).Fill(pair.MagnitudeP90);
+            planes.Of(PixelFeature.TextureRasterMedian).Fill(pair.TextureMedian);
+        }
         planes.Of(PixelFeature.HasNir).Fill(bands >= 4 ? 1f : 0f);
         planes.Of(PixelFeature.GroundSampleLog2).Fill(GroundSampleLog2(before, after));
 

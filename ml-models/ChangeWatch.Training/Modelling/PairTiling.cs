@@ -54,10 +54,26 @@ internal static class PairTiling
     public static ScenePairStatistics? TileStatistics(ChangePair pair) => TileStatistics(pair, TileSize);
 
     /// <summary>As <see cref="TileStatistics(ChangePair)"/> for tiles of <paramref name="tileSize"/> (0: the whole image).</summary>
-    public static ScenePairStatistics? TileStatistics(ChangePair pair, int tileSize) => tileSize > 0 ? SceneStatistics(pair) : null;
+    public static ScenePairStatistics? TileStatistics(ChangePair pair, int tileSize) =>
+        tileSize <= 0 ? null : PairRaster ? SceneStatisticsWithRaster(pair) : SceneStatistics(pair);
 
     /// <summary>Both dates' statistics as ingest samples them (<see cref="SceneStatisticsSampler"/> over the whole image).</summary>
     public static ScenePairStatistics SceneStatistics(ChangePair pair) => new(Statistics(pair, pair.Before), Statistics(pair, pair.After));
+
+    /// <summary>
+    /// Whether tiles also get the pair's raster-level values (<see cref="ScenePairStatistics.Raster"/>) from the whole
+    /// image (<c>--pair-raster true</c>), so that a tile's features are the whole image's: what the pipeline would score
+    /// with scene-pair raster values. False: each tile computes its own, as the pipeline does today.
+    /// </summary>
+    public static bool PairRaster { get; set; }
+
+    /// <summary><see cref="SceneStatistics"/> with the whole pair's raster-level values.</summary>
+    public static ScenePairStatistics SceneStatisticsWithRaster(ChangePair pair)
+    {
+        var statistics = SceneStatistics(pair);
+        var (before, after) = Crop(pair, new PixelWindow(0, 0, pair.Width, pair.Height));
+        return statistics with { Raster = Detection.PixelFeatures.RasterValues(before, after, statistics) };
+    }
 
     private static SceneStatistics? Statistics(ChangePair pair, float[] data)
     {
