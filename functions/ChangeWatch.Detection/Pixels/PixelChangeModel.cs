@@ -226,7 +226,7 @@ public sealed class PixelChangeModel
             throw new ArgumentException("The probability (and evidence) spans must hold width × height values.", nameof(probability));
         }
 
-        var expert = _experts.Length == 0 ? null : ExpertFor(GroundSampleDistance.OfTilePair(before, after));
+        var expert = ExpertOf(before, after);
         var smoothing = expert?.Smoothing ?? _smoothing;
         var (validCount, raw, valid, integral, clock) = ScoreRaw(before, after, expert?.Trees ?? Trees, statistics, times);
         try
@@ -271,8 +271,7 @@ public sealed class PixelChangeModel
         }
 
         var n = before.Width * before.Height;
-        var trees = _experts.Length == 0 ? Trees : ExpertFor(GroundSampleDistance.OfTilePair(before, after))?.Trees ?? Trees;
-        var (validCount, raw, valid, integral, _) = ScoreRaw(before, after, trees, statistics, null);
+        var (validCount, raw, valid, integral, _) = ScoreRaw(before, after, ExpertOf(before, after)?.Trees ?? Trees, statistics, null);
         try
         {
             for (var k = 0; k < smoothings.Count; k++)
@@ -287,6 +286,10 @@ public sealed class PixelChangeModel
             Release(raw, valid, integral);
         }
     }
+
+    // The expert serving this tile pair's resolution, or null (the pooled trees).
+    private PixelExpert? ExpertOf(TileRaster before, TileRaster after) =>
+        _experts.Length == 0 ? null : ExpertFor(GroundSampleDistance.OfTilePair(before, after));
 
     // Features and trees (the tile's expert's or the pooled ones; on the stride grid), interpolated back to every pixel: the unsmoothed map and the valid mask
     // in pooled arrays (raw, valid: width × height first), a summed-area table to smooth with, and the timestamp from which

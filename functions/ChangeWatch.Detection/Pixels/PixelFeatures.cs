@@ -101,10 +101,11 @@ public static class PixelFeatures
     public static PairRasterValues RasterValues(TileRaster before, TileRaster after, ScenePairStatistics? statistics)
     {
         ArgumentNullException.ThrowIfNull(before);
+        // One grid point: the raster-level planes do not depend on the stride.
         var stride = Math.Max(before.Width, before.Height);
-        var planes = new float[Count * GridLength(before.Width, before.Height, stride)];
-        Compute(before, after, planes, new byte[before.Width * before.Height], stride, statistics is null ? null : statistics with { Raster = null });
         var gn = GridLength(before.Width, before.Height, stride);
+        var planes = new float[Count * gn];
+        Compute(before, after, planes, new byte[before.Width * before.Height], stride, statistics is null ? null : statistics with { Raster = null });
         return new PairRasterValues(planes[(int)PixelFeature.MagnitudeRasterMedian * gn], planes[(int)PixelFeature.MagnitudeRasterP90 * gn], planes[(int)PixelFeature.TextureRasterMedian * gn]);
     }
 
@@ -190,9 +191,19 @@ public static class PixelFeatures
         BoxFilter.Mean(i1, w, h, 7, planes.Of(PixelFeature.MagnitudeMean7), s);
         BoxFilter.Mean(i1, w, h, 15, planes.Of(PixelFeature.MagnitudeMean15), s);
         Subtract(planes.Of(PixelFeature.MagnitudeMean1), planes.Of(PixelFeature.MagnitudeMean15), planes.Of(PixelFeature.MagnitudeContrast));
-        var len = RobustStats.SortedSample(magnitude, valid, validCount, sample);
-        planes.Of(PixelFeature.MagnitudeRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
-        planes.Of(PixelFeature.MagnitudeRasterP90).Fill(RobustStats.Quantile(sample[..len], 0.9));
+        // The raster-level values: the scene pair's where given (a tile's features are then the whole pair's), else this raster's.
+        var pair = statistics?.Raster;
+        if (pair is null)
+        {
+            var len = RobustStats.SortedSample(magnitude, valid, validCount, sample);
+            planes.Of(PixelFeature.MagnitudeRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
+            planes.Of(PixelFeature.MagnitudeRasterP90).Fill(RobustStats.Quantile(sample[..len], 0.9));
+        }
+        else
+        {
+            planes.Of(PixelFeature.MagnitudeRasterMedian).Fill(pair.MagnitudeMedian);
+            planes.Of(PixelFeature.MagnitudeRasterP90).Fill(pair.MagnitudeP90);
+        }
 
         // Per-band differences (scratch 11).
         var diff = Scratch(11);
@@ -261,15 +272,16 @@ public static class PixelFeatures
             }
         }
 
-        len = TextureSample(sumB, sumA, sumBB, sumAA, valid, validCount, w, h, sample);
-        planes.Of(PixelFeature.TextureRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
-        if (statistics?.Raster is { } pair)
+        if (pair is null)
         {
-            // The scene pair's values instead of this raster's: a tile's features are then the whole pair's.
-            planes.Of(PixelFeature.MagnitudeRasterMedian).Fill(pair.MagnitudeMedian);
-            planes.Of(PixelFeature.MagnitudeRasterP90).Fill(pair.MagnitudeP90);
+            var len = TextureSample(sumB, sumA, sumBB, sumAA, valid, validCount, w, h, sample);
+            planes.Of(PixelFeature.TextureRasterMedian).Fill(RobustStats.Quantile(sample[..len], 0.5));
+        }
+        else
+        {
             planes.Of(PixelFeature.TextureRasterMedian).Fill(pair.TextureMedian);
         }
+
         planes.Of(PixelFeature.HasNir).Fill(bands >= 4 ? 1f : 0f);
         planes.Of(PixelFeature.GroundSampleLog2).Fill(GroundSampleLog2(before, after));
 
