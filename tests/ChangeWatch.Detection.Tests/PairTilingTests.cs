@@ -34,22 +34,38 @@ public sealed class PairTilingTests
     }
 
     [Fact]
-    public void TiledWithThePairsRasterValues_EveryCoreFeatureIsTheWholeImages()
+    public void TiledWithTheWholeImagesRasterValues_EveryCoreFeatureIsTheWholeImages()
     {
         var pair = SyntheticPixelPairs.Generate(1)[0];
-        var statistics = PairTiling.SceneStatisticsWithRaster(pair);
+        var statistics = PairTiling.SceneStatistics(pair);
+        var (before, after) = PairTiling.Crop(pair, new(0, 0, pair.Width, pair.Height));
+        var raster = PixelFeatures.RasterValues(before, after, statistics);
 
-        Assert.NotNull(statistics.Raster);
-        Assert.True(statistics.Raster.MagnitudeP90 > statistics.Raster.MagnitudeMedian);
-        Assert.Empty(DifferingPlanes(statistics));
+        Assert.True(raster.MagnitudeP90 > raster.MagnitudeMedian);
+        Assert.Empty(DifferingPlanes(statistics with { Raster = raster }));
 
         // They are the whole image's own raster-level values (computed without them).
         var whole = new float[PixelFeatures.Count * pair.PixelCount];
+        PixelFeatures.Compute(before, after, whole, new byte[pair.PixelCount], 1, statistics);
+        Assert.Equal(whole[(int)PixelFeature.MagnitudeRasterMedian * pair.PixelCount], raster.MagnitudeMedian);
+        Assert.Equal(whole[(int)PixelFeature.MagnitudeRasterP90 * pair.PixelCount], raster.MagnitudeP90);
+        Assert.Equal(whole[(int)PixelFeature.TextureRasterMedian * pair.PixelCount], raster.TextureMedian);
+    }
+
+    [Fact]
+    public void SceneStatisticsWithRaster_SampledFromTheTiles_AreTheWholeImagesWithinTwoPercent()
+    {
+        // Eval's --pair-raster samples the tiles as ingest does (PairRasterSampler); the whole image's values are a
+        // 4096-point sample themselves, so the two agree up to sampling.
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        var sampled = PairTiling.SceneStatisticsWithRaster(pair, 64);
         var (before, after) = PairTiling.Crop(pair, new(0, 0, pair.Width, pair.Height));
-        PixelFeatures.Compute(before, after, whole, new byte[pair.PixelCount], 1, statistics with { Raster = null });
-        Assert.Equal(whole[(int)PixelFeature.MagnitudeRasterMedian * pair.PixelCount], statistics.Raster.MagnitudeMedian);
-        Assert.Equal(whole[(int)PixelFeature.MagnitudeRasterP90 * pair.PixelCount], statistics.Raster.MagnitudeP90);
-        Assert.Equal(whole[(int)PixelFeature.TextureRasterMedian * pair.PixelCount], statistics.Raster.TextureMedian);
+        var whole = PixelFeatures.RasterValues(before, after, sampled);
+
+        Assert.NotNull(sampled.Raster);
+        Assert.Equal(whole.MagnitudeMedian, sampled.Raster.MagnitudeMedian, 0.02 * whole.MagnitudeMedian);
+        Assert.Equal(whole.MagnitudeP90, sampled.Raster.MagnitudeP90, 0.02 * whole.MagnitudeP90);
+        Assert.Equal(whole.TextureMedian, sampled.Raster.TextureMedian, 0.02 * whole.TextureMedian);
     }
 
     // The feature planes in which some core pixel of some 64 px tile differs from the whole image's value (both computed with these statistics).

@@ -86,6 +86,14 @@ public sealed record SceneRecord
     /// </summary>
     public SceneStatistics? Statistics { get; init; }
 
+    /// <summary>
+    /// The pixel model's raster-level values over this scene and its baseline (<see cref="BaselineId"/>), sampled at ingest
+    /// from the pair's tiles (<see cref="Pipeline.PairRasterTiles"/>), which every tile of the pair is scored with
+    /// (<see cref="ScenePairStatistics.Raster"/>); null for an AOI's first scene, a scorer without such values, a pair
+    /// without statistics for both dates, or a scene ingested before they existed (each tile then uses its own).
+    /// </summary>
+    public PairRasterValues? PairRaster { get; init; }
+
     /// <summary>When ingest finished.</summary>
     public DateTimeOffset? IngestedAt { get; init; }
 }

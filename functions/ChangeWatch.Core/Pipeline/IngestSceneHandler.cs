@@ -33,7 +33,9 @@ namespace ChangeWatch.Core.Pipeline;
 /// tiles are read one window at a time into <see cref="TilesInFlight"/> + 1 reused sample buffers, with at most
 /// <see cref="TilesInFlight"/> tiles encoding and uploading at once; the scene's per-band statistics
 /// (<see cref="SceneRecord.Statistics"/>) are sampled from the tiles as they are read (<see cref="SceneStatisticsSampler"/>:
-/// at most about 65 536 pixels, 4 bytes a band each).
+/// at most about 65 536 pixels, 4 bytes a band each). With a baseline, the pair's raster-level values
+/// (<see cref="SceneRecord.PairRaster"/>) are then sampled from at most <see cref="PairRasterTiles.Limit"/> of its tile pairs,
+/// read back from the tile store, before the record is saved.
 /// </para>
 /// </summary>
 public sealed class IngestSceneHandler(
@@ -42,6 +44,7 @@ public sealed class IngestSceneHandler(
     ICatalog catalog,
     IRasterDecoder decoder,
     TileStore tiles,
+    IChangeScorer scorer,
     SidecarReader sidecars,
     RejectionRecorder rejections,
     IOptions<PipelineOptions> options,
@@ -296,6 +299,8 @@ public sealed class IngestSceneHandler(
         var tileIds = grid.TilesCovering(placement);
         using var onGrid = placement.Resampled ? new GridResampledSource(source, geo!, grid, placement) : null; // other pixel size: bilinear
         var statistics = await WriteTilesAsync(grid, placement, sceneId, onGrid ?? source, tileIds, cancellationToken).ConfigureAwait(false);
+        var pairRaster = baseline is null ? null
+            : await SamplePairRasterAsync(grid, sceneId, baseline, new ScenePairStatistics(baseline.Statistics, statistics), tileIds, cancellationToken).ConfigureAwait(false);
 
         var batches = baseline is null ? [] : tileIds.Chunk(settings.BatchSize).ToArray();
         var claimant = SceneSteps.NewClaimant(Actor);
@@ -312,6 +317,7 @@ public sealed class IngestSceneHandler(
             BatchCount = Math.Max(1, batches.Length),
             BatchSize = settings.BatchSize,
             Statistics = statistics,
+            PairRaster = pairRaster,
             IngestedAt = time.GetUtcNow(),
             Status = SceneStatus.Ingested,
         };
@@ -501,6 +507,35 @@ public sealed class IngestSceneHandler(
         }
 
         await Task.WhenAll(inFlight.Keys).ConfigureAwait(false);
+        return sampler.Build();
+    }
+
+    /// <summary>
+    /// The pixel model's raster-level values over the scene and its baseline (<see cref="SceneRecord.PairRaster"/>), from
+    /// the scorer's sampler (<see cref="IChangeScorer.CreatePairRasterSampler"/>) fed the tile pairs
+    /// <see cref="PairRasterTiles.Choose"/> picks (at most <see cref="PairRasterTiles.Limit"/>, read back from the tile
+    /// store, <see cref="Environment.ProcessorCount"/> pairs at a time); null when the scorer has none to give. The same
+    /// tiles give the same values, so a redelivered ingest records what the first did.
+    /// </summary>
+    private async Task<PairRasterValues?> SamplePairRasterAsync(
+        AoiGrid grid, SceneId sceneId, SceneRecord baseline, ScenePairStatistics statistics, IReadOnlyList<TileId> tileIds, CancellationToken cancellationToken)
+    {
+        var chosen = PairRasterTiles.Choose(tileIds);
+        var sampler = scorer.CreatePairRasterSampler(statistics, (long)chosen.Count * grid.Stride * grid.Stride);
+        if (sampler is null)
+        {
+            return null;
+        }
+
+        await Parallel.ForEachAsync(chosen, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, async (tile, ct) =>
+        {
+            var after = await tiles.ReadTileAsync(grid.Aoi, sceneId, tile, ct).ConfigureAwait(false);
+            var before = await tiles.ReadTileAsync(grid.Aoi, baseline.Id, tile, ct).ConfigureAwait(false);
+            if (after is not null && before is not null && before.Width == after.Width && before.Height == after.Height && before.BandCount == after.BandCount)
+            {
+                sampler.Add(before, after, grid.TileWindow(tile), grid.CoreWindow(tile)); // where the baseline does not reach, nothing to sample
+            }
+        }).ConfigureAwait(false);
         return sampler.Build();
     }
 

@@ -8,7 +8,8 @@ namespace ChangeWatch.Core.Pipeline;
 
 /// <summary>
 /// Third stage, on <c>tile-batches</c>: scores each tile of the batch against the baseline's tile at the same grid place
-/// (giving the scorer both scenes' statistics, <see cref="SceneRecord.Statistics"/>),
+/// (giving the scorer both scenes' statistics, <see cref="SceneRecord.Statistics"/>, and the pair's raster-level values,
+/// <see cref="SceneRecord.PairRaster"/>, so every tile of the pair is scored with the same),
 /// records every result in Table <c>tiles</c> (an upsert: a redelivered batch writes the same rows), stores the change mask
 /// of flagged tiles, and sends the batch's flagged tiles on <c>change-flags</c>. A tile the baseline does not cover is
 /// recorded as not assessable.
@@ -45,9 +46,11 @@ public sealed class ScoreTilesHandler(
 
         var grid = await catalog.GetGridAsync(batch.Aoi, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"AOI {batch.Aoi} has no grid although scene {sceneId} was ingested into it.");
+        var scene = await catalog.GetSceneAsync(sceneId, cancellationToken).ConfigureAwait(false);
         var statistics = new ScenePairStatistics(
             (await catalog.GetSceneAsync(baselineId, cancellationToken).ConfigureAwait(false))?.Statistics,
-            (await catalog.GetSceneAsync(sceneId, cancellationToken).ConfigureAwait(false))?.Statistics);
+            scene?.Statistics,
+            scene?.BaselineId == baselineId ? scene.PairRaster : null);
         var results = new TileResult[tileIds.Length];
         await Parallel.ForAsync(0, tileIds.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             async (i, ct) => results[i] = await ScoreTileAsync(grid, sceneId, baselineId, statistics, tileIds[i], ct).ConfigureAwait(false)).ConfigureAwait(false);

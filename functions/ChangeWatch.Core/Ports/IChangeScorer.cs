@@ -37,6 +37,14 @@ public interface IChangeScorer
     /// </summary>
     TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken) =>
         Assess(before, after, cancellationToken);
+
+    /// <summary>
+    /// A sampler of the scene pair's raster-level values (<see cref="ScenePairStatistics.Raster"/>) for a pair with these
+    /// scene <paramref name="statistics"/>, to be fed about <paramref name="pixels"/> core pixels (it spaces its samples to
+    /// stay bounded); null when the scorer has no raster-level values or cannot use the statistics (either date missing):
+    /// tiles then use their own. Null by default.
+    /// </summary>
+    IPairRasterSampler? CreatePairRasterSampler(ScenePairStatistics statistics, long pixels) => null;
 }
 
 /// <summary>The scorer's verdict on a tile pair.</summary>

@@ -106,10 +106,18 @@ internal static class DateNormalisation
         Scale(band, valid, median, iqr, z);
     }
 
+    /// <summary>
+    /// The median and the reciprocal of the scale a band of <paramref name="scene"/>'s statistics is normalised with (z =
+    /// (value − median) × inverse scale), exactly as <see cref="Normalise(ReadOnlySpan{float}, ReadOnlySpan{byte}, int, Span{float}, Span{float}, BandStatistics?)"/> applies them.
+    /// </summary>
+    public static (float Median, float InverseScale) SceneScale(BandStatistics scene) =>
+        ((float)scene.Median, InverseScale((float)scene.Median, (float)scene.InterquartileRange));
+
+    private static float InverseScale(float median, float iqr) => 1f / Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
+
     private static void Scale(ReadOnlySpan<float> band, ReadOnlySpan<byte> valid, float median, float iqr, Span<float> z)
     {
-        var scale = Math.Max(iqr / 1.349f, Math.Max(1e-6f, 0.01f * Math.Abs(median)));
-        var inv = 1f / scale;
+        var inv = InverseScale(median, iqr);
         var i = 0;
         if (Vector<float>.Count == sizeof(ulong))
         {

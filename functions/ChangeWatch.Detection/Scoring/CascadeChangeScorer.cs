@@ -120,6 +120,14 @@ public sealed class CascadeChangeScorer : IChangeScorer
         Assess(before, after, ScenePairStatistics.None, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A <see cref="PairRasterSampler"/> that prepares each tile pair as <see cref="Assess(TileRaster, TileRaster, ScenePairStatistics, CancellationToken)"/>
+    /// does, so the pixel model's raster-level values are measured on what it scores.
+    /// </remarks>
+    public IPairRasterSampler? CreatePairRasterSampler(ScenePairStatistics statistics, long pixels) =>
+        PairRasterSampler.Create(statistics, pixels, prepare: true);
+
+    /// <inheritdoc />
     /// <remarks>The pixel model normalises each date by its scene's statistics where given (as it was trained, one whole image at a time); the gate and type (tile model) per tile.</remarks>
     public TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken)
     {

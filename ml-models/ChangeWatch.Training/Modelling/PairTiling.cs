@@ -1,5 +1,7 @@
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
+using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Detection;
 using ChangeWatch.Training.RealData;
 
 namespace ChangeWatch.Training.Modelling;
@@ -55,24 +57,44 @@ internal static class PairTiling
 
     /// <summary>As <see cref="TileStatistics(ChangePair)"/> for tiles of <paramref name="tileSize"/> (0: the whole image).</summary>
     public static ScenePairStatistics? TileStatistics(ChangePair pair, int tileSize) =>
-        tileSize <= 0 ? null : PairRaster ? SceneStatisticsWithRaster(pair) : SceneStatistics(pair);
+        tileSize <= 0 ? null : PairRaster ? SceneStatisticsWithRaster(pair, tileSize) : SceneStatistics(pair);
 
     /// <summary>Both dates' statistics as ingest samples them (<see cref="SceneStatisticsSampler"/> over the whole image).</summary>
     public static ScenePairStatistics SceneStatistics(ChangePair pair) => new(Statistics(pair, pair.Before), Statistics(pair, pair.After));
 
     /// <summary>
-    /// Whether tiles also get the pair's raster-level values (<see cref="ScenePairStatistics.Raster"/>) from the whole
-    /// image (<c>--pair-raster true</c>), so that a tile's features are the whole image's: what the pipeline would score
-    /// with scene-pair raster values. False: each tile computes its own, as the pipeline does today.
+    /// Whether tiles also get the pair's raster-level values (<see cref="ScenePairStatistics.Raster"/>), sampled from its
+    /// tiles as ingest samples them (<c>--pair-raster true</c>), so that a tile's features are the whole pair's up to
+    /// sampling: what the pipeline scores with. False: each tile computes its own, as the pipeline did before
+    /// <see cref="Core.Domain.SceneRecord.PairRaster"/> (and still does for scenes ingested before it).
     /// </summary>
     public static bool PairRaster { get; set; }
 
-    /// <summary><see cref="SceneStatistics"/> with the whole pair's raster-level values.</summary>
-    public static ScenePairStatistics SceneStatisticsWithRaster(ChangePair pair)
+    /// <summary>
+    /// <see cref="SceneStatistics"/> with the pair's raster-level values sampled as ingest samples them: a
+    /// <see cref="PairRasterSampler"/> fed the tiles of <paramref name="tileSize"/> that <see cref="PairRasterTiles.Choose"/>
+    /// picks (unprepared, as eval scores them).
+    /// </summary>
+    public static ScenePairStatistics SceneStatisticsWithRaster(ChangePair pair, int tileSize)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileSize);
         var statistics = SceneStatistics(pair);
-        var (before, after) = Crop(pair, new PixelWindow(0, 0, pair.Width, pair.Height));
-        return statistics with { Raster = Detection.PixelFeatures.RasterValues(before, after, statistics) };
+        var tiles = Tiles(pair.Width, pair.Height, tileSize).ToDictionary(t => new TileId(t.Core.Y / tileSize, t.Core.X / tileSize));
+        var chosen = PairRasterTiles.Choose([.. tiles.Keys]);
+        var sampler = PairRasterSampler.Create(statistics, chosen.Sum(t => (long)tiles[t].Core.Width * tiles[t].Core.Height), prepare: false);
+        if (sampler is null)
+        {
+            return statistics;
+        }
+
+        foreach (var tile in chosen)
+        {
+            var (read, core) = tiles[tile];
+            var (before, after) = Crop(pair, read);
+            sampler.Add(before, after, read, core);
+        }
+
+        return statistics with { Raster = sampler.Build() };
     }
 
     private static SceneStatistics? Statistics(ChangePair pair, float[] data)

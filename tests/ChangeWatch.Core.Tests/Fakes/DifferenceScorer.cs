@@ -36,6 +36,28 @@ public sealed class DifferenceScorer : IChangeScorer
     /// <summary>The scene statistics given with the last tile scored through the statistics overload, or null.</summary>
     public ScenePairStatistics? LastStatistics { get; private set; }
 
+    /// <summary>When true, the scorer samples pair raster values (<see cref="CoreDifferenceSampler"/>); when false, it has none.</summary>
+    public bool SamplesPairRaster { get; set; }
+
+    /// <summary>The samplers made, in order.</summary>
+    public List<CoreDifferenceSampler> Samplers { get; } = [];
+
+    public IPairRasterSampler? CreatePairRasterSampler(ScenePairStatistics statistics, long pixels)
+    {
+        if (!SamplesPairRaster || statistics.Before is null || statistics.After is null)
+        {
+            return null;
+        }
+
+        var sampler = new CoreDifferenceSampler(pixels);
+        lock (Samplers)
+        {
+            Samplers.Add(sampler);
+        }
+
+        return sampler;
+    }
+
     public TileAssessment Assess(TileRaster before, TileRaster after, ScenePairStatistics statistics, CancellationToken cancellationToken)
     {
         LastStatistics = statistics;
@@ -72,5 +94,55 @@ public sealed class DifferenceScorer : IChangeScorer
             Masks = Masks,
             FlaggedByObjectEvidence = flagged && ByObjectEvidence,
         };
+    }
+}
+
+/// <summary>
+/// A pair raster sampler whose values are the mean, the maximum and the count of |after − before| of band 0 over every
+/// core pixel fed (so a test can compute them directly); records the cores it was fed.
+/// </summary>
+public sealed class CoreDifferenceSampler(long pixels) : IPairRasterSampler
+{
+    private readonly Lock _lock = new();
+    private double _sum;
+    private float _max;
+    private int _count;
+
+    /// <summary>The core pixels announced when it was made.</summary>
+    public long Pixels { get; } = pixels;
+
+    /// <summary>The cores fed, in the order they came.</summary>
+    public List<PixelWindow> Cores { get; } = [];
+
+    public void Add(TileRaster before, TileRaster after, PixelWindow window, PixelWindow core)
+    {
+        double sum = 0;
+        float max = 0;
+        var count = 0;
+        for (var y = Math.Max(core.Y, window.Y); y < Math.Min(core.Y + core.Height, window.Y + before.Height); y++)
+        {
+            for (var x = Math.Max(core.X, window.X); x < Math.Min(core.X + core.Width, window.X + before.Width); x++)
+            {
+                var d = Math.Abs(after.Row(0, y - window.Y)[x - window.X] - before.Row(0, y - window.Y)[x - window.X]);
+                if (float.IsFinite(d))
+                {
+                    (sum, max, count) = (sum + d, Math.Max(max, d), count + 1);
+                }
+            }
+        }
+
+        lock (_lock)
+        {
+            (_sum, _max, _count) = (_sum + sum, Math.Max(_max, max), _count + count);
+            Cores.Add(core);
+        }
+    }
+
+    public PairRasterValues? Build()
+    {
+        lock (_lock)
+        {
+            return _count == 0 ? null : new PairRasterValues((float)(_sum / _count), _max, _count);
+        }
     }
 }

@@ -14,7 +14,7 @@ public sealed class PipelineHarness
         var rejections = new RejectionRecorder(Blobs, Catalog, Time, NullLogger<RejectionRecorder>.Instance);
         var tiles = new TileStore(Blobs, new PassThroughTileCodec());
         Uploaded = new SceneUploadedHandler(Blobs, Queue, rejections, Options, NullLogger<SceneUploadedHandler>.Instance);
-        Ingest = new IngestSceneHandler(Blobs, Queue, Catalog, new SyntheticTiffDecoder(), tiles, new SidecarReader(Blobs), rejections, Options, Time,
+        Ingest = new IngestSceneHandler(Blobs, Queue, Catalog, new SyntheticTiffDecoder(), tiles, Scorer, new SidecarReader(Blobs), rejections, Options, Time,
             NullLogger<IngestSceneHandler>.Instance);
         Score = new ScoreTilesHandler(Queue, Catalog, tiles, Scorer, rejections, NullLogger<ScoreTilesHandler>.Instance);
         Report = new BuildReportHandler(Blobs, Queue, Catalog, tiles, Scorer, Renderer, new ScaledGeoLocator(), rejections, Options, Time,
