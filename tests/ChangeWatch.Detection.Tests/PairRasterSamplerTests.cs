@@ -85,9 +85,9 @@ public sealed class PairRasterSamplerTests
         var sparse = PairRasterSampler.Create(statistics, 100L * pair.PixelCount, prepare: false)!;
         sparse.Add(before, after, all, all);
 
-        Assert.Equal(4, exact.LatticeStep); // 512² px over 16 384 points
+        Assert.Equal(2, exact.LatticeStep); // 512² px over 65 536 points
         Assert.InRange(exact.Count, PairRasterSampler.MaxSamples * 9 / 10, PairRasterSampler.MaxSamples);
-        Assert.Equal(40, sparse.LatticeStep);
+        Assert.Equal(20, sparse.LatticeStep);
         Assert.InRange(sparse.Count, 1, PairRasterSampler.MaxSamples / 90);
     }
 

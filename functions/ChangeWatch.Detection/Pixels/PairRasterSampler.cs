@@ -18,7 +18,7 @@ namespace ChangeWatch.Detection;
 public sealed class PairRasterSampler : IPairRasterSampler
 {
     /// <summary>Lattice points aimed at over the pixels announced.</summary>
-    public const int MaxSamples = 16384;
+    public const int MaxSamples = 65536;
 
     private const int TextureRadius = 2;
 
