@@ -77,24 +77,34 @@ internal static class PairTiling
     /// </summary>
     public static ScenePairStatistics SceneStatisticsWithRaster(ChangePair pair, int tileSize)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileSize);
         var statistics = SceneStatistics(pair);
+        return statistics with { Raster = SampleRaster(pair, statistics, tileSize, prepare: false) };
+    }
+
+    /// <summary>
+    /// The pair's raster-level values as ingest samples them from its tiles of <paramref name="tileSize"/>, each tile pair
+    /// prepared first (<paramref name="prepare"/>, as the pipeline's cascade does) or not (as eval scores); null when the
+    /// sampler gives none.
+    /// </summary>
+    public static PairRasterValues? SampleRaster(ChangePair pair, ScenePairStatistics statistics, int tileSize, bool prepare)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileSize);
         var tiles = Tiles(pair.Width, pair.Height, tileSize).ToDictionary(t => new TileId(t.Core.Y / tileSize, t.Core.X / tileSize));
         var chosen = PairRasterTiles.Choose([.. tiles.Keys]);
-        var sampler = PairRasterSampler.Create(statistics, chosen.Sum(t => (long)tiles[t].Core.Width * tiles[t].Core.Height), prepare: false);
+        var sampler = PairRasterSampler.Create(statistics, chosen.Sum(t => (long)tiles[t].Core.Width * tiles[t].Core.Height), prepare);
         if (sampler is null)
         {
-            return statistics;
+            return null;
         }
 
-        foreach (var tile in chosen)
+        // As ingest feeds it: a tile pair per core at a time.
+        Parallel.ForEach(chosen, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
             var (read, core) = tiles[tile];
             var (before, after) = Crop(pair, read);
             sampler.Add(before, after, read, core);
-        }
-
-        return statistics with { Raster = sampler.Build() };
+        });
+        return sampler.Build();
     }
 
     private static SceneStatistics? Statistics(ChangePair pair, float[] data)
