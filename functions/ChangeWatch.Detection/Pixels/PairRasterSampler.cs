@@ -1,3 +1,4 @@
+using System.Buffers;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Ports;
@@ -105,36 +106,62 @@ public sealed class PairRasterSampler : IPairRasterSampler
             (before, after) = (prepared.Before, prepared.After);
         }
 
-        var w = before.Width;
-        var h = before.Height;
-        var x0 = Math.Max(core.X, window.X);
-        var y0 = Math.Max(core.Y, window.Y);
-        var x1 = Math.Min(core.X + core.Width, window.X + w);
-        var y1 = Math.Min(core.Y + core.Height, window.Y + h);
-        var step = LatticeStep;
+        // The lattice points inside the core (tile coordinates), and the region their 5×5 windows read.
+        var (w, h, step) = (before.Width, before.Height, LatticeStep);
+        var firstX = CeilToMultiple(Math.Max(core.X, window.X), step) - window.X;
+        var firstY = CeilToMultiple(Math.Max(core.Y, window.Y), step) - window.Y;
+        var endX = Math.Min(core.X + core.Width, window.X + w) - window.X;
+        var endY = Math.Min(core.Y + core.Height, window.Y + h) - window.Y;
+        if (firstX >= endX || firstY >= endY)
+        {
+            return;
+        }
+
+        var (rx0, ry0) = (Math.Max(0, firstX - TextureRadius), Math.Max(0, firstY - TextureRadius));
+        var (rw, rh) = (Math.Min(w, endX + TextureRadius) - rx0, Math.Min(h, endY + TextureRadius) - ry0);
+        var floats = ArrayPool<float>.Shared.Rent(2 * rw * rh);
+        var valid = ArrayPool<byte>.Shared.Rent(rw * rh);
         var magnitudes = new List<float>();
         var textures = new List<float>();
-        for (var gy = CeilToMultiple(y0, step); gy < y1; gy += step)
+        try
         {
-            for (var gx = CeilToMultiple(x0, step); gx < x1; gx += step)
+            var luminanceB = floats.AsSpan(0, rw * rh);
+            var luminanceA = floats.AsSpan(rw * rh, rw * rh);
+            for (var ry = 0; ry < rh; ry++)
             {
-                var (x, y) = (gx - window.X, gy - window.Y);
-                if (!Valid(before, after, x, y))
-                {
-                    continue;
-                }
-
-                var sum = 0f;
-                for (var k = 0; k < 3; k++)
-                {
-                    var b = Math.Min(k, visible - 1);
-                    var d = (after.Row(b, y)[x] - medianA[k]) * inverseA[k] - (before.Row(b, y)[x] - medianB[k]) * inverseB[k];
-                    sum += d * d;
-                }
-
-                magnitudes.Add(MathF.Sqrt(sum));
-                textures.Add(0.5f * (Texture(before, x, y, visible, medianB, inverseB, after) + Texture(after, x, y, visible, medianA, inverseA, before)));
+                var y = ry0 + ry;
+                var row = valid.AsSpan(ry * rw, rw);
+                MarkValid(before, after, y, rx0, row);
+                Luminance(before, y, rx0, visible, medianB, inverseB, row, luminanceB.Slice(ry * rw, rw));
+                Luminance(after, y, rx0, visible, medianA, inverseA, row, luminanceA.Slice(ry * rw, rw));
             }
+
+            for (var y = firstY; y < endY; y += step)
+            {
+                for (var x = firstX; x < endX; x += step)
+                {
+                    if (valid[(y - ry0) * rw + x - rx0] == 0)
+                    {
+                        continue;
+                    }
+
+                    var sum = 0f;
+                    for (var k = 0; k < 3; k++)
+                    {
+                        var b = Math.Min(k, visible - 1);
+                        var d = (after.Row(b, y)[x] - medianA[k]) * inverseA[k] - (before.Row(b, y)[x] - medianB[k]) * inverseB[k];
+                        sum += d * d;
+                    }
+
+                    magnitudes.Add(MathF.Sqrt(sum));
+                    textures.Add(0.5f * (Texture(luminanceB, rw, rh, x - rx0, y - ry0) + Texture(luminanceA, rw, rh, x - rx0, y - ry0)));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(valid);
+            ArrayPool<float>.Shared.Return(floats);
         }
 
         lock (_lock)
@@ -164,47 +191,63 @@ public sealed class PairRasterSampler : IPairRasterSampler
         return new PairRasterValues(RobustStats.Quantile(magnitudes, 0.5), RobustStats.Quantile(magnitudes, 0.9), RobustStats.Quantile(textures, 0.5));
     }
 
-    /// <summary>Whether every band of both dates holds a finite value at (x, y).</summary>
-    private static bool Valid(TileRaster before, TileRaster after, int x, int y)
+    /// <summary>Sets <paramref name="valid"/>[i] to 1 where every band of both dates is finite at (x0 + i, y), else 0.</summary>
+    private static void MarkValid(TileRaster before, TileRaster after, int y, int x0, Span<byte> valid)
     {
+        valid.Fill(1);
         for (var b = 0; b < before.BandCount; b++)
         {
-            if (!float.IsFinite(before.Row(b, y)[x]) || !float.IsFinite(after.Row(b, y)[x]))
+            var rowB = before.Row(b, y).Slice(x0, valid.Length);
+            var rowA = after.Row(b, y).Slice(x0, valid.Length);
+            for (var i = 0; i < valid.Length; i++)
             {
-                return false;
+                if (!float.IsFinite(rowB[i]) || !float.IsFinite(rowA[i]))
+                {
+                    valid[i] = 0;
+                }
             }
         }
-
-        return true;
     }
 
     /// <summary>
-    /// Standard deviation of one date's luminance (mean of its three visible bands in z units; 0 where either date lacks
-    /// data, as PixelFeatures counts such pixels) over the 5×5 window at (x, y), clipped at the raster's edges.
+    /// One date's luminance along row <paramref name="y"/> from <paramref name="x0"/>: the mean of its three visible bands
+    /// in z units, summed in band order as PixelFeatures sums them; 0 where either date lacks data, as PixelFeatures counts such pixels.
     /// </summary>
-    private static float Texture(TileRaster date, int x, int y, int visible, ReadOnlySpan<float> median, ReadOnlySpan<float> inverse, TileRaster other)
+    private static void Luminance(TileRaster date, int y, int x0, int visible, ReadOnlySpan<float> median, ReadOnlySpan<float> inverse, ReadOnlySpan<byte> valid, Span<float> luminance)
     {
-        double sum = 0, sumOfSquares = 0;
-        var count = 0;
-        for (var yy = Math.Max(0, y - TextureRadius); yy <= Math.Min(date.Height - 1, y + TextureRadius); yy++)
+        luminance.Clear();
+        for (var k = 0; k < 3; k++)
         {
-            for (var xx = Math.Max(0, x - TextureRadius); xx <= Math.Min(date.Width - 1, x + TextureRadius); xx++)
+            var row = date.Row(Math.Min(k, visible - 1), y).Slice(x0, luminance.Length);
+            var (m, inv) = (median[k], inverse[k]);
+            for (var i = 0; i < luminance.Length; i++)
             {
-                var luminance = 0f;
-                if (Valid(date, other, xx, yy))
-                {
-                    var z0 = (date.Row(0, yy)[xx] - median[0]) * inverse[0];
-                    var z1 = (date.Row(Math.Min(1, visible - 1), yy)[xx] - median[1]) * inverse[1];
-                    var z2 = (date.Row(Math.Min(2, visible - 1), yy)[xx] - median[2]) * inverse[2];
-                    luminance = (z0 + z1 + z2) * (1f / 3f);
-                }
-
-                sum += luminance;
-                sumOfSquares += (double)luminance * luminance;
-                count++;
+                luminance[i] += valid[i] != 0 ? (row[i] - m) * inv : 0f;
             }
         }
 
+        for (var i = 0; i < luminance.Length; i++)
+        {
+            luminance[i] *= 1f / 3f;
+        }
+    }
+
+    /// <summary>Standard deviation of a luminance plane over the 5×5 window at (x, y), clipped at the plane's edges.</summary>
+    private static float Texture(ReadOnlySpan<float> luminance, int width, int height, int x, int y)
+    {
+        double sum = 0, sumOfSquares = 0;
+        var (left, right) = (Math.Max(0, x - TextureRadius), Math.Min(width - 1, x + TextureRadius));
+        var (top, bottom) = (Math.Max(0, y - TextureRadius), Math.Min(height - 1, y + TextureRadius));
+        for (var yy = top; yy <= bottom; yy++)
+        {
+            foreach (var v in luminance.Slice(yy * width + left, right - left + 1))
+            {
+                sum += v;
+                sumOfSquares += (double)v * v;
+            }
+        }
+
+        var count = (right - left + 1) * (bottom - top + 1);
         var mean = (float)(sum / count);
         return MathF.Sqrt(Math.Max(0f, (float)(sumOfSquares / count) - mean * mean));
     }
