@@ -85,6 +85,28 @@ public sealed class PairRasterTests
     }
 
     [Fact]
+    public void SceneRecord_RoundTripsThePairsValues_AndARecordWrittenBeforeThemReadsWithNone()
+    {
+        var scene = new SceneRecord
+        {
+            Id = SceneId.FromSha256(new string('c', 64)), Aoi = Aoi, Sha256 = new string('c', 64), BlobName = "a/b.tif", Length = 10,
+            Width = 5, Height = 5, BandCount = 3, Format = RasterFormat.Tiff, Metadata = new SceneMetadata { AcquiredAt = DateTimeOffset.UnixEpoch },
+            PairRaster = new PairRasterValues(0.25f, 1.5f, 0.125f),
+        };
+        var json = PipelineJson.Serialize(scene);
+
+        var back = System.Text.Json.JsonSerializer.Deserialize<SceneRecord>(json, PipelineJson.Options)!;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove("pairRaster");
+        var older = System.Text.Json.JsonSerializer.Deserialize<SceneRecord>(node.ToJsonString(), PipelineJson.Options)!;
+
+        Assert.Equal(scene.PairRaster, back.PairRaster);
+        Assert.Contains("\"pairRaster\":{\"magnitudeMedian\":0.25", json, StringComparison.Ordinal);
+        Assert.Null(older.PairRaster);
+        Assert.Equal(scene.Id, older.Id);
+    }
+
+    [Fact]
     public void Choose_AtMostTheLimit_TakesEveryTile()
     {
         TileId[] tiles = [.. Enumerable.Range(0, 8).SelectMany(r => Enumerable.Range(-3, 8).Select(c => new TileId(r, c)))];
