@@ -38,7 +38,7 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
-@description('Change model version the app loads (app setting ChangeWatch__ModelVersion). v1 = synthetic tile model (the demo); v7 = pixel model for real imagery (resolution experts for 0.5, 1.5 and 10 m plus one pooled model for other sensors, thresholded per tile; vehicle gatherings flagged by object evidence at 1.5 m or finer), trained on research-licensed data: research / non-commercial use only (ml-models/models/v7/MODEL.md).')
+@description('Change model version the app loads (app setting ChangeWatch__ModelVersion). v1 = synthetic tile model (the demo); v8 = pixel model recommended for real imagery (resolution experts for 0.5, 1.5 and 10 m plus one pooled model for other sensors, thresholded per tile; vehicle gatherings flagged by object evidence at 1.5 m or finer); v9 = v8 with edge-following smoothing (higher pixel F1, more false alarms on nuisance-only tiles). Both trained on research-licensed data: research / non-commercial use only (ml-models/models/v8/MODEL.md, v9/MODEL.md).')
 @allowed([
   'v1'
   'v2'
@@ -47,6 +47,8 @@ param tileBatchSize int = 16
   'v5'
   'v6'
   'v7'
+  'v8'
+  'v9'
 ])
 param modelVersion string = 'v1'
 

@@ -51,7 +51,7 @@ param maximumInstanceCount int = 100
 @maxValue(256)
 param tileBatchSize int = 16
 
-@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v7 = pixel model for real imagery (v6 plus vehicle gatherings by object evidence), research / non-commercial terms (ml-models/models/v7/MODEL.md).')
+@description('ChangeWatch__ModelVersion: the change model folder under models/ (PipelineOptions.ModelVersion). v1 = synthetic tile model (the demo); v8 = pixel model recommended for real imagery, v9 = v8 with edge-following smoothing; both research / non-commercial terms (ml-models/models/v8/MODEL.md, v9/MODEL.md).')
 @allowed([
   'v1'
   'v2'
@@ -60,6 +60,8 @@ param tileBatchSize int = 16
   'v5'
   'v6'
   'v7'
+  'v8'
+  'v9'
 ])
 param modelVersion string = 'v1'
 

@@ -38,4 +38,21 @@ public sealed class FunctionAppTests
         Assert.Equal("UserAssignedIdentity", storage.GetProperty("authentication").GetProperty("type").GetString());
         Assert.Equal("[parameters('identityId')]", storage.GetProperty("authentication").GetProperty("userAssignedIdentityResourceId").GetString());
     }
+
+    [Fact]
+    public void ModelVersion_AllowsExactlyTheChangeModelsThePackageShips()
+    {
+        // Every change model folder published with the app (models/v<N> with its model.json) can be chosen at deployment,
+        // and nothing else: a version the package lacks would fail at start.
+        var shipped = Directory.GetDirectories(Path.Combine(BuildOutput.FunctionsDirectory, "models"))
+            .Where(d => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(d), "^v[0-9]+$") && File.Exists(Path.Combine(d, "model.json")))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Contains("v9", shipped);
+        foreach (var template in new[] { BuildOutput.MainTemplate, FunctionApp.Template })
+        {
+            var allowed = template.Parameter("modelVersion").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal);
+            Assert.Equal(shipped, allowed);
+        }
+    }
 }
