@@ -35,6 +35,23 @@ public sealed class DomainTests
     }
 
     [Fact]
+    public void TileRaster_Crop_CopiesTheWindow_NaNPastTheEdges_GeoreferencedAtItsCorner()
+    {
+        var geo = new GeoReference(32633, new GeoTransform(500_000, 2, 0, 4_000_000, 0, -2));
+        var raster = new TileRaster(4, 3, 2, [.. Enumerable.Range(0, 24).Select(v => (float)v)], geo);
+
+        var crop = raster.Crop(new PixelWindow(2, -1, 3, 3));
+
+        Assert.Equal((3, 3, 2), (crop.Width, crop.Height, crop.BandCount));
+        Assert.All(crop.Row(0, 0).ToArray(), v => Assert.True(float.IsNaN(v))); // row −1: outside
+        Assert.Equal([2f, 3f, float.NaN], crop.Row(0, 1).ToArray());
+        Assert.Equal([18f, 19f, float.NaN], crop.Row(1, 2).ToArray()); // band 1, row 1: 12 + 4 + 2
+        Assert.Equal(new GeoTransform(500_004, 2, 0, 4_000_002, 0, -2), crop.GeoReference!.Transform);
+        Assert.Null(new TileRaster(4, 3, 1).Crop(new PixelWindow(10, 10, 2, 2)).GeoReference);
+        Assert.All(new TileRaster(4, 3, 1).Crop(new PixelWindow(10, 10, 2, 2)).Data, v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Fact]
     public void BlobPath_Key_IsTableSafeAndDistinct()
     {
         var a = BlobPath.Parse("aoi/x#?.tif").Key;

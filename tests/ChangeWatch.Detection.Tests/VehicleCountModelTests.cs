@@ -139,7 +139,7 @@ public sealed class VehicleCountModelTests
         var counted = 0;
         foreach (var x in new[] { 0, 96 })
         {
-            var tile = Crop(scene, x - 16, 128);
+            var tile = scene.Crop(new PixelWindow(x - 16, 0, 128, scene.Height));
             counted += ObjectCounter.Count(tile, tile, 0.5, 16, model: null)!.Before;
         }
 
@@ -165,26 +165,6 @@ public sealed class VehicleCountModelTests
 
     private static int[] Rectangle(int x0, int y0, int w, int h, int width) =>
         Enumerable.Range(0, w * h).Select(k => (y0 + k / w) * width + x0 + k % w).ToArray();
-
-    private static TileRaster Crop(TileRaster source, int x0, int size)
-    {
-        var tile = new TileRaster(size, source.Height, source.BandCount, Enumerable.Repeat(float.NaN, size * source.Height * source.BandCount).ToArray());
-        for (var b = 0; b < source.BandCount; b++)
-        {
-            for (var y = 0; y < source.Height; y++)
-            {
-                for (var x = 0; x < size; x++)
-                {
-                    if (x0 + x >= 0 && x0 + x < source.Width)
-                    {
-                        tile.Row(b, y)[x] = source.Row(b, y)[x0 + x];
-                    }
-                }
-            }
-        }
-
-        return tile;
-    }
 
     /// <summary>The shipped model's files in a temporary folder with <paramref name="edit"/> applied to its model.json: the error loading it.</summary>
     private static InvalidDataException LoadWithEditedManifest(Action<JsonNode> edit)

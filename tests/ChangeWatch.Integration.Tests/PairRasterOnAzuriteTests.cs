@@ -64,8 +64,8 @@ public sealed class PairRasterOnAzuriteTests : IAsyncLifetime
         // A 640 × 576 crop of the generated demo pair (0.5 m, four bands, vehicles gathering at site A): 3 × 3 tiles of the
         // default 256 px grid.
         var pair = Synthetic.DemoScenario.Render();
-        var before = Crop(pair.Before, new PixelWindow(0, 0, 640, 576));
-        var after = Crop(pair.After, new PixelWindow(0, 0, 640, 576));
+        var before = pair.Before.Crop(new PixelWindow(0, 0, 640, 576));
+        var after = pair.After.Crop(new PixelWindow(0, 0, 640, 576));
         var beforeReceipt = await UploadAndWaitAsync(Write(before, "before.tif"), "2026-04-01T08:40:00Z");
         var afterReceipt = await UploadAndWaitAsync(Write(after, "after.tif"), "2026-04-16T08:39:00Z");
 
@@ -95,7 +95,7 @@ public sealed class PairRasterOnAzuriteTests : IAsyncLifetime
         Assert.Equal(whole.MagnitudeP90, recorded.MagnitudeP90, 0.04 * whole.MagnitudeP90);
         Assert.Equal(whole.TextureMedian, recorded.TextureMedian, 0.04 * whole.TextureMedian);
         var corner = new PixelWindow(0, 0, 256, 256);
-        var own = PixelFeatures.RasterValues(Crop(before, corner), Crop(after, corner), statistics);
+        var own = PixelFeatures.RasterValues(before.Crop(corner), after.Crop(corner), statistics);
         Assert.True(own.MagnitudeP90 < 0.8 * recorded.MagnitudeP90, $"corner tile {own.MagnitudeP90}, pair {recorded.MagnitudeP90}");
 
         // The pair was scored to its report with the pixel model.
@@ -122,19 +122,5 @@ public sealed class PairRasterOnAzuriteTests : IAsyncLifetime
             Width = raster.Width, Height = raster.Height, BandCount = raster.BandCount, SampleFormat = SampleFormat.Float32,
         }, (row, band, values) => raster.Row(band, row).CopyTo(values));
         return path;
-    }
-
-    private static TileRaster Crop(TileRaster raster, PixelWindow window)
-    {
-        var crop = new TileRaster(window.Width, window.Height, raster.BandCount);
-        for (var b = 0; b < raster.BandCount; b++)
-        {
-            for (var y = 0; y < window.Height; y++)
-            {
-                raster.Row(b, window.Y + y).Slice(window.X, window.Width).CopyTo(crop.Row(b, y));
-            }
-        }
-
-        return crop;
     }
 }

@@ -98,7 +98,7 @@ public sealed partial class BrowserRenderingTests : IDisposable
         var report = Some.ChangeReport(scene, site) with { OverviewScale = 1 };
         var imagery = new ReportImagery(after, 1, new Dictionary<string, SiteChips>
         {
-            ["S1"] = new(Crop(before, chip), Crop(after, chip), mask),
+            ["S1"] = new(before.Crop(chip), after.Crop(chip), mask),
         });
 
         foreach (var file in new ReportRenderer().Render(report, imagery))
@@ -228,19 +228,5 @@ public sealed partial class BrowserRenderingTests : IDisposable
         Assert.True(x1 >= 0, "The ground truth has no change.");
         // The largest changed region would be nicer; the whole changed extent is enough to exercise the page.
         return new PixelWindow(x0, y0, Math.Min(x1 - x0 + 1, 400), Math.Min(y1 - y0 + 1, 400));
-    }
-
-    private static TileRaster Crop(TileRaster source, PixelWindow window)
-    {
-        var crop = new TileRaster(window.Width, window.Height, source.BandCount);
-        for (var b = 0; b < source.BandCount; b++)
-        {
-            for (var y = 0; y < window.Height; y++)
-            {
-                source.Row(b, window.Y + y).Slice(window.X, window.Width).CopyTo(crop.Row(b, y));
-            }
-        }
-
-        return crop;
     }
 }

@@ -58,4 +58,29 @@ public sealed class TileRaster
 
     /// <summary>One row of one band.</summary>
     public Span<float> Row(int band, int row) => Data.AsSpan(band * Width * Height + row * Width, Width);
+
+    /// <summary>
+    /// A copy of <paramref name="window"/> (in this raster's pixels; it may reach past the edges, where the copy holds
+    /// NaN), georeferenced at the window's top-left pixel when this raster is georeferenced.
+    /// </summary>
+    public TileRaster Crop(PixelWindow window)
+    {
+        var geo = GeoReference is { } g ? g with { Transform = g.Transform.Offset(window.X, window.Y) } : null;
+        var crop = new TileRaster(window.Width, window.Height, BandCount, geo);
+        var inside = window.ClipTo(Width, Height);
+        if (inside.IsEmpty)
+        {
+            return crop;
+        }
+
+        for (var b = 0; b < BandCount; b++)
+        {
+            for (var y = inside.Y; y < inside.Y + inside.Height; y++)
+            {
+                Row(b, y).Slice(inside.X, inside.Width).CopyTo(crop.Row(b, y - window.Y).Slice(inside.X - window.X));
+            }
+        }
+
+        return crop;
+    }
 }
