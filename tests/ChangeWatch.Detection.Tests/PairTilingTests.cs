@@ -68,6 +68,45 @@ public sealed class PairTilingTests
         Assert.Equal(whole.TextureMedian, sampled.Raster.TextureMedian, 0.02 * whole.TextureMedian);
     }
 
+    [Fact]
+    public void GridTiles_A256PxImage_IsFourPipelineTiles_OnlyTheFirstMostlyInside()
+    {
+        // As the pipeline's grid (AoiGrid 256 / 32) cuts a 256 px scene: 224 px cores, 256 px windows 16 px up and left of
+        // them, padded with no data past the edge; the three tiles mostly outside would not be assessable.
+        var pair = SyntheticPixelPairs.Generate(1)[0];
+        var small = pair with { Width = 256, Height = 256, Before = Corner(pair.Before, pair), After = Corner(pair.After, pair), Truth = new byte[256 * 256] };
+
+        var tiles = PairTiling.GridTiles(256, 256, 256).ToArray();
+
+        Assert.Equal(
+            [(new Core.Imaging.PixelWindow(-16, -16, 256, 256), new Core.Imaging.PixelWindow(0, 0, 224, 224)),
+             (new(208, -16, 256, 256), new(224, 0, 32, 224)),
+             (new(-16, 208, 256, 256), new(0, 224, 224, 32)),
+             (new(208, 208, 256, 256), new(224, 224, 32, 32))],
+            tiles);
+        var crops = tiles.Select(t => PairTiling.Crop(small, t.Read)).ToArray();
+        Assert.Equal([true, false, false, false], crops.Select(c => PairTiling.MostlyData(c.Before, c.After)));
+        Assert.True(float.IsNaN(crops[0].Before.Row(0, 0)[0])); // (−16, −16): outside
+        Assert.Equal(small.Before[0], crops[0].Before.Row(0, 16)[16]); // (0, 0)
+        Assert.Equal(small.After[255 * 256 + 255], crops[3].After.Row(0, 47)[47]); // (255, 255)
+        Assert.True(float.IsNaN(crops[3].After.Row(0, 48)[48]));
+    }
+
+    // The top-left 256 × 256 of every band of a pair's date.
+    private static float[] Corner(float[] data, Training.RealData.ChangePair pair)
+    {
+        var corner = new float[pair.Bands * 256 * 256];
+        for (var b = 0; b < pair.Bands; b++)
+        {
+            for (var y = 0; y < 256; y++)
+            {
+                data.AsSpan((b * pair.Height + y) * pair.Width, 256).CopyTo(corner.AsSpan((b * 256 + y) * 256, 256));
+            }
+        }
+
+        return corner;
+    }
+
     // The feature planes in which some core pixel of some 64 px tile differs from the whole image's value (both computed with these statistics).
     private static HashSet<int> DifferingPlanes(Core.Domain.ScenePairStatistics statistics)
     {

@@ -27,6 +27,64 @@ internal static class PairTiling
 
     public const int Context = 16;
 
+    /// <summary>
+    /// Whether the test site is scored on the pipeline's own grid (<c>--pipeline-grid true</c>, with <c>--score-tile</c>
+    /// or <c>--tile</c>): <see cref="GridTiles"/>, windows padded with no data past the image's edge, and a tile whose
+    /// window is more than half no data left unscored (<see cref="Assessable"/>), as ScoreTiles leaves it not assessable.
+    /// False: cores of the tile size with context clipped at the edge.
+    /// </summary>
+    public static bool PipelineGrid { get; set; }
+
+    /// <summary>The pipeline's tile overlap (<c>PipelineOptions.TileOverlap</c>'s default): half of it is each window's context.</summary>
+    public const int GridOverlap = 32;
+
+    /// <summary>
+    /// The tiles the pipeline cuts an image of <paramref name="width"/> × <paramref name="height"/> into when it is the
+    /// first scene of its grid (<c>AoiGrid</c> with <paramref name="tileSize"/> and <see cref="GridOverlap"/>): cores of
+    /// tileSize − 32 px from the top-left corner (clipped to the image), each read as a tileSize window 16 px up and left
+    /// of its core, which past the image's edge holds no data.
+    /// </summary>
+    public static IEnumerable<(PixelWindow Read, PixelWindow Core)> GridTiles(int width, int height, int tileSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(tileSize, GridOverlap);
+        var stride = tileSize - GridOverlap;
+        for (var y = 0; y < height; y += stride)
+        {
+            for (var x = 0; x < width; x += stride)
+            {
+                yield return (new PixelWindow(x - GridOverlap / 2, y - GridOverlap / 2, tileSize, tileSize), new PixelWindow(x, y, stride, stride).ClipTo(width, height));
+            }
+        }
+    }
+
+    /// <summary>The tiles a test site is scored in: <see cref="GridTiles"/> with <see cref="PipelineGrid"/>, else <see cref="Tiles(int, int, int)"/>.</summary>
+    public static IEnumerable<(PixelWindow Read, PixelWindow Core)> ScoringTiles(int width, int height, int tileSize) =>
+        PipelineGrid && tileSize > 0 ? GridTiles(width, height, tileSize) : Tiles(width, height, tileSize);
+
+    /// <summary>
+    /// Whether a tile pair is scored: always, except on the pipeline's grid (<see cref="PipelineGrid"/>), where at most
+    /// half of its window may lack data in either date (the pipeline's default <c>MaxMaskedFraction</c> 0.5).
+    /// </summary>
+    public static bool Assessable(TileRaster before, TileRaster after) => !PipelineGrid || MostlyData(before, after);
+
+    /// <summary>Whether at most half of the window lacks data in some band of either date (the pipeline's default <c>MaxMaskedFraction</c>).</summary>
+    public static bool MostlyData(TileRaster before, TileRaster after)
+    {
+        var valid = 0;
+        for (var i = 0; i < before.Width * before.Height; i++)
+        {
+            var complete = true;
+            for (var b = 0; b < before.BandCount && complete; b++)
+            {
+                complete = float.IsFinite(before.Band(b)[i]) && float.IsFinite(after.Band(b)[i]);
+            }
+
+            valid += complete ? 1 : 0;
+        }
+
+        return 1.0 - (double)valid / (before.Width * before.Height) <= 0.5;
+    }
+
     public static IEnumerable<(PixelWindow Read, PixelWindow Core)> Tiles(int width, int height) => Tiles(width, height, TileSize);
 
     public static IEnumerable<(PixelWindow Read, PixelWindow Core)> Tiles(int width, int height, int tileSize)
@@ -89,7 +147,8 @@ internal static class PairTiling
     public static PairRasterValues? SampleRaster(ChangePair pair, ScenePairStatistics statistics, int tileSize, bool prepare)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileSize);
-        var tiles = Tiles(pair.Width, pair.Height, tileSize).ToDictionary(t => new TileId(t.Core.Y / tileSize, t.Core.X / tileSize));
+        var step = PipelineGrid ? tileSize - GridOverlap : tileSize;
+        var tiles = ScoringTiles(pair.Width, pair.Height, tileSize).ToDictionary(t => new TileId(t.Core.Y / step, t.Core.X / step));
         var chosen = PairRasterTiles.Choose([.. tiles.Keys]);
         var sampler = PairRasterSampler.Create(statistics, chosen.Sum(t => (long)tiles[t].Core.Width * tiles[t].Core.Height), prepare);
         if (sampler is null)
@@ -126,11 +185,17 @@ internal static class PairTiling
         // A local metric grid (EPSG 0: no named system) carrying the pair's pixel size, as a georeferenced scene's tiles carry theirs.
         var grid = new GeoReference(0, new GeoTransform(window.X * pair.GroundSampleDistance, pair.GroundSampleDistance, 0, -window.Y * pair.GroundSampleDistance, 0, -pair.GroundSampleDistance));
         var tile = new TileRaster(window.Width, window.Height, pair.Bands, grid);
+        var inside = window.ClipTo(pair.Width, pair.Height); // a pipeline-grid window may reach past the image: no data there
+        if (inside.IsEmpty)
+        {
+            return tile;
+        }
+
         for (var b = 0; b < pair.Bands; b++)
         {
-            for (var y = 0; y < window.Height; y++)
+            for (var y = inside.Y; y < inside.Y + inside.Height; y++)
             {
-                data.AsSpan((b * pair.Height + window.Y + y) * pair.Width + window.X, window.Width).CopyTo(tile.Row(b, y));
+                data.AsSpan((b * pair.Height + y) * pair.Width + inside.X, inside.Width).CopyTo(tile.Row(b, y - window.Y).Slice(inside.X - window.X));
             }
         }
 

@@ -77,12 +77,17 @@ internal static class PixelImageScorer
     private static float[] Score(PixelChangeModel model, ChangePair pair, byte[]? flags, float[]? evidence, int tileSize)
     {
         var probability = new float[pair.PixelCount];
-        var tiles = PairTiling.Tiles(pair.Width, pair.Height, tileSize).ToArray();
+        var tiles = PairTiling.ScoringTiles(pair.Width, pair.Height, tileSize).ToArray();
         var statistics = PairTiling.TileStatistics(pair, tileSize);
         Parallel.ForEach(tiles, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, tile =>
         {
             var (read, core) = tile;
             var (before, after) = PairTiling.Crop(pair, read);
+            if (!PairTiling.Assessable(before, after))
+            {
+                return; // not assessable on the pipeline's grid: its core stays unscored (0)
+            }
+
             var local = new float[read.Width * read.Height];
             var localEvidence = evidence is null ? null : new float[read.Width * read.Height];
             model.Score(before, after, local, localEvidence, statistics);
