@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using ChangeWatch.Core.Domain;
@@ -60,6 +61,21 @@ internal static class DateNormalisation
                     valid[i] = 0;
                 }
             }
+        }
+    }
+
+    /// <summary>The fraction of the pair's pixels that lack data in some band of either date (<see cref="MarkValid"/>), 0-1.</summary>
+    public static double MaskedFraction(TileRaster before, TileRaster after)
+    {
+        var n = before.Width * before.Height;
+        var valid = ArrayPool<byte>.Shared.Rent(n);
+        try
+        {
+            return 1.0 - (double)MarkValid(before, after, valid) / n;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(valid);
         }
     }
 

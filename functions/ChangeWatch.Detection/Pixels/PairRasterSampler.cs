@@ -120,18 +120,18 @@ public sealed class PairRasterSampler : IPairRasterSampler
         var (rx0, ry0) = (Math.Max(0, firstX - TextureRadius), Math.Max(0, firstY - TextureRadius));
         var (rw, rh) = (Math.Min(w, endX + TextureRadius) - rx0, Math.Min(h, endY + TextureRadius) - ry0);
         var floats = ArrayPool<float>.Shared.Rent(2 * rw * rh);
-        var valid = ArrayPool<byte>.Shared.Rent(rw * rh);
+        var valid = ArrayPool<byte>.Shared.Rent(w * h);
         var magnitudes = new List<float>();
         var textures = new List<float>();
         try
         {
             var luminanceB = floats.AsSpan(0, rw * rh);
             var luminanceA = floats.AsSpan(rw * rh, rw * rh);
+            DateNormalisation.MarkValid(before, after, valid);
             for (var ry = 0; ry < rh; ry++)
             {
                 var y = ry0 + ry;
-                var row = valid.AsSpan(ry * rw, rw);
-                MarkValid(before, after, y, rx0, row);
+                var row = valid.AsSpan(y * w + rx0, rw);
                 Luminance(before, y, rx0, visible, medianB, inverseB, row, luminanceB.Slice(ry * rw, rw));
                 Luminance(after, y, rx0, visible, medianA, inverseA, row, luminanceA.Slice(ry * rw, rw));
             }
@@ -140,7 +140,7 @@ public sealed class PairRasterSampler : IPairRasterSampler
             {
                 for (var x = firstX; x < endX; x += step)
                 {
-                    if (valid[(y - ry0) * rw + x - rx0] == 0)
+                    if (valid[y * w + x] == 0)
                     {
                         continue;
                     }
@@ -189,24 +189,6 @@ public sealed class PairRasterSampler : IPairRasterSampler
         Array.Sort(magnitudes);
         Array.Sort(textures);
         return new PairRasterValues(RobustStats.Quantile(magnitudes, 0.5), RobustStats.Quantile(magnitudes, 0.9), RobustStats.Quantile(textures, 0.5));
-    }
-
-    /// <summary>Sets <paramref name="valid"/>[i] to 1 where every band of both dates is finite at (x0 + i, y), else 0.</summary>
-    private static void MarkValid(TileRaster before, TileRaster after, int y, int x0, Span<byte> valid)
-    {
-        valid.Fill(1);
-        for (var b = 0; b < before.BandCount; b++)
-        {
-            var rowB = before.Row(b, y).Slice(x0, valid.Length);
-            var rowA = after.Row(b, y).Slice(x0, valid.Length);
-            for (var i = 0; i < valid.Length; i++)
-            {
-                if (!float.IsFinite(rowB[i]) || !float.IsFinite(rowA[i]))
-                {
-                    valid[i] = 0;
-                }
-            }
-        }
     }
 
     /// <summary>

@@ -141,7 +141,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
         // Preparation.
         var pair = TilePairPreparation.Prepare(before, after, statistics);
         (before, after) = (pair.Before, pair.After);
-        var masked = MaskedFraction(before, after);
+        var masked = DateNormalisation.MaskedFraction(before, after);
         clock = Times?.Record(ScoringStep.Preparation, clock) ?? clock;
         if (masked > _maxMaskedFraction)
         {
@@ -285,18 +285,4 @@ public sealed class CascadeChangeScorer : IChangeScorer
             Registration = pair.Registration,
             Masks = pair.Masks,
         };
-
-    private static double MaskedFraction(TileRaster before, TileRaster after)
-    {
-        var n = before.Width * before.Height;
-        var valid = ArrayPool<byte>.Shared.Rent(n);
-        try
-        {
-            return 1.0 - (double)DateNormalisation.MarkValid(before, after, valid) / n;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(valid);
-        }
-    }
 }

@@ -68,22 +68,7 @@ internal static class PairTiling
     public static bool Assessable(TileRaster before, TileRaster after) => !PipelineGrid || MostlyData(before, after);
 
     /// <summary>Whether at most half of the window lacks data in some band of either date (the pipeline's default <c>MaxMaskedFraction</c>).</summary>
-    public static bool MostlyData(TileRaster before, TileRaster after)
-    {
-        var valid = 0;
-        for (var i = 0; i < before.Width * before.Height; i++)
-        {
-            var complete = true;
-            for (var b = 0; b < before.BandCount && complete; b++)
-            {
-                complete = float.IsFinite(before.Band(b)[i]) && float.IsFinite(after.Band(b)[i]);
-            }
-
-            valid += complete ? 1 : 0;
-        }
-
-        return 1.0 - (double)valid / (before.Width * before.Height) <= 0.5;
-    }
+    public static bool MostlyData(TileRaster before, TileRaster after) => DateNormalisation.MaskedFraction(before, after) <= 0.5;
 
     public static IEnumerable<(PixelWindow Read, PixelWindow Core)> Tiles(int width, int height) => Tiles(width, height, TileSize);
 
