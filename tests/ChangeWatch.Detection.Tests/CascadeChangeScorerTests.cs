@@ -46,6 +46,37 @@ public sealed class CascadeChangeScorerTests
     }
 
     [Fact]
+    public void Assess_EdgeTileMostlyPastTheScene_IsJudgedOnWhatLiesInside_AndMasksTheBuilding()
+    {
+        // The window's columns from 176 and rows from 200 lie past both scenes' edge (58 % of it): judged on the 42 %
+        // inside, nothing of which is masked, the tile is assessable and the building there is flagged.
+        var (before, after) = TexturedPair(building: true);
+        (before, after) = (PastTheEdge(before), PastTheEdge(after));
+
+        var result = Shipped.Value.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.True(result.Assessable, $"masked {result.MaskedFraction:F3}, covered {result.CoveredFraction:F3}");
+        Assert.Equal(176.0 * 200 / (288 * 288), result.CoveredFraction, 9);
+        Assert.True(result.MaskedFraction < 0.02, $"masked {result.MaskedFraction:F3} of the covered part");
+        Assert.True(result.Flagged, $"p99 probability {result.Probability:F3}");
+        Assert.True(BuildingPixels(result.ChangeMask!) >= 300, $"{BuildingPixels(result.ChangeMask!)} of 1600 building pixels masked");
+
+        static TileRaster PastTheEdge(TileRaster raster)
+        {
+            var copy = TileAssessabilityTests.Outside(raster, 176);
+            for (var b = 0; b < copy.BandCount; b++)
+            {
+                for (var y = 200; y < copy.Height; y++)
+                {
+                    copy.Row(b, y).Fill(float.NaN);
+                }
+            }
+
+            return copy;
+        }
+    }
+
+    [Fact]
     public void Assess_SameGroundWithGainAndNoise_IsNotFlagged()
     {
         var (before, after) = TexturedPair(building: false);

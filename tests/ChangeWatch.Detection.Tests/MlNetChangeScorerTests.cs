@@ -57,6 +57,25 @@ public sealed class MlNetChangeScorerTests
     }
 
     [Fact]
+    public void Assess_EdgeTileMostlyPastTheScene_IsJudgedOnWhatLiesInside()
+    {
+        // A vehicle park in the left 104 columns of the window; the rest lies past both scenes' edge (59 % of it).
+        var pair = new SyntheticScene(256, 256, 1234)
+            .AddVehicles(Formation.Park, 30, ChangeKind.ObjectBuildUp, new Core.Imaging.PixelWindow(16, 40, 80, 150), "park")
+            .WithNuisance(new Nuisance { Gain = 1.08, NoiseSigma = 1.5 })
+            .Render();
+        var before = TileAssessabilityTests.Outside(pair.Before, 104);
+        var after = TileAssessabilityTests.Outside(pair.After, 104);
+
+        var result = Shipped.Value.Assess(before, after, TestContext.Current.CancellationToken);
+
+        Assert.True(result.Assessable, $"masked {result.MaskedFraction:F3}, covered {result.CoveredFraction:F3}");
+        Assert.Equal(104.0 / 256, result.CoveredFraction, 9);
+        Assert.True(result.MaskedFraction < 0.02, $"masked {result.MaskedFraction:F3} of the covered part");
+        Assert.True(result.Flagged, $"probability {result.Probability:F3}");
+    }
+
+    [Fact]
     public void Assess_MostlyNoData_IsNotAssessable()
     {
         var pair = new SyntheticScene(256, 256, 3).AddVehicles(Formation.Park, 30).Render();

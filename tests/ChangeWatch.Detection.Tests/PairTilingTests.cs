@@ -69,10 +69,11 @@ public sealed class PairTilingTests
     }
 
     [Fact]
-    public void GridTiles_A256PxImage_IsFourPipelineTiles_OnlyTheFirstMostlyInside()
+    public void GridTiles_A256PxImage_IsFourPipelineTiles_EachJudgedOnWhatLiesInside()
     {
         // As the pipeline's grid (AoiGrid 256 / 32) cuts a 256 px scene: 224 px cores, 256 px windows 16 px up and left of
-        // them, padded with no data past the edge; the three tiles mostly outside would not be assessable.
+        // them, padded with no data past the edge. Each is judged on its part inside the image (48 × 240 px of the two
+        // edge tiles, 48 × 48 of the corner: at least 1/64 of the window), so all four are assessable.
         var pair = SyntheticPixelPairs.Generate(1)[0];
         var small = pair with { Width = 256, Height = 256, Before = Corner(pair.Before, pair), After = Corner(pair.After, pair), Truth = new byte[256 * 256] };
 
@@ -85,7 +86,7 @@ public sealed class PairTilingTests
              (new(208, 208, 256, 256), new(224, 224, 32, 32))],
             tiles);
         var crops = tiles.Select(t => PairTiling.Crop(small, t.Read)).ToArray();
-        Assert.Equal([true, false, false, false], crops.Select(c => PairTiling.MostlyData(c.Before, c.After)));
+        Assert.Equal([true, true, true, true], crops.Select(c => PairTiling.JudgedAssessable(c.Before, c.After)));
         Assert.True(float.IsNaN(crops[0].Before.Row(0, 0)[0])); // (−16, −16): outside
         Assert.Equal(small.Before[0], crops[0].Before.Row(0, 16)[16]); // (0, 0)
         Assert.Equal(small.After[255 * 256 + 255], crops[3].After.Row(0, 47)[47]); // (255, 255)

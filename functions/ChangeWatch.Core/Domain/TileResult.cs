@@ -21,8 +21,17 @@ public sealed record TileResult
     /// <summary>False when too much of the tile was masked (no data, clouds) to say anything: "not assessable", never "no change".</summary>
     public required bool Assessable { get; init; }
 
-    /// <summary>Fraction of the tile's pixels masked (no data in either date, clouds, ...), 0-1.</summary>
+    /// <summary>
+    /// Fraction of the tile's covered pixels (those an image shows in at least one date) masked: no data in one date,
+    /// clouds, cloud shadow; 0-1. A window's part past the scenes' edges is not counted (<see cref="CoveredFraction"/>).
+    /// </summary>
     public required double MaskedFraction { get; init; }
+
+    /// <summary>
+    /// Fraction of the tile's window an image covers in at least one date, 0-1 (below 1 along the scenes' edges), or null
+    /// in records written before it was measured (their <see cref="MaskedFraction"/> counted the whole window).
+    /// </summary>
+    public double? CoveredFraction { get; init; }
 
     /// <summary>Fraction of the tile's core pixels in the change mask, 0-1.</summary>
     public required double ChangedFraction { get; init; }
@@ -53,10 +62,10 @@ public sealed record TileResult
     /// </summary>
     public CoRegistrationOutcome? RegistrationOutcome { get; init; }
 
-    /// <summary>Fraction of the tile's pixels masked as cloud in either date (<see cref="MaskSummary.CloudFraction"/>), 0-1, or null when not measured.</summary>
+    /// <summary>Fraction of the tile's covered pixels masked as cloud in either date (<see cref="MaskSummary.CloudFraction"/>), 0-1, or null when not measured.</summary>
     public double? CloudFraction { get; init; }
 
-    /// <summary>Fraction of the tile's pixels masked as cloud shadow in either date (<see cref="MaskSummary.CloudShadowFraction"/>), 0-1, or null when not measured.</summary>
+    /// <summary>Fraction of the tile's covered pixels masked as cloud shadow in either date (<see cref="MaskSummary.CloudShadowFraction"/>), 0-1, or null when not measured.</summary>
     public double? CloudShadowFraction { get; init; }
 
     /// <summary>The baseline ("before") date looked hazy against the scene (<see cref="MaskSummary.HazeBefore"/>), or null when not measured.</summary>

@@ -48,7 +48,10 @@ public sealed class PipelineOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double? FlagThreshold { get; set; }
 
-    /// <summary>A tile with more than this masked fraction is "not assessable".</summary>
+    /// <summary>
+    /// A tile with more than this masked fraction (no data in a date, clouds, cloud shadow, as a share of the pixels an
+    /// image covers in either date: a window's part past the scene's edge is not counted) is "not assessable".
+    /// </summary>
     [Range(0.0, 1.0)]
     public double MaxMaskedFraction { get; set; } = 0.5;
 

@@ -95,6 +95,7 @@ public sealed class ScoreTilesHandler(
                 Flagged = assessment.Flagged,
                 Assessable = assessment.Assessable,
                 MaskedFraction = assessment.MaskedFraction,
+                CoveredFraction = assessment.CoveredFraction,
                 ChangedFraction = core.Fraction,
                 ChangedPixels = core.Pixels,
                 ChangeBounds = core.Bounds is { } b ? b with { X = b.X + window.X, Y = b.Y + window.Y } : null,

@@ -50,8 +50,11 @@ public interface IChangeScorer
 /// <summary>The scorer's verdict on a tile pair.</summary>
 /// <param name="Probability">Calibrated probability of change of interest, 0-1.</param>
 /// <param name="Flagged">Probability reached the model threshold and the tile is assessable.</param>
-/// <param name="Assessable">False when too much is masked to judge.</param>
-/// <param name="MaskedFraction">Masked pixel fraction, 0-1.</param>
+/// <param name="Assessable">False when too much is masked, or too little of the window imaged, to judge.</param>
+/// <param name="MaskedFraction">
+/// Masked fraction (no data in a date, cloud, cloud shadow) of the pixels an image covers in either date, 0-1: the part
+/// of a window past the scenes' edges is not counted (<see cref="TileAssessment.CoveredFraction"/>).
+/// </param>
 /// <param name="ShiftX">Co-registration shift applied to the after tile, pixels (0 when none was applied).</param>
 /// <param name="ShiftY">Co-registration shift applied to the after tile, pixels (0 when none was applied).</param>
 /// <param name="ChangeType">Change type label, or "unclassified".</param>
@@ -68,6 +71,12 @@ public sealed record TileAssessment(
     /// co-register. <see cref="ShiftX"/> and <see cref="ShiftY"/> hold the shift actually applied (0 when refused).
     /// </summary>
     public CoRegistration? Registration { get; init; }
+
+    /// <summary>
+    /// Share of the tile's window an image covers in at least one date, 0-1: below 1 for a tile whose window reaches past
+    /// the scenes' edges. 1 by default (scorers that do not tell).
+    /// </summary>
+    public double CoveredFraction { get; init; } = 1;
 
     /// <summary>What the scorer masked (no data, clouds, cloud shadow) and haze caveats, or null when it does not detect them.</summary>
     public MaskSummary? Masks { get; init; }

@@ -64,14 +64,66 @@ internal static class DateNormalisation
         }
     }
 
+    /// <summary>
+    /// Sets <paramref name="covered"/>[i] to 1 where at least one date has data in every band (an image covers the
+    /// ground there), 0 where neither has (the window's part past both scenes' edges, or no data in both), and returns
+    /// the number of covered pixels.
+    /// </summary>
+    public static int MarkCovered(TileRaster before, TileRaster after, Span<byte> covered)
+    {
+        var n = before.Width * before.Height;
+        var coveredCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var c = HasData(before, i, n) || HasData(after, i, n) ? (byte)1 : (byte)0;
+            covered[i] = c;
+            coveredCount += c;
+        }
+
+        return coveredCount;
+
+        static bool HasData(TileRaster raster, int i, int n)
+        {
+            var data = raster.Data;
+            for (var b = 0; b < raster.BandCount; b++)
+            {
+                if (!float.IsFinite(data[b * n + i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The number of the pair's pixels covered by at least one date (<see cref="MarkCovered"/>).</summary>
+    public static int CountCovered(TileRaster before, TileRaster after)
+    {
+        var n = before.Width * before.Height;
+        var covered = ArrayPool<byte>.Shared.Rent(n);
+        try
+        {
+            return MarkCovered(before, after, covered);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(covered);
+        }
+    }
+
     /// <summary>The fraction of the pair's pixels that lack data in some band of either date (<see cref="MarkValid"/>), 0-1.</summary>
-    public static double MaskedFraction(TileRaster before, TileRaster after)
+    public static double MaskedFraction(TileRaster before, TileRaster after) =>
+        1.0 - ((double)CountValid(before, after) / (before.Width * before.Height));
+
+    /// <summary>The number of the pair's pixels with data in every band of both dates (<see cref="MarkValid"/>).</summary>
+    public static int CountValid(TileRaster before, TileRaster after)
     {
         var n = before.Width * before.Height;
         var valid = ArrayPool<byte>.Shared.Rent(n);
         try
         {
-            return 1.0 - (double)MarkValid(before, after, valid) / n;
+            return MarkValid(before, after, valid);
         }
         finally
         {

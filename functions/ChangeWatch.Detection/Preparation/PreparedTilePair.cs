@@ -33,7 +33,13 @@ public sealed class PreparedTilePair
     /// <summary>The scenes' statistics, for normalising each date by its whole scene (<see cref="ScenePairStatistics.None"/> when unknown).</summary>
     public ScenePairStatistics Statistics { get; }
 
-    /// <summary>What was masked, and haze caveats.</summary>
+    /// <summary>
+    /// Pixels with data in at least one date before preparation (<see cref="DateNormalisation.MarkCovered"/>): the part of
+    /// the window an image shows, on which the tile is judged.
+    /// </summary>
+    public int CoveredPixels { get; internal init; }
+
+    /// <summary>What was masked (as fractions of the covered pixels), and haze caveats.</summary>
     public MaskSummary Masks { get; }
 
     /// <summary>Shift applied to the after tile, columns (0 unless <see cref="CoRegistrationOutcome.Applied"/>).</summary>

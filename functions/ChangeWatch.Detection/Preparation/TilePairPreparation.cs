@@ -8,8 +8,10 @@ namespace ChangeWatch.Detection;
 /// Prepares a tile pair for the change features: co-registers the after tile to the before tile
 /// (<see cref="TileCoRegistration"/>), then finds clouds, cloud shadows and haze in each date against the other
 /// (<see cref="CloudMask"/>) and sets masked pixels to NaN in that date, so every feature and the change mask leave them
-/// out and they count in the masked fraction. The caller's rasters are never modified; new rasters are allocated only
-/// for what changed (an applied shift, a date with masked pixels). Scratch memory is rented and returned. Thread-safe.
+/// out and they count in the masked fraction. It also counts the pixels either date covers
+/// (<see cref="PreparedTilePair.CoveredPixels"/>): a tile is judged on those. The caller's rasters are never modified;
+/// new rasters are allocated only for what changed (an applied shift, a date with masked pixels). Scratch memory is
+/// rented and returned. Thread-safe.
 /// </summary>
 public static class TilePairPreparation
 {
@@ -27,11 +29,13 @@ public static class TilePairPreparation
         ArgumentNullException.ThrowIfNull(statistics);
         var (aligned, registration) = TileCoRegistration.Align(before, after);
         var n = before.Width * before.Height;
-        var reasons = ArrayPool<byte>.Shared.Rent(2 * n);
+        var reasons = ArrayPool<byte>.Shared.Rent(3 * n);
         try
         {
             var reasonsBefore = reasons.AsSpan(0, n);
             var reasonsAfter = reasons.AsSpan(n, n);
+            var covered = reasons.AsSpan(2 * n, n);
+            var coveredCount = DateNormalisation.MarkCovered(before, after, covered);
             reasons.AsSpan(0, 2 * n).Clear();
             var ((cloudAfter, shadowAfter, hazeAfter), (cloudBefore, shadowBefore, hazeBefore)) = CloudMask.MarkBoth(aligned, before, reasonsAfter, reasonsBefore);
             var maskedBefore = cloudBefore + shadowBefore > 0 ? WithoutMasked(before, reasonsBefore) : before;
@@ -39,6 +43,11 @@ public static class TilePairPreparation
             int noData = 0, cloud = 0, shadow = 0;
             for (var i = 0; i < n; i++)
             {
+                if (covered[i] == 0)
+                {
+                    continue; // no image shows this ground: not part of the tile's judged area
+                }
+
                 var r = (MaskReason)(reasonsBefore[i] | reasonsAfter[i]);
                 if ((r & MaskReason.NoData) != 0)
                 {
@@ -54,8 +63,12 @@ public static class TilePairPreparation
                 }
             }
 
-            var masks = new MaskSummary((double)noData / n, (double)cloud / n, (double)shadow / n, hazeBefore, hazeAfter);
-            return new PreparedTilePair(maskedBefore, maskedAfter, registration, masks, statistics);
+            var judged = Math.Max(1, coveredCount);
+            var masks = new MaskSummary((double)noData / judged, (double)cloud / judged, (double)shadow / judged, hazeBefore, hazeAfter)
+            {
+                CoveredFraction = (double)coveredCount / n,
+            };
+            return new PreparedTilePair(maskedBefore, maskedAfter, registration, masks, statistics) { CoveredPixels = coveredCount };
         }
         finally
         {

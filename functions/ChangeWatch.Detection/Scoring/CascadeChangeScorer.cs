@@ -46,7 +46,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
     /// <param name="modelDirectory">Folder holding one sub-folder per model version.</param>
     /// <param name="version">The pixel model's version folder, e.g. "v2".</param>
     /// <param name="thresholdOverride">Pixel threshold (0-1) instead of the model's own; null keeps the model's.</param>
-    /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
+    /// <param name="maxMaskedFraction">A tile with a larger masked fraction (of the pixels an image covers, <see cref="TileAssessability"/>) is not assessable (0-1).</param>
     /// <param name="strideOverride">Grid step of the pixel model (1-4) instead of the model's own; null keeps the model's.</param>
     /// <param name="gateOverride">Coarse-pass gate of the pixel model (0-1, 0 = none) instead of the model's own; null keeps the model's.</param>
     /// <param name="coreMargin">Context on each side of a tile's core, pixels (half the grid overlap): objects are counted in the core of flagged tiles.</param>
@@ -141,14 +141,16 @@ public sealed class CascadeChangeScorer : IChangeScorer
         // Preparation.
         var pair = TilePairPreparation.Prepare(before, after, statistics);
         (before, after) = (pair.Before, pair.After);
-        var masked = DateNormalisation.MaskedFraction(before, after);
+        var coverage = TileAssessability.Judge(n, pair.CoveredPixels, DateNormalisation.CountValid(before, after), _maxMaskedFraction);
+        var masked = coverage.MaskedFraction;
         clock = Times?.Record(ScoringStep.Preparation, clock) ?? clock;
-        if (masked > _maxMaskedFraction)
+        if (!coverage.Assessable)
         {
             return new TileAssessment(0, false, false, masked, pair.AppliedShiftX, pair.AppliedShiftY, ChangeTypeRule.Unclassified, null)
             {
                 Registration = pair.Registration,
                 Masks = pair.Masks,
+                CoveredFraction = coverage.CoveredFraction,
             };
         }
 
@@ -284,5 +286,6 @@ public sealed class CascadeChangeScorer : IChangeScorer
         {
             Registration = pair.Registration,
             Masks = pair.Masks,
+            CoveredFraction = pair.Masks.CoveredFraction,
         };
 }

@@ -38,7 +38,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
     /// <param name="modelDirectory">Folder holding one sub-folder per model version.</param>
     /// <param name="version">Model version folder, e.g. "v1".</param>
     /// <param name="thresholdOverride">Flag threshold (0-1) to use instead of the model's own; null keeps the model's.</param>
-    /// <param name="maxMaskedFraction">A tile with a larger masked fraction is not assessable (0-1).</param>
+    /// <param name="maxMaskedFraction">A tile with a larger masked fraction (of the pixels an image covers, <see cref="TileAssessability"/>) is not assessable (0-1).</param>
     /// <param name="coreMargin">Context on each side of a tile's core, pixels (half the grid overlap): objects are counted in the core only.</param>
     /// <exception cref="FileNotFoundException">model.zip or model.json (or those of the type model it names) is missing.</exception>
     /// <exception cref="InvalidDataException">The manifest's feature list differs from the code's, or the model's input is not the expected vector.</exception>
@@ -139,9 +139,12 @@ public sealed class MlNetChangeScorer : IChangeScorer
         try
         {
             var features = engine.Row.Features;
-            var masked = TilePairFeatures.Compute(before, after, features, scoreMap.AsSpan(0, n));
+            // The model's masked-fraction feature is over the whole window (as it was trained); whether the tile can be
+            // judged is over the part an image covers (TileAssessability), so a tile reaching past the scene is judged.
+            var windowMasked = TilePairFeatures.Compute(before, after, features, scoreMap.AsSpan(0, n));
             cancellationToken.ThrowIfCancellationRequested();
-            var assessable = masked <= _maxMaskedFraction;
+            var coverage = TileAssessability.Judge(n, pair.CoveredPixels, (int)Math.Round((1.0 - windowMasked) * n), _maxMaskedFraction);
+            var (assessable, masked) = (coverage.Assessable, coverage.MaskedFraction);
             var probability = assessable ? engine.Predict() : 0.0;
             var flagged = assessable && probability >= Model.Threshold;
             var mask = flagged ? ChangeMask.Derive(scoreMap.AsSpan(0, n), before.Width, before.Height) : null;
@@ -151,6 +154,7 @@ public sealed class MlNetChangeScorer : IChangeScorer
                 Objects = flagged && _countObjects ? CountObjects(before, after) : null,
                 Registration = pair.Registration,
                 Masks = pair.Masks,
+                CoveredFraction = coverage.CoveredFraction,
             };
         }
         finally

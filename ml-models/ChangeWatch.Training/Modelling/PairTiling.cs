@@ -30,7 +30,7 @@ internal static class PairTiling
     /// <summary>
     /// Whether the test site is scored on the pipeline's own grid (<c>--pipeline-grid true</c>, with <c>--score-tile</c>
     /// or <c>--tile</c>): <see cref="GridTiles"/>, windows padded with no data past the image's edge, and a tile whose
-    /// window is more than half no data left unscored (<see cref="Assessable"/>), as ScoreTiles leaves it not assessable.
+    /// window the pipeline would not judge left unscored (<see cref="Assessable"/>), as ScoreTiles leaves it not assessable.
     /// False: cores of the tile size with context clipped at the edge.
     /// </summary>
     public static bool PipelineGrid { get; set; }
@@ -62,13 +62,18 @@ internal static class PairTiling
         PipelineGrid && tileSize > 0 ? GridTiles(width, height, tileSize) : Tiles(width, height, tileSize);
 
     /// <summary>
-    /// Whether a tile pair is scored: always, except on the pipeline's grid (<see cref="PipelineGrid"/>), where at most
-    /// half of its window may lack data in either date (the pipeline's default <c>MaxMaskedFraction</c> 0.5).
+    /// Whether a tile pair is scored: always, except on the pipeline's grid (<see cref="PipelineGrid"/>), where it must be
+    /// assessable as the pipeline judges it (<see cref="JudgedAssessable"/>).
     /// </summary>
-    public static bool Assessable(TileRaster before, TileRaster after) => !PipelineGrid || MostlyData(before, after);
+    public static bool Assessable(TileRaster before, TileRaster after) => !PipelineGrid || JudgedAssessable(before, after);
 
-    /// <summary>Whether at most half of the window lacks data in some band of either date (the pipeline's default <c>MaxMaskedFraction</c>).</summary>
-    public static bool MostlyData(TileRaster before, TileRaster after) => DateNormalisation.MaskedFraction(before, after) <= 0.5;
+    /// <summary>
+    /// Whether the pipeline's scorers would judge the pair (<see cref="TileAssessability"/> with the pipeline's default
+    /// <c>MaxMaskedFraction</c> 0.5): at most half of the pixels an image covers lack data in a date, and those cover at
+    /// least a sixty-fourth of the window. Eval does not mask clouds, so only no data counts as masked here.
+    /// </summary>
+    public static bool JudgedAssessable(TileRaster before, TileRaster after) =>
+        TileAssessability.Judge(before.Width * before.Height, DateNormalisation.CountCovered(before, after), DateNormalisation.CountValid(before, after), 0.5).Assessable;
 
     public static IEnumerable<(PixelWindow Read, PixelWindow Core)> Tiles(int width, int height) => Tiles(width, height, TileSize);
 
