@@ -582,6 +582,26 @@ public sealed class PipelineTests
     }
 
     /// <summary>Uploads a baseline and a scene with one changed block, runs the pipeline, and returns the change report and the scene's tile results.</summary>
+    [Fact]
+    public async Task Pipeline_SceneNotAWholeNumberOfTiles_EdgeTilesAreJudgedOnTheirPartInside_AndRecordIt()
+    {
+        // 150 × 130 px on the 64 / 8 grid (56 px cores, windows 4 px up and left of them): the third column of windows
+        // holds 42 of its 64 columns inside the scene, the third row 22 of 64 rows, the first column and row 60.
+        var h = new PipelineHarness();
+
+        var (model, results) = await BlockChangeAsync(h);
+
+        Assert.Equal(9, results.Count);
+        Assert.All(results, r => Assert.True(r.Assessable, $"{r.Tile}: masked {r.MaskedFraction}, covered {r.CoveredFraction}"));
+        Assert.All(results, r => Assert.Equal(0, r.MaskedFraction));
+        var corner = results.Single(r => r.Tile == new TileId(2, 2));
+        Assert.Equal(42.0 * 22 / (64 * 64), corner.CoveredFraction!.Value, 9);
+        Assert.Equal(42.0 * 60 / (64 * 64), results.Single(r => r.Tile == new TileId(0, 2)).CoveredFraction!.Value, 9);
+        Assert.Equal(1.0, results.Single(r => r.Tile == new TileId(1, 1)).CoveredFraction!.Value, 9);
+        Assert.Equal(new TileCounts(9, 9, 0, results.Count(r => r.Flagged)), model.Tiles);
+        Assert.DoesNotContain(model.Caveats, c => c.Contains("not assessable", StringComparison.Ordinal));
+    }
+
     private static async Task<(ReportModel Model, IReadOnlyList<TileResult> Results)> BlockChangeAsync(PipelineHarness h)
     {
         await h.UploadAsync(Aoi, "before.tif", SyntheticTiffDecoder.Create(150, 130));

@@ -48,6 +48,25 @@ public sealed class TileAssessabilityTests
     }
 
     [Fact]
+    public void MarkCovered_RandomGapsInBothDates_MarksEveryPixelWithDataInEither()
+    {
+        const int w = 37, h = 5, n = w * h; // not a multiple of any vector width: a partial last vector
+        var random = new Random(8);
+        var before = Enumerable.Range(0, 3 * n).Select(_ => random.NextDouble() < 0.3 ? float.NaN : 50f).ToArray();
+        var after = Enumerable.Range(0, 3 * n).Select(_ => random.NextDouble() < 0.3 ? float.NegativeInfinity : 60f).ToArray();
+        var expected = Enumerable.Range(0, n)
+            .Select(i => Enumerable.Range(0, 3).All(b => float.IsFinite(before[b * n + i])) || Enumerable.Range(0, 3).All(b => float.IsFinite(after[b * n + i])) ? (byte)1 : (byte)0)
+            .ToArray();
+        var covered = new byte[n];
+
+        var count = DateNormalisation.MarkCovered(new TileRaster(w, h, 3, before), new TileRaster(w, h, 3, after), covered);
+
+        Assert.Equal(expected, covered);
+        Assert.Equal(expected.Count(c => c == 1), count);
+        Assert.InRange(count, 1, n - 1);
+    }
+
+    [Fact]
     public void Prepare_WindowPastTheSceneEdge_CountsWhatEitherDateCovers_MaskFractionsOfThatPart()
     {
         // A 256 px window whose right 160 columns lie past both scenes' edge, and whose covered part lacks the after

@@ -1,6 +1,10 @@
 using ChangeWatch.Cli;
+using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Pipeline;
+using ChangeWatch.Core.Ports;
+using ChangeWatch.Core.Reporting;
 using ChangeWatch.LocalHost;
+using ChangeWatch.Reporting.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,6 +55,39 @@ public sealed class PipelineFixture : IAsyncLifetime
             _hosts.Add(host);
             await host.StartAsync();
         }
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="image"/> to <paramref name="aoi"/> with a sidecar (acquired at <paramref name="acquiredAt"/>,
+    /// 0.5 m, <paramref name="sensor"/>) and waits until its report is out; a timeout names the hosts' log.
+    /// </summary>
+    public async Task<UploadReceipt> UploadAndWaitAsync(string image, string aoi, string acquiredAt, string sensor = "synthetic RGB")
+    {
+        var sidecar = image + ".json";
+        await File.WriteAllTextAsync(sidecar,
+            $$"""{"acquiredAt":"{{acquiredAt}}","provider":"integration test","sensor":"{{sensor}}","groundSampleDistance":0.5}""");
+        var receipt = await new Uploader(Storage.Blobs).UploadAsync(image, aoi, sidecar, TestContext.Current.CancellationToken);
+        try
+        {
+            await new PipelineWatcher(Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, TimeSpan.FromMinutes(4), null, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            Log.Flush();
+            throw new TimeoutException($"{ex.Message} Host log: {Log.Path}", ex);
+        }
+
+        return receipt;
+    }
+
+    /// <summary>The JSON report of <paramref name="sceneId"/>, checked against the report schema.</summary>
+    public async Task<ReportModel> ReadReportAsync(string aoi, SceneId sceneId)
+    {
+        var json = await Storage.Blobs.ReadAllBytesAsync(StorageNames.ReportsContainer, $"{aoi}/{sceneId}/{ReportPaths.Json}",
+            TestContext.Current.CancellationToken);
+        Assert.NotNull(json);
+        ReportSchema.AssertValid(json);
+        return ReportJson.Deserialize(json)!;
     }
 
     public async ValueTask DisposeAsync()

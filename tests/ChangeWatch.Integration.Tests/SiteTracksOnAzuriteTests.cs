@@ -27,12 +27,12 @@ public sealed class SiteTracksOnAzuriteTests(PipelineFixture fixture) : IDisposa
         const string aoi = "tracks-three-scenes";
         var pair = DemoScenario.Render();
         var later = DemoScenario.RenderLater(pair);
-        await UploadAndWaitAsync(Write("first.tif", pair.Before), aoi, "2026-04-02T08:41:00Z");
-        var second = await UploadAndWaitAsync(Write("second.tif", pair.After), aoi, "2026-04-16T08:39:00Z");
-        var third = await UploadAndWaitAsync(Write("third.tif", later.After), aoi, "2026-04-30T08:37:00Z");
+        await fixture.UploadAndWaitAsync(Write("first.tif", pair.Before), aoi, "2026-04-02T08:41:00Z");
+        var second = await fixture.UploadAndWaitAsync(Write("second.tif", pair.After), aoi, "2026-04-16T08:39:00Z");
+        var third = await fixture.UploadAndWaitAsync(Write("third.tif", later.After), aoi, "2026-04-30T08:37:00Z");
 
-        var secondReport = await ReadReportAsync(aoi, second.SceneId);
-        var thirdReport = await ReadReportAsync(aoi, third.SceneId);
+        var secondReport = await fixture.ReadReportAsync(aoi, second.SceneId);
+        var thirdReport = await fixture.ReadReportAsync(aoi, third.SceneId);
         var growth = DemoScenario.SiteBounds(later)[DemoScenario.SiteAGrowth];
         var again = thirdReport.Sites.Where(s => !s.SceneBounds.Intersect(growth).IsEmpty && s.History.Count > 1).ToList();
         var site = Assert.Single(again);
@@ -57,7 +57,7 @@ public sealed class SiteTracksOnAzuriteTests(PipelineFixture fixture) : IDisposa
         Assert.Equal("confirmed", reviewed.Sites.Single(s => s.Id == site.Id).History[^1].Status);
         var sightings = await fixture.Storage.Catalog.GetSightingsAsync(aoi, site.TrackId!, ct);
         Assert.Equal(["candidate", "confirmed"], sightings.Select(s => s.Status));
-        await ReadReportAsync(aoi, third.SceneId); // the re-rendered report still validates
+        await fixture.ReadReportAsync(aoi, third.SceneId); // the re-rendered report still validates
     }
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
@@ -69,33 +69,5 @@ public sealed class SiteTracksOnAzuriteTests(PipelineFixture fixture) : IDisposa
         GeoTiffWriter.Write(file, new GeoTiffWriteOptions { Width = Crop, Height = Crop, BandCount = 3, SampleFormat = SampleFormat.UInt8 },
             (row, band, values) => raster.Row(band, row)[..Crop].CopyTo(values));
         return path;
-    }
-
-    private async Task<UploadReceipt> UploadAndWaitAsync(string image, string aoi, string acquiredAt)
-    {
-        var sidecar = image + ".json";
-        await File.WriteAllTextAsync(sidecar,
-            $$"""{"acquiredAt":"{{acquiredAt}}","provider":"integration test","sensor":"synthetic RGB","groundSampleDistance":0.5}""");
-        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(image, aoi, sidecar, TestContext.Current.CancellationToken);
-        try
-        {
-            await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, TimeSpan.FromMinutes(4), null, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException ex)
-        {
-            fixture.Log.Flush();
-            throw new TimeoutException($"{ex.Message} Host log: {fixture.Log.Path}", ex);
-        }
-
-        return receipt;
-    }
-
-    private async Task<ReportModel> ReadReportAsync(string aoi, SceneId sceneId)
-    {
-        var json = await fixture.Storage.Blobs.ReadAllBytesAsync(StorageNames.ReportsContainer, $"{aoi}/{sceneId}/{ReportPaths.Json}",
-            TestContext.Current.CancellationToken);
-        Assert.NotNull(json);
-        ReportSchema.AssertValid(json);
-        return ReportJson.Deserialize(json)!;
     }
 }

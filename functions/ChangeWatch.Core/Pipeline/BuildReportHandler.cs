@@ -275,7 +275,7 @@ public sealed class BuildReportHandler(
             if (quality.MeanMaskedFraction >= MaskedCaveatFraction)
             {
                 caveats.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"On average {quality.MeanMaskedFraction * 100:0} % of each scored tile was masked (no data, clouds or cloud shadow in either date) and not compared."));
+                    $"On average {quality.MeanMaskedFraction * 100:0} % of each scored tile's imaged area was masked (no data, clouds or cloud shadow in either date) and not compared."));
             }
 
             caveats.AddRange(PreparationCaveats.Build(results));

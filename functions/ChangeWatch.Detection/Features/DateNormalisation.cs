@@ -72,29 +72,37 @@ internal static class DateNormalisation
     public static int MarkCovered(TileRaster before, TileRaster after, Span<byte> covered)
     {
         var n = before.Width * before.Height;
-        var coveredCount = 0;
-        for (var i = 0; i < n; i++)
+
+        // Each date's own "every band finite" (MarkValid of the date with itself, vectorised), then either.
+        var hasBefore = covered[..n];
+        if (MarkValid(before, before, hasBefore) == n)
         {
-            var c = HasData(before, i, n) || HasData(after, i, n) ? (byte)1 : (byte)0;
-            covered[i] = c;
-            coveredCount += c;
+            return n; // the before date covers the whole window (every tile inside the scene)
         }
 
-        return coveredCount;
-
-        static bool HasData(TileRaster raster, int i, int n)
+        var scratch = ArrayPool<byte>.Shared.Rent(n);
+        try
         {
-            var data = raster.Data;
-            for (var b = 0; b < raster.BandCount; b++)
+            var hasAfter = scratch.AsSpan(0, n);
+            MarkValid(after, after, hasAfter);
+            var lanes = Vector<byte>.Count;
+            var i = 0;
+            for (; i + lanes <= n; i += lanes)
             {
-                if (!float.IsFinite(data[b * n + i]))
-                {
-                    return false;
-                }
+                (new Vector<byte>(hasBefore.Slice(i, lanes)) | new Vector<byte>(hasAfter.Slice(i, lanes))).CopyTo(hasBefore.Slice(i, lanes));
             }
 
-            return true;
+            for (; i < n; i++)
+            {
+                hasBefore[i] |= hasAfter[i];
+            }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        return n - hasBefore.Count((byte)0);
     }
 
     /// <summary>The number of the pair's pixels covered by at least one date (<see cref="MarkCovered"/>).</summary>

@@ -109,7 +109,7 @@ internal static class ReportPage
         {
             Row(h, "Co-registration", E(string.Create(Inv, $"shift up to {q.MaxShift:0.00} px, mean {q.MeanShift:0.00} px")));
             Row(h, "Masked", E(string.Create(Inv,
-                $"{q.MeanMaskedFraction * 100:0.0} % of scored tile area on average; {q.NotAssessableFraction * 100:0.0} % of tiles not assessable")));
+                $"{q.MeanMaskedFraction * 100:0.0} % of scored tiles' imaged area on average; {q.NotAssessableFraction * 100:0.0} % of tiles not assessable")));
         }
 
         Row(h, "Received", E(Time(r.ReceivedAt)));

@@ -4,7 +4,10 @@ using ChangeWatch.Core.Ports;
 
 namespace ChangeWatch.Core.Tests.Fakes;
 
-/// <summary>Flags a tile when any pixel of band 0 differs by more than 50 between dates; the mask marks those pixels.</summary>
+/// <summary>
+/// Flags a tile when any pixel of band 0 differs by more than 50 between dates; the mask marks those pixels. Judges a
+/// tile on the pixels either date covers, as the real scorers do.
+/// </summary>
 public sealed class DifferenceScorer : IChangeScorer
 {
     public ModelInfo Model { get; set; } = new("test", new string('a', 64), 0.5);
@@ -70,9 +73,10 @@ public sealed class DifferenceScorer : IChangeScorer
         var mask = new byte[after.Width * after.Height];
         var a = after.Band(0);
         var b = before.Band(0);
-        int changed = 0, masked = 0;
+        int changed = 0, masked = 0, covered = 0;
         for (var i = 0; i < mask.Length; i++)
         {
+            covered += float.IsNaN(a[i]) && float.IsNaN(b[i]) ? 0 : 1;
             if (float.IsNaN(a[i]) || float.IsNaN(b[i]))
             {
                 masked++;
@@ -84,14 +88,16 @@ public sealed class DifferenceScorer : IChangeScorer
             }
         }
 
-        var maskedFraction = (double)masked / mask.Length;
-        var assessable = maskedFraction <= 0.5;
+        // As the real scorers judge a tile (Detection's TileAssessability): on the pixels either date covers.
+        var maskedFraction = covered == 0 ? 1.0 : (double)(masked - (mask.Length - covered)) / covered;
+        var assessable = maskedFraction <= 0.5 && covered * 64 >= mask.Length;
         var flagged = changed > 0 && assessable;
         return new TileAssessment(flagged ? 0.9 : 0.05, flagged, assessable, maskedFraction, 0, 0, "unclassified", flagged ? mask : null)
         {
             Objects = Objects,
             Registration = Registration,
             Masks = Masks,
+            CoveredFraction = (double)covered / mask.Length,
             FlaggedByObjectEvidence = flagged && ByObjectEvidence,
         };
     }
