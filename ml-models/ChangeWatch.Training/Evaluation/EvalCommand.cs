@@ -258,7 +258,7 @@ internal static class EvalCommand
             var expertModel = new PixelChangeModel(crossExpert.Trees, crossExpert.Threshold, options.Stride, options.Gate) { Smoothing = crossExpert.SmoothingOrDefault };
             foreach (var pair in pairs)
             {
-                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(expertModel, pair);
+                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(expertModel, pair, PairTiling.ScoreTileSize ?? PairTiling.TileSize);
                 scoring.Add(pair, Threshold(probability, crossExpert.Threshold), evidence);
             }
 
@@ -278,7 +278,7 @@ internal static class EvalCommand
             var best = new ThresholdHistogram();
             foreach (var pair in pairs)
             {
-                var probability = PixelImageScorer.Score(transfer, pair, out var mask);
+                var probability = PixelImageScorer.Score(transfer, pair, out var mask, PairTiling.ScoreTileSize ?? PairTiling.TileSize);
                 scoring.Add(pair, mask, probability);
                 best.Add(probability, pair.Truth, []);
             }
@@ -308,7 +308,7 @@ internal static class EvalCommand
         var oracle = new ThresholdHistogram();
         foreach (var pair in pairs)
         {
-            var probability = PixelImageScorer.Score(finalModel, pair);
+            var probability = PixelImageScorer.ScoreWithEvidence(finalModel, pair, PairTiling.ScoreTileSize ?? PairTiling.TileSize).Probability;
             scoring.Add(pair, Threshold(probability, threshold), probability);
             oracle.Add(probability, pair.Truth, []);
         }

@@ -19,9 +19,9 @@ internal static class PairTiling
     public static int TileSize { get; set; }
 
     /// <summary>
-    /// The tile size a leave-one-site-out fold scores its test site with, when it differs from <see cref="TileSize"/>
-    /// (null: the same): <c>--score-tile 256</c> with whole-image training measures a model trained as the shipped ones
-    /// were, scored as the pipeline scores it.
+    /// The tile size a leave-one-site-out fold scores its test site with (and <c>cross</c> its test dataset), when it
+    /// differs from <see cref="TileSize"/> (null: the same): <c>--score-tile 256</c> with whole-image training measures a
+    /// model trained as the shipped ones were, scored as the pipeline scores it.
     /// </summary>
     public static int? ScoreTileSize { get; set; }
 

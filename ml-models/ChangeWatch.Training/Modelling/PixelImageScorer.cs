@@ -32,10 +32,13 @@ internal static class PixelImageScorer
     /// Scores the pair and thresholds each tile as the pipeline's scorer does (<see cref="PixelChangeModel.TileThreshold"/>
     /// over the tile's whole read window, applied to its core): <paramref name="mask"/> is 1 where a pixel is change.
     /// </summary>
-    public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask)
+    public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask) => Score(model, pair, out mask, PairTiling.TileSize);
+
+    /// <summary>As <see cref="Score(PixelChangeModel, ChangePair, out byte[])"/> with tiles of <paramref name="tileSize"/> (0: the whole image).</summary>
+    public static float[] Score(PixelChangeModel model, ChangePair pair, out byte[] mask, int tileSize)
     {
         mask = new byte[pair.PixelCount];
-        return Score(model, pair, mask, null);
+        return Score(model, pair, mask, null, tileSize);
     }
 
     /// <summary>
