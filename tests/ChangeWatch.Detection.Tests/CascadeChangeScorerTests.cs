@@ -76,6 +76,24 @@ public sealed class CascadeChangeScorerTests
         }
     }
 
+    [Theory]
+    [InlineData(65536, 65536)]
+    [InlineData(65536, 12288)]
+    [InlineData(82944, 35200)]
+    [InlineData(1000, 1)]
+    public void ValidQuantileRank_ValidValuesAmongZeros_GivesTheirOwn99thPercentile(int pixels, int valid)
+    {
+        // An evidence map: the valid pixels' values in (0, 1], zero elsewhere (masked or past the scene's edge).
+        var random = new Random(pixels + valid);
+        var values = Enumerable.Range(0, valid).Select(_ => (float)(0.001 + random.NextDouble() * 0.999)).ToArray();
+        var map = values.Concat(new float[pixels - valid]).OrderBy(_ => random.Next()).ToArray();
+        var expected = values.Order().ElementAt(Math.Max(0, (int)Math.Ceiling(0.99 * valid) - 1));
+
+        var quantile = CascadeChangeScorer.ProbabilityQuantile(map, CascadeChangeScorer.ValidQuantileRank(pixels, valid, 0.99), new int[pixels]);
+
+        Assert.Equal(expected, quantile);
+    }
+
     [Fact]
     public void Assess_SameGroundWithGainAndNoise_IsNotFlagged()
     {

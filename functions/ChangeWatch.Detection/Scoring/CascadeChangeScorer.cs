@@ -173,7 +173,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
         try
         {
             // The mask from the model's smoothing, the tile's probability from the box-smoothed evidence (PixelChangeModel.Score).
-            _pixels.Score(before, after, probability, evidenceMap.AsSpan(0, n), pair.Statistics, Times);
+            var validPixels = _pixels.Score(before, after, probability, evidenceMap.AsSpan(0, n), pair.Statistics, Times);
             clock = Stopwatch.GetTimestamp();
             var mask = new byte[n];
             var gsd = GroundSampleDistance.OfTilePair(before, after);
@@ -185,7 +185,7 @@ public sealed class CascadeChangeScorer : IChangeScorer
 
             BlobCounter.RemoveSmall(mask, before.Width, before.Height, ChangeMask.DefaultMinRegionPixels, ints.AsSpan(0, n), ints.AsSpan(n, n));
             var changed = mask.AsSpan().Count((byte)1);
-            var p99 = ProbabilityQuantile(evidenceMap.AsSpan(0, n), Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1), ints.AsSpan(0, n));
+            var p99 = ProbabilityQuantile(evidenceMap.AsSpan(0, n), ValidQuantileRank(n, validPixels, 0.99), ints.AsSpan(0, n));
             var flagged = changed >= MinFlaggedPixels;
             var byEvidence = false;
             double tileProbability = p99;
@@ -244,6 +244,14 @@ public sealed class CascadeChangeScorer : IChangeScorer
             ArrayPool<float>.Shared.Return(probability);
         }
     }
+
+    /// <summary>
+    /// The rank, among all <paramref name="pixels"/> values of an evidence map, of the <paramref name="quantile"/> of its
+    /// <paramref name="valid"/> pixels' values: the map is 0 at the others (masked, or past the scene's edge), which sort
+    /// below every valid value, so a tile's probability does not fall with the share of its window it cannot see.
+    /// </summary>
+    internal static int ValidQuantileRank(int pixels, int valid, double quantile) =>
+        Math.Clamp(pixels - valid + (int)Math.Ceiling(quantile * valid) - 1, 0, pixels - 1);
 
     /// <summary>
     /// The value of rank <paramref name="rank"/> (0-based, ascending) of probabilities in [0, 1], exactly as sorting would
