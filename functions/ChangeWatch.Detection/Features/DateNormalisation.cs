@@ -106,38 +106,31 @@ internal static class DateNormalisation
     }
 
     /// <summary>The number of the pair's pixels covered by at least one date (<see cref="MarkCovered"/>).</summary>
-    public static int CountCovered(TileRaster before, TileRaster after)
-    {
-        var n = before.Width * before.Height;
-        var covered = ArrayPool<byte>.Shared.Rent(n);
-        try
-        {
-            return MarkCovered(before, after, covered);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(covered);
-        }
-    }
+    public static int CountCovered(TileRaster before, TileRaster after) => Count(before, after, MarkCovered);
 
     /// <summary>The fraction of the pair's pixels that lack data in some band of either date (<see cref="MarkValid"/>), 0-1.</summary>
     public static double MaskedFraction(TileRaster before, TileRaster after) =>
         1.0 - ((double)CountValid(before, after) / (before.Width * before.Height));
 
     /// <summary>The number of the pair's pixels with data in every band of both dates (<see cref="MarkValid"/>).</summary>
-    public static int CountValid(TileRaster before, TileRaster after)
+    public static int CountValid(TileRaster before, TileRaster after) => Count(before, after, MarkValid);
+
+    // What a marker (MarkValid, MarkCovered) counts, with its marks in a pooled buffer.
+    private static int Count(TileRaster before, TileRaster after, Marker mark)
     {
         var n = before.Width * before.Height;
-        var valid = ArrayPool<byte>.Shared.Rent(n);
+        var marks = ArrayPool<byte>.Shared.Rent(n);
         try
         {
-            return MarkValid(before, after, valid);
+            return mark(before, after, marks.AsSpan(0, n));
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(valid);
+            ArrayPool<byte>.Shared.Return(marks);
         }
     }
+
+    private delegate int Marker(TileRaster before, TileRaster after, Span<byte> marks);
 
     /// <summary>
     /// Writes <paramref name="band"/> in robust z units into <paramref name="z"/>: (value − median) / (IQR / 1.349), the
