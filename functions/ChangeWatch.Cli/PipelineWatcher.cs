@@ -10,7 +10,8 @@ public sealed class PipelineWatcher(ICatalog catalog)
 
     /// <summary>
     /// Waits until the upload's scene reaches <paramref name="target"/>. Throws <see cref="UploadRejectedException"/> when
-    /// the upload was rejected, <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// the upload was rejected, <see cref="TimeoutException"/> after <paramref name="timeout"/> (saying where the scene was
+    /// last seen: still waiting for the blob trigger, ingesting, scoring how many tiles, building its report).
     /// </summary>
     public async Task<SceneRecord> WaitAsync(UploadReceipt receipt, SceneStatus target, TimeSpan timeout, IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -33,7 +34,8 @@ public sealed class PipelineWatcher(ICatalog catalog)
             progress?.Report(await DescribeAsync(scene, cancellationToken).ConfigureAwait(false));
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Scene {receipt.SceneId} did not reach '{target}' within {timeout.TotalSeconds:F0} s.");
+                throw new TimeoutException(
+                    $"Scene {receipt.SceneId} did not reach '{target}' within {timeout.TotalSeconds:F0} s; last seen: {await DescribeAsync(scene, cancellationToken).ConfigureAwait(false)}.");
             }
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,12 @@ public sealed class PairRasterOnAzuriteTests : IAsyncLifetime
             [LocalHostBuilder.HostIdSetting] = "changewatch-tests-pair",
             ["Logging:LogLevel:Default"] = "Warning",
             [$"{PipelineOptions.Section}:{nameof(PipelineOptions.ModelVersion)}"] = Model,
+
+            // As PipelineFixture: repair an upload the polling blob trigger misses (a blob written in the same second as one
+            // its scan already saw) within the test's wait — by default the first repair runs after 120 s on uploads at
+            // least 300 s old, past the 240 s wait (a CI run timed out so on 2026-11-27).
+            [$"{PipelineOptions.Section}:{nameof(PipelineOptions.ReconcileMinAgeSeconds)}"] = "20",
+            [$"{PipelineOptions.Section}:{nameof(PipelineOptions.ReconcileIntervalSeconds)}"] = "10",
         }).Build();
         _storage = new StorageSession(configuration);
         _host = LocalHostBuilder.Create(configuration).ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)).Build();

@@ -38,6 +38,17 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task WaitForASceneNeverUploaded_TimesOutSayingItWasStillWaitingForTheBlobTrigger()
+    {
+        var receipt = new UploadReceipt("incoming/nowhere/never.tif", 1, new string('0', 64), SceneId.Parse("0123456789abcdef"), null);
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
+            new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, TimeSpan.FromSeconds(1), null, TestContext.Current.CancellationToken));
+
+        Assert.Equal("Scene 0123456789abcdef did not reach 'Reported' within 1 s; last seen: waiting for the blob trigger.", ex.Message);
+    }
+
+    [Fact]
     public async Task SameFileUploadedTwice_IsOneSceneWithOneReport()
     {
         const string aoi = "duplicate-upload";
