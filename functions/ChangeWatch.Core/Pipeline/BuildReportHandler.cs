@@ -261,7 +261,7 @@ public sealed class BuildReportHandler(
         var notAssessable = results.Count(r => !r.Assessable);
         if (notAssessable > 0)
         {
-            caveats.Add($"{notAssessable} of {results.Count} tiles were not assessable (no data or masked in one of the dates); no change there means nothing was seen, not that nothing changed.");
+            caveats.Add($"{notAssessable} of {results.Count} tiles were not assessable (too much of what they cover masked or without data in one of the dates, or too little of them inside the scene); no change there means nothing was seen, not that nothing changed.");
         }
 
         if (baseline is not null && Quality(results) is { } quality)
