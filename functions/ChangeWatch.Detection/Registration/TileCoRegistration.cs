@@ -14,7 +14,8 @@ namespace ChangeWatch.Detection;
 /// second phase correlation on the aligned pair (the before window's spectrum is reused). A shift longer than the maximum or with a correlation peak below the
 /// minimum is refused (the pair is compared unshifted and the refusal recorded); a shift shorter than
 /// <see cref="MinAppliedShift"/>, or whose whole-pixel part is zero, is measured and recorded but not applied. Tiles smaller than 32 px, or whose window
-/// is less than half valid in either date, are not measured. Scratch memory (two windows of floats plus the phase
+/// is less than half valid in either date, are not measured; a tile whose window reaches past the scenes' edge is measured
+/// on a square over its part inside. Scratch memory (two windows of floats plus the phase
 /// correlation's) is rented and returned. Thread-safe.
 /// </summary>
 public static class TileCoRegistration
@@ -57,7 +58,7 @@ public static class TileCoRegistration
             throw new ArgumentException("Before and after must have the same size and band count.", nameof(after));
         }
 
-        var side = Math.Min(WindowSize, Math.Min(before.Width, before.Height));
+        var (x0, y0, side) = Window(before, after);
         if (side < 32)
         {
             return (after, CoRegistration.NotMeasured);
@@ -69,7 +70,7 @@ public static class TileCoRegistration
         {
             var lumB = buffer.AsSpan(0, n);
             var lumA = buffer.AsSpan(n, n);
-            if (Luminance(before, side, lumB) < n / 2 || Luminance(after, side, lumA) < n / 2)
+            if (Luminance(before, x0, y0, side, lumB) < n / 2 || Luminance(after, x0, y0, side, lumA) < n / 2)
             {
                 return (after, CoRegistration.NotMeasured);
             }
@@ -102,7 +103,7 @@ public static class TileCoRegistration
             }
 
             var aligned = SubPixelShift.Apply(after, wholeX, wholeY);
-            Luminance(aligned, side, lumA);
+            Luminance(aligned, x0, y0, side, lumA);
             var (rx, ry, _) = correlator.EstimateAgain(lumA); // same reference window: its spectrum is reused
             return (aligned, new CoRegistration(sx, sy, peak, Math.Sqrt(rx * rx + ry * ry), CoRegistrationOutcome.Applied));
         }
@@ -115,12 +116,50 @@ public static class TileCoRegistration
     /// <summary>The whole-pixel part of a shift: rounded to the nearest integer, halves away from zero.</summary>
     public static double WholePixels(double shift) => Math.Round(shift, MidpointRounding.AwayFromZero);
 
-    /// <summary>Mean of the first three bands over the central side × side square (NaN where any is NaN); returns the finite count.</summary>
-    private static int Luminance(TileRaster raster, int side, Span<float> destination)
+    /// <summary>
+    /// The square the shift is estimated on: the central <see cref="WindowSize"/> square (or the tile's shorter side) when
+    /// the pixels where both dates have data reach every edge of the tile, as inside a scene; otherwise (a window reaching past the
+    /// scenes' edge) the largest such square, up to that size, centred on the part where both dates have data (the bounding
+    /// box of the pixels with band 0 finite in both), so an edge tile is co-registered on what it sees.
+    /// </summary>
+    private static (int X, int Y, int Side) Window(TileRaster before, TileRaster after)
+    {
+        var (w, h) = (before.Width, before.Height);
+        var side = Math.Min(WindowSize, Math.Min(w, h));
+        var b = before.Band(0);
+        var a = after.Band(0);
+        int minX = w, minY = h, maxX = -1, maxY = -1;
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var i = y * w + x;
+                if (float.IsFinite(b[i]) && float.IsFinite(a[i]))
+                {
+                    (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
+                }
+            }
+        }
+
+        var (boxW, boxH) = (maxX - minX + 1, maxY - minY + 1);
+        if (maxX < 0)
+        {
+            return (0, 0, 0);
+        }
+
+        if (boxW == w && boxH == h)
+        {
+            return ((w - side) / 2, (h - side) / 2, side);
+        }
+
+        side = Math.Min(side, Math.Min(boxW, boxH));
+        return (minX + ((boxW - side) / 2), minY + ((boxH - side) / 2), side);
+    }
+
+    /// <summary>Mean of the first three bands over the side × side square at (x0, y0) (NaN where any is NaN); returns the finite count.</summary>
+    private static int Luminance(TileRaster raster, int x0, int y0, int side, Span<float> destination)
     {
         var bands = Math.Min(3, raster.BandCount);
-        var x0 = (raster.Width - side) / 2;
-        var y0 = (raster.Height - side) / 2;
         var scale = 1f / bands;
         var finite = 0;
         for (var y = 0; y < side; y++)
