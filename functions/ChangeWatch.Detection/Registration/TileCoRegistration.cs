@@ -126,27 +126,40 @@ public static class TileCoRegistration
     {
         var (w, h) = (before.Width, before.Height);
         var side = Math.Min(WindowSize, Math.Min(w, h));
-        var b = before.Band(0);
-        var a = after.Band(0);
-        int minX = w, minY = h, maxX = -1, maxY = -1;
-        for (var y = 0; y < h; y++)
+        var (b, a) = (before.Data, after.Data); // band 0 leads each array
+
+        // The bounding box's edges: the first and last rows, then columns, holding a pixel with data in both dates. Inside
+        // a scene each search stops at its first pixel, so the usual tile costs four probes, not a pass over the tile.
+        var minY = 0;
+        while (minY < h && !RowHasData(minY))
         {
-            for (var x = 0; x < w; x++)
-            {
-                var i = y * w + x;
-                if (float.IsFinite(b[i]) && float.IsFinite(a[i]))
-                {
-                    (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
-                }
-            }
+            minY++;
         }
 
-        var (boxW, boxH) = (maxX - minX + 1, maxY - minY + 1);
-        if (maxX < 0)
+        if (minY == h)
         {
             return (0, 0, 0);
         }
 
+        var maxY = h - 1;
+        while (!RowHasData(maxY))
+        {
+            maxY--;
+        }
+
+        var minX = 0;
+        while (!ColumnHasData(minX))
+        {
+            minX++;
+        }
+
+        var maxX = w - 1;
+        while (!ColumnHasData(maxX))
+        {
+            maxX--;
+        }
+
+        var (boxW, boxH) = (maxX - minX + 1, maxY - minY + 1);
         if (boxW == w && boxH == h)
         {
             return ((w - side) / 2, (h - side) / 2, side);
@@ -154,6 +167,32 @@ public static class TileCoRegistration
 
         side = Math.Min(side, Math.Min(boxW, boxH));
         return (minX + ((boxW - side) / 2), minY + ((boxH - side) / 2), side);
+
+        bool RowHasData(int y)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                if (float.IsFinite(b[y * w + x]) && float.IsFinite(a[y * w + x]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        bool ColumnHasData(int x)
+        {
+            for (var y = minY; y <= maxY; y++)
+            {
+                if (float.IsFinite(b[y * w + x]) && float.IsFinite(a[y * w + x]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>Mean of the first three bands over the side × side square at (x0, y0) (NaN where any is NaN); returns the finite count.</summary>
