@@ -1,10 +1,5 @@
-using ChangeWatch.Cli;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
-using ChangeWatch.Core.Pipeline;
-using ChangeWatch.Core.Reporting;
-using ChangeWatch.Imaging.GeoTiff;
-using ChangeWatch.Reporting.Json;
 using ChangeWatch.Synthetic;
 
 namespace ChangeWatch.Integration.Tests;
@@ -49,13 +44,5 @@ public sealed class EdgeTilesOnAzuriteTests(PipelineFixture fixture) : IDisposab
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private string Write(string name, TileRaster raster)
-    {
-        var crop = raster.Crop(Crop);
-        var path = Path.Combine(_temp, name);
-        using var file = File.Create(path);
-        GeoTiffWriter.Write(file, new GeoTiffWriteOptions { Width = crop.Width, Height = crop.Height, BandCount = crop.BandCount, SampleFormat = SampleFormat.Float32 },
-            (row, band, values) => crop.Row(band, row).CopyTo(values));
-        return path;
-    }
+    private string Write(string name, TileRaster raster) => TestImages.WriteFloat32(raster.Crop(Crop), Path.Combine(_temp, name));
 }

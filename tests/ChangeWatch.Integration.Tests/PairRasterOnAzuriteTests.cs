@@ -4,7 +4,6 @@ using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Detection;
-using ChangeWatch.Imaging.GeoTiff;
 using ChangeWatch.LocalHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -119,14 +118,5 @@ public sealed class PairRasterOnAzuriteTests : IAsyncLifetime
         return receipt;
     }
 
-    private string Write(TileRaster raster, string name)
-    {
-        var path = Path.Combine(_temp, name);
-        using var file = File.Create(path);
-        GeoTiffWriter.Write(file, new GeoTiffWriteOptions
-        {
-            Width = raster.Width, Height = raster.Height, BandCount = raster.BandCount, SampleFormat = SampleFormat.Float32,
-        }, (row, band, values) => raster.Row(band, row).CopyTo(values));
-        return path;
-    }
+    private string Write(TileRaster raster, string name) => TestImages.WriteFloat32(raster, Path.Combine(_temp, name));
 }

@@ -66,6 +66,12 @@ public sealed class PipelineFixture : IAsyncLifetime
         var sidecar = image + ".json";
         await File.WriteAllTextAsync(sidecar,
             $$"""{"acquiredAt":"{{acquiredAt}}","provider":"integration test","sensor":"{{sensor}}","groundSampleDistance":0.5}""");
+        return await UploadFilesAndWaitAsync(image, aoi, sidecar);
+    }
+
+    /// <summary>Uploads <paramref name="image"/> to <paramref name="aoi"/> with the <paramref name="sidecar"/> file and waits until its report is out; a timeout names the hosts' log.</summary>
+    public async Task<UploadReceipt> UploadFilesAndWaitAsync(string image, string aoi, string sidecar)
+    {
         var receipt = await new Uploader(Storage.Blobs).UploadAsync(image, aoi, sidecar, TestContext.Current.CancellationToken);
         try
         {

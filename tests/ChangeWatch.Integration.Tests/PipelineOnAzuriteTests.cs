@@ -6,7 +6,6 @@ using ChangeWatch.Core.Messages;
 using ChangeWatch.Core.Pipeline;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.Imaging.Decoding;
-using ChangeWatch.Reporting.Json;
 
 namespace ChangeWatch.Integration.Tests;
 
@@ -118,21 +117,8 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private async Task<UploadReceipt> UploadAndWaitAsync(string file, string aoi, string sidecarJson)
-    {
-        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(file, aoi, WriteSidecar(file, sidecarJson), TestContext.Current.CancellationToken);
-        try
-        {
-            await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, Timeout, null, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException ex)
-        {
-            fixture.Log.Flush();
-            throw new TimeoutException($"{ex.Message} Host log: {fixture.Log.Path}", ex);
-        }
-
-        return receipt;
-    }
+    private Task<UploadReceipt> UploadAndWaitAsync(string file, string aoi, string sidecarJson) =>
+        fixture.UploadFilesAndWaitAsync(file, aoi, WriteSidecar(file, sidecarJson));
 
     private string WriteSidecar(string image, string json)
     {
@@ -161,13 +147,7 @@ public sealed class PipelineOnAzuriteTests(PipelineFixture fixture) : IDisposabl
     private async Task<ReportModel> ReadReportAsync(UploadReceipt receipt)
     {
         var scene = await fixture.Storage.Catalog.GetSceneAsync(receipt.SceneId, TestContext.Current.CancellationToken);
-        await using var stream = await fixture.Storage.Blobs.OpenReadAsync(StorageNames.ReportsContainer,
-            $"{scene!.Aoi}/{scene.Id}/{ReportPaths.Json}", TestContext.Current.CancellationToken);
-        Assert.NotNull(stream);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer);
-        ReportSchema.AssertValid(buffer.ToArray());
-        return ReportJson.Deserialize(buffer.ToArray())!;
+        return await fixture.ReadReportAsync(scene!.Aoi, scene.Id);
     }
 
     private async Task<int> CountReportsReadyAsync(SceneId sceneId)

@@ -104,21 +104,8 @@ public sealed class ReviewOnAzuriteTests(PipelineFixture fixture) : IDisposable
             .Where(m => m.SceneId == sceneId.Value)];
     }
 
-    private async Task<UploadReceipt> UploadAndWaitAsync(DemoImagery.SceneFiles files, string aoi)
-    {
-        var receipt = await new Uploader(fixture.Storage.Blobs).UploadAsync(files.Image, aoi, files.Sidecar, TestContext.Current.CancellationToken);
-        try
-        {
-            await new PipelineWatcher(fixture.Storage.Catalog).WaitAsync(receipt, SceneStatus.Reported, TimeSpan.FromMinutes(4), null, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException ex)
-        {
-            fixture.Log.Flush();
-            throw new TimeoutException($"{ex.Message} Host log: {fixture.Log.Path}", ex);
-        }
-
-        return receipt;
-    }
+    private Task<UploadReceipt> UploadAndWaitAsync(DemoImagery.SceneFiles files, string aoi) =>
+        fixture.UploadFilesAndWaitAsync(files.Image, aoi, files.Sidecar);
 
     private async Task<byte[]> ReadReportFileAsync(SceneRecord scene, string file)
     {

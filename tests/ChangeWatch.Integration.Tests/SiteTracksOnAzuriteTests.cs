@@ -1,11 +1,7 @@
-using ChangeWatch.Cli;
 using ChangeWatch.Core.Domain;
 using ChangeWatch.Core.Imaging;
-using ChangeWatch.Core.Pipeline;
-using ChangeWatch.Core.Ports;
 using ChangeWatch.Core.Reporting;
 using ChangeWatch.Imaging.GeoTiff;
-using ChangeWatch.Reporting.Json;
 using ChangeWatch.Reporting.Review;
 using ChangeWatch.Synthetic;
 
