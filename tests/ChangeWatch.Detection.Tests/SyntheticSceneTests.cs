@@ -1,5 +1,6 @@
 using ChangeWatch.Core.Imaging;
 using ChangeWatch.Synthetic;
+using ChangeWatch.Synthetic.Rendering;
 
 namespace ChangeWatch.Detection.Tests;
 
@@ -102,6 +103,61 @@ public sealed class SyntheticSceneTests
         var placed = Assert.Single(pair.Changes);
         Assert.Equal(ChangeKind.ObjectDeparture, placed.Kind);
         Assert.True(pair.ChangedPixels > 8 * 6);
+    }
+
+    [Theory]
+    [InlineData(Formation.Park, 1.0)]
+    [InlineData(Formation.Park, 0.5)]
+    [InlineData(Formation.Convoy, 1.0)]
+    [InlineData(Formation.Dispersed, 1.0)]
+    public void Render_Vehicles_StandOnOpenGroundNeverOnATreeOrARoof(Formation formation, double gsd)
+    {
+        // Vehicles used to be painted over tree crowns and roofs wherever a park beside a road reached them.
+        var placed = 0;
+        for (ulong seed = 1; seed <= 40; seed++)
+        {
+            var pair = new SyntheticScene(384, 384, seed, groundSampleDistance: gsd).AddVehicles(formation, 30).AddVehicles(Formation.Park, 12, ChangeKind.None).Render();
+            var layout = new SceneLayout(384, 384, seed);
+            foreach (var o in pair.Objects)
+            {
+                placed++;
+                Assert.DoesNotContain(layout.Trees, t => Math.Pow(t.X - o.X, 2) + Math.Pow(t.Y - o.Y, 2) < t.Radius * t.Radius);
+                Assert.DoesNotContain(layout.Buildings, b => Math.Abs((o.X - b.Cx) * b.Ux + (o.Y - b.Cy) * b.Uy) < b.HalfLength && Math.Abs(-(o.X - b.Cx) * b.Uy + (o.Y - b.Cy) * b.Ux) < b.HalfWidth);
+            }
+        }
+
+        Assert.True(placed >= 40 * 42 / 2, $"{placed} vehicles placed in 40 scenes of 42 asked for each");
+    }
+
+    [Theory]
+    [InlineData(10, 10, 0, 3, true)] // a tree of radius 3 whose centre lies 3 px beside the body's long side (half width 1): overlaps
+    [InlineData(10, 10, 0, 4.5, false)] // 4.5 px beside it: clear
+    [InlineData(10, 10, 5, 0, true)] // 5 px along the body (half length 2.5): the crown reaches its end
+    [InlineData(10, 10, 6, 0, false)]
+    public void Obstructs_ATreeCrown_OnlyWhenTheCrownReachesTheBody(double x, double y, double treeDx, double treeDy, bool expected)
+    {
+        var layout = new SceneLayout(64, 64, 1);
+        layout.Trees.Clear();
+        layout.Buildings.Clear();
+        layout.Trees.Add(new SceneLayout.Tree(x + treeDx, y + treeDy, 3));
+
+        Assert.Equal(expected, layout.Obstructs(x, y, 1, 0, 2.5, 1));
+    }
+
+    [Theory]
+    [InlineData(0, 0, true)] // on the roof
+    [InlineData(8, 0, true)] // overlapping the roof's corner region once rotated
+    [InlineData(0, 9, false)] // beside it (where its shadow may fall)
+    [InlineData(14, 0, false)]
+    public void Obstructs_ARoof_ByItsRotatedFootprint(double dx, double dy, bool expected)
+    {
+        var layout = new SceneLayout(64, 64, 1);
+        layout.Trees.Clear();
+        layout.Buildings.Clear();
+        var angle = Math.PI / 6;
+        layout.Buildings.Add(new SceneLayout.Building(32, 32, Math.Cos(angle), Math.Sin(angle), 8, 4, 3, Palette.Roofs[0], 1));
+
+        Assert.Equal(expected, layout.Obstructs(32 + dx, 32 + dy, 1, 0, 2.5, 1));
     }
 
     [Fact]

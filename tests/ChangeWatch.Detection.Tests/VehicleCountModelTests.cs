@@ -81,7 +81,8 @@ public sealed class VehicleCountModelTests
     {
         // Tuning scene 44 (family 5003), the tile whose core starts at (0, 224): 34 vehicles arrive dispersed on grass,
         // many of them light, so their change reads brighter after, as something that left. objects-v1's gate never asks
-        // about those blobs; objects-v2 (the same ensembles) asks about those whose change is mixed (body and shadow).
+        // about those blobs (it counts 18; 13 before the generator kept vehicles off trees and roofs); objects-v2 (the same
+        // ensembles) asks about those whose change is mixed (body and shadow).
         var pair = CountScenes.BuildUp(SyntheticSeeds.CountTuning, 44);
         var tile = SyntheticTiling.Tiles(pair).Single(t => t.Core.X == 0 && t.Core.Y == 224);
         var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
@@ -94,7 +95,7 @@ public sealed class VehicleCountModelTests
         var v2 = ChangeObjectCounter.Count(prepared.Before, prepared.After, 1.0, core, contrast, model: VehicleCountModel.Shipped);
 
         Assert.Equal(34, arrivals);
-        Assert.InRange(v1.Arrived, 0, 15);
+        Assert.InRange(v1.Arrived, 0, 20);
         Assert.InRange(v2.Arrived, 22, 38);
         Assert.Equal(v1.Departed, v2.Departed);
     }

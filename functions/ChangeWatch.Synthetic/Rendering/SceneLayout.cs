@@ -169,6 +169,55 @@ internal sealed class SceneLayout
         canvas.CompositeColour(Palette.Tree, 9, treeRng);
     }
 
+    /// <summary>
+    /// Whether a rectangle centred at (<paramref name="x"/>, <paramref name="y"/>), its long axis along (<paramref name="ux"/>,
+    /// <paramref name="uy"/>), overlaps a building or a tree's crown: a vehicle cannot stand on a roof or in a tree, so
+    /// vehicles are placed on open ground (a tree's or building's shadow is open ground). Pixels.
+    /// </summary>
+    public bool Obstructs(double x, double y, double ux, double uy, double halfLength, double halfWidth)
+    {
+        foreach (var t in Trees)
+        {
+            // The crown's centre in the rectangle's frame, clamped to the rectangle: the nearest point of the body.
+            var (dx, dy) = (t.X - x, t.Y - y);
+            var (along, across) = (dx * ux + dy * uy, -dx * uy + dy * ux);
+            var (ca, cc) = (Math.Clamp(along, -halfLength, halfLength), Math.Clamp(across, -halfWidth, halfWidth));
+            if ((along - ca) * (along - ca) + (across - cc) * (across - cc) < t.Radius * t.Radius)
+            {
+                return true;
+            }
+        }
+
+        foreach (var b in Buildings)
+        {
+            if (Separated(x, y, ux, uy, halfLength, halfWidth, b.Cx, b.Cy, b.Ux, b.Uy, b.HalfLength, b.HalfWidth)
+                || Separated(b.Cx, b.Cy, b.Ux, b.Uy, b.HalfLength, b.HalfWidth, x, y, ux, uy, halfLength, halfWidth))
+            {
+                continue;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether one of rectangle a's two axes separates it from rectangle b (separating-axis test).</summary>
+    private static bool Separated(double ax, double ay, double aux, double auy, double aHalfLength, double aHalfWidth, double bx, double by, double bux, double buy, double bHalfLength, double bHalfWidth)
+    {
+        var (dx, dy) = (bx - ax, by - ay);
+        foreach (var (nx, ny, half) in new[] { (aux, auy, aHalfLength), (-auy, aux, aHalfWidth) })
+        {
+            var reach = half + Math.Abs(bux * nx + buy * ny) * bHalfLength + Math.Abs(-buy * nx + bux * ny) * bHalfWidth;
+            if (Math.Abs(dx * nx + dy * ny) > reach)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a point is free of buildings and roads (for placing events on open ground).</summary>
     public bool IsOpenGround(double x, double y, double clearance)
     {

@@ -327,9 +327,18 @@ public sealed class SyntheticScene
     private static Vehicle Place(VehicleShape shape, double x, double y, double angle) =>
         new(x, y, Math.Cos(angle), Math.Sin(angle), shape.HalfLength, shape.HalfWidth, shape.Shadow, shape.Colour);
 
-    /// <summary>Whether <paramref name="vehicle"/>'s body comes within 0.5 m of a vehicle placed by an earlier call (vehicles never overlap).</summary>
+    /// <summary>
+    /// Whether <paramref name="vehicle"/> cannot stand where it is: its body overlaps a building or a tree's crown (vehicles
+    /// stand on open ground, <see cref="SceneLayout.Obstructs"/>) or comes within 0.5 m of a vehicle placed by an earlier
+    /// call (vehicles never overlap).
+    /// </summary>
     private bool Collides(Vehicle vehicle)
     {
+        if (_layout.Obstructs(vehicle.X, vehicle.Y, vehicle.Ux, vehicle.Uy, vehicle.HalfLength, vehicle.HalfWidth))
+        {
+            return true;
+        }
+
         var margin = 0.25 / GroundSampleDistance;
         foreach (var ev in _events)
         {
@@ -388,8 +397,8 @@ public sealed class SyntheticScene
             rowLength[r] = shapes.Skip(r * cols).Take(cols).Sum(v => 2 * v.HalfWidth) + (cols - 1) * gap;
         }
 
-        // Up to 12 spots beside a road: the first where the park collides with no vehicle already placed (else the spot
-        // with fewest collisions; colliding slots stay empty).
+        // Up to 12 spots beside a road: the first where no slot of the park lands on a building, a tree's crown or a
+        // vehicle already placed (else the spot with fewest such slots; they stay empty).
         var depth = rows * rowPitch;
         var halfX = rowLength.Max() / 2 + 4;
         List<Vehicle>? best = null;
