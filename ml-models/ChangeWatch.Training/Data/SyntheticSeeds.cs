@@ -6,7 +6,7 @@ namespace ChangeWatch.Training.Data;
 /// card's test 2011), pixel model 31 (<c>--synthetic N</c>) and 32 (<c>--nuisance N</c>). Held out from all training: the eval verb's synthetic test set (5001, 5002, 6003, 5004) and the
 /// validation set used to choose nuisance thresholds (4001-4004). The object counter's parameters were tuned by looking
 /// at count family 5003 (and 90 000-90 029), so the eval measures counts on 6003, which was never looked at before.
-/// The learned vehicle counts (objects-v1, objects-v2) are trained on families 9601-9603 and was compared with the rules on 5003 / 4004
+/// The learned vehicle counts (objects-v1, objects-v2) are trained on families 9601-9603 and were compared with the rules on 5003 / 4004
 /// and the development families 7003 / 7004 (<c>CounterTraining</c>).
 /// </summary>
 internal static class SyntheticSeeds
