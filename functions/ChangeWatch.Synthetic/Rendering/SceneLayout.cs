@@ -190,25 +190,31 @@ internal sealed class SceneLayout
 
         foreach (var b in Buildings)
         {
-            if (Separated(x, y, ux, uy, halfLength, halfWidth, b.Cx, b.Cy, b.Ux, b.Uy, b.HalfLength, b.HalfWidth)
-                || Separated(b.Cx, b.Cy, b.Ux, b.Uy, b.HalfLength, b.HalfWidth, x, y, ux, uy, halfLength, halfWidth))
+            if (RectanglesOverlap(x, y, ux, uy, halfLength, halfWidth, b.Cx, b.Cy, b.Ux, b.Uy, b.HalfLength, b.HalfWidth))
             {
-                continue;
+                return true;
             }
-
-            return true;
         }
 
         return false;
     }
 
-    /// <summary>Whether one of rectangle a's two axes separates it from rectangle b (separating-axis test).</summary>
-    private static bool Separated(double ax, double ay, double aux, double auy, double aHalfLength, double aHalfWidth, double bx, double by, double bux, double buy, double bHalfLength, double bHalfWidth)
+    /// <summary>
+    /// Whether two rectangles (centre, unit long axis, half length and half width; pixels), each grown by
+    /// <paramref name="margin"/>, overlap: no axis of either separates them (separating-axis test). Vehicles against
+    /// vehicles and against roofs.
+    /// </summary>
+    public static bool RectanglesOverlap(double ax, double ay, double aux, double auy, double aHalfLength, double aHalfWidth, double bx, double by, double bux, double buy, double bHalfLength, double bHalfWidth, double margin = 0) =>
+        !Separated(ax, ay, aux, auy, aHalfLength, aHalfWidth, bx, by, bux, buy, bHalfLength, bHalfWidth, margin)
+        && !Separated(bx, by, bux, buy, bHalfLength, bHalfWidth, ax, ay, aux, auy, aHalfLength, aHalfWidth, margin);
+
+    /// <summary>Whether one of rectangle a's two axes separates it from rectangle b, both grown by <paramref name="margin"/>.</summary>
+    private static bool Separated(double ax, double ay, double aux, double auy, double aHalfLength, double aHalfWidth, double bx, double by, double bux, double buy, double bHalfLength, double bHalfWidth, double margin)
     {
         var (dx, dy) = (bx - ax, by - ay);
         foreach (var (nx, ny, half) in new[] { (aux, auy, aHalfLength), (-auy, aux, aHalfWidth) })
         {
-            var reach = half + Math.Abs(bux * nx + buy * ny) * bHalfLength + Math.Abs(-buy * nx + bux * ny) * bHalfWidth;
+            var reach = half + margin + Math.Abs(bux * nx + buy * ny) * (bHalfLength + margin) + Math.Abs(-buy * nx + bux * ny) * (bHalfWidth + margin);
             if (Math.Abs(dx * nx + dy * ny) > reach)
             {
                 return true;

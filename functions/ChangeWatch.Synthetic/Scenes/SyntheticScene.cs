@@ -344,7 +344,7 @@ public sealed class SyntheticScene
         {
             foreach (var other in ev.Vehicles)
             {
-                if (Overlap(vehicle, other, margin) && Overlap(other, vehicle, margin))
+                if (SceneLayout.RectanglesOverlap(vehicle.X, vehicle.Y, vehicle.Ux, vehicle.Uy, vehicle.HalfLength, vehicle.HalfWidth, other.X, other.Y, other.Ux, other.Uy, other.HalfLength, other.HalfWidth, margin))
                 {
                     return true;
                 }
@@ -352,22 +352,6 @@ public sealed class SyntheticScene
         }
 
         return false;
-    }
-
-    /// <summary>Separating-axis test on <paramref name="a"/>'s two axes: false when they separate the rectangles (each grown by <paramref name="margin"/>).</summary>
-    private static bool Overlap(Vehicle a, Vehicle b, double margin)
-    {
-        var (dx, dy) = (b.X - a.X, b.Y - a.Y);
-        foreach (var (ax, ay, half) in new[] { (a.Ux, a.Uy, a.HalfLength), (-a.Uy, a.Ux, a.HalfWidth) })
-        {
-            var reach = half + margin + Math.Abs(b.Ux * ax + b.Uy * ay) * (b.HalfLength + margin) + Math.Abs(-b.Uy * ax + b.Ux * ay) * (b.HalfWidth + margin);
-            if (Math.Abs(dx * ax + dy * ay) > reach)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool Inside(PixelWindow region, double x, double y, double margin) =>

@@ -190,7 +190,7 @@ internal static class EvalCommand
             var histogram = new ThresholdHistogram();
             foreach (var pair in testPairs)
             {
-                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(model, pair, PairTiling.ScoreTileSize ?? PairTiling.TileSize);
+                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(model, pair, PairTiling.ScoringTileSize);
                 maps[pair] = probability;
                 evidenceMaps[pair] = evidence;
                 histogram.Add(probability, pair.Truth, []);
@@ -258,7 +258,7 @@ internal static class EvalCommand
             var expertModel = new PixelChangeModel(crossExpert.Trees, crossExpert.Threshold, options.Stride, options.Gate) { Smoothing = crossExpert.SmoothingOrDefault };
             foreach (var pair in pairs)
             {
-                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(expertModel, pair, PairTiling.ScoreTileSize ?? PairTiling.TileSize);
+                var (probability, evidence) = PixelImageScorer.ScoreWithEvidence(expertModel, pair, PairTiling.ScoringTileSize);
                 scoring.Add(pair, Threshold(probability, crossExpert.Threshold), evidence);
             }
 
@@ -278,7 +278,7 @@ internal static class EvalCommand
             var best = new ThresholdHistogram();
             foreach (var pair in pairs)
             {
-                var probability = PixelImageScorer.Score(transfer, pair, out var mask, PairTiling.ScoreTileSize ?? PairTiling.TileSize);
+                var probability = PixelImageScorer.Score(transfer, pair, out var mask, PairTiling.ScoringTileSize);
                 scoring.Add(pair, mask, probability);
                 best.Add(probability, pair.Truth, []);
             }
@@ -308,7 +308,7 @@ internal static class EvalCommand
         var oracle = new ThresholdHistogram();
         foreach (var pair in pairs)
         {
-            var probability = PixelImageScorer.ScoreWithEvidence(finalModel, pair, PairTiling.ScoreTileSize ?? PairTiling.TileSize).Probability;
+            var probability = PixelImageScorer.ScoreWithEvidence(finalModel, pair, PairTiling.ScoringTileSize).Probability;
             scoring.Add(pair, Threshold(probability, threshold), probability);
             oracle.Add(probability, pair.Truth, []);
         }

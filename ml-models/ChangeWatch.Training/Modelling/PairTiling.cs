@@ -25,6 +25,9 @@ internal static class PairTiling
     /// </summary>
     public static int? ScoreTileSize { get; set; }
 
+    /// <summary>The tile size test images are scored with: <see cref="ScoreTileSize"/>, else <see cref="TileSize"/> (0: whole images).</summary>
+    public static int ScoringTileSize => ScoreTileSize ?? TileSize;
+
     public const int Context = 16;
 
     /// <summary>
