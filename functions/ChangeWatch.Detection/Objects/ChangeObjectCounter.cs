@@ -500,7 +500,8 @@ internal static class ChangeObjectCounter
 
     internal const int FeatureCount = 26;
 
-    private const int RuleObjectsFeature = 25;
+    /// <summary>Feature "rule_objects": the rules' count of the blob, negative for a blob read as left (the departures the pair count subtracts).</summary>
+    internal const int RuleObjectsFeature = 25;
 
     /// <summary>Feature "rule_arrived": the direction test's reading (1 = arrived), taken for every blob.</summary>
     private const int RuleArrivedFeature = 21;

@@ -17,7 +17,7 @@ internal sealed record EvalOptions(
     PixelTreeSettings Trees, int SamplesPerDataset, ulong Seed, bool PoolDatasets = true, int Stride = 1, double Gate = 0,
     double? GroundSampleDistance = null, int SyntheticPairs = 0, int SyntheticSamples = 0,
     string? Only = null, string Counts = "test", bool Experts = false, IReadOnlyList<PixelTreeSettings>? ExpertCandidates = null,
-    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1, bool Transfer = false, double NuisanceGsd = 1.0, int NuisancePairs = 0, IReadOnlyList<FeatureView>? ExpertViews = null, int ExpertRepeats = 1, string Counter = VehicleCountModel.ShippedVersion, int CountsSceneCount = SyntheticEvaluation.CountSceneCount, IReadOnlyList<DateOrder>? ExpertOrders = null, IReadOnlyList<ProbabilitySmoothing>? ExpertSmoothings = null);
+    double CountsGsd = 1.0, IReadOnlyList<int>? ExpertSampleBudgets = null, int Seeds = 1, bool Transfer = false, double NuisanceGsd = 1.0, int NuisancePairs = 0, IReadOnlyList<FeatureView>? ExpertViews = null, int ExpertRepeats = 1, string Counter = VehicleCountModel.ShippedVersion, int CountsSceneCount = SyntheticEvaluation.CountSceneCount, IReadOnlyList<DateOrder>? ExpertOrders = null, IReadOnlyList<ProbabilitySmoothing>? ExpertSmoothings = null, bool Explain = false);
 
 /// <summary>
 /// The eval verb: reads a labelled dataset, runs the model (shipped, leave-one-site-out or cross-dataset) and the

@@ -306,10 +306,21 @@ internal static class SyntheticEvaluation
     private static int RunCounts(EvalOptions options, TextWriter output, ulong family, ulong emptyFamily)
     {
         var clock = Stopwatch.StartNew();
-        var counts = MeasureCounts(output, options.CountsSceneCount, family, emptyFamily, options.CountsGsd, Counter(options));
+        var counter = Counter(options);
+        if (options.Explain && counter is null)
+        {
+            throw new FormatException("--explain needs a learned counter (the census reads its candidate and arrival counts), not --counter rules");
+        }
+
+        var counts = MeasureCounts(output, options.CountsSceneCount, family, emptyFamily, options.CountsGsd, counter);
         output.WriteLine();
         output.WriteLine(Invariant($"dataset synthetic, counts only ({options.Counts}), {clock.Elapsed.TotalSeconds:F0} s"));
         PrintCounts(output, counts);
+        if (options.Explain)
+        {
+            CountCensus.Write(output, CountCensus.Take(options.CountsSceneCount, family, options.CountsGsd, counter!), options.CountsSceneCount, family, options.CountsGsd, counter!.Version);
+        }
+
         output.WriteLine(Invariant($"counter cost: {CounterMilliseconds(family, options.CountsGsd, Counter(options)):F2} ms per 256-px tile pair on one thread (ObjectCounter.Count of prepared pairs, min of 5 rounds over the tiles of 4 build-up scenes)"));
         if (options.Json)
         {
