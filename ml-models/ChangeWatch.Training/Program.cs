@@ -19,8 +19,9 @@ internal static class Program
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256: whole images, or pipeline tiles with scene statistics, for training and scoring] [--score-tile 256: loso and cross score the test images so, training as --tile] [--pair-raster true: tiles get the pair's raster-level values, sampled as ingest samples them] [--pipeline-grid true: scored tiles on the pipeline's grid, 224 px cores, windows padded past the edge, tiles mostly outside unscored] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels,no-raster] [--expert-repeats 1] [--expert-orders forward,both] [--expert-smoothing box:2,guided:4:0.2] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
-        "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v2 (shipped)|rules|<version under --models>] [--explain true: with --only counts, where the vehicles go (census by change blob and candidate; a learned counter)]\n" +
+        "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v3 (shipped)|rules|<version under --models>] [--explain true: with --only counts, where the vehicles go (census by change blob and candidate; a learned counter)]\n" +
         "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1] [--arrival-gate direction-or-mixed|direction]   (learned vehicle count on generated scenes)\n" +
+        "                                 [--before-unit keypoints --base <model under --models, e.g. objects-v2> [--models <ml-models/models>] [--departure-gate none|before-candidates]: the before image counted by keypoints, the base's other ensembles copied; then --scenes 100 --nuisance 40 --mixed 60 --leaves 32 by default]\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
         "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--models <ml-models/models>] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
 
@@ -104,6 +105,28 @@ internal static class Program
                             ExpertOrders(options),
                             ExpertSmoothings(options),
                             options.GetValueOrDefault("explain") is "true" or "1"),
+                        Console.Out);
+                case "train-counter" when options.GetValueOrDefault("before-unit") == "keypoints":
+                    var keypointsOut = Require(options, "out");
+                    return KeypointCounterTraining.Run(
+                        new TrainCounterOptions(
+                            keypointsOut,
+                            options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(keypointsOut).TrimEnd(Path.DirectorySeparatorChar)),
+                            int.Parse(options.GetValueOrDefault("scenes") ?? "100", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("nuisance") ?? "40", CultureInfo.InvariantCulture),
+                            (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+                            int.Parse(options.GetValueOrDefault("trees") ?? "200", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("leaves") ?? "32", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
+                            int.Parse(options.GetValueOrDefault("mixed") ?? "60", CultureInfo.InvariantCulture)),
+                        Path.Combine(options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"), Require(options, "base")),
+                        (options.GetValueOrDefault("departure-gate") ?? "none") switch
+                        {
+                            "none" => false,
+                            ChangeWatch.Detection.VehicleCountModel.BeforeCandidatesGate => true,
+                            var g => throw new FormatException($"unknown --departure-gate '{g}' (none, {ChangeWatch.Detection.VehicleCountModel.BeforeCandidatesGate})"),
+                        },
                         Console.Out);
                 case "train-counter":
                     var counterOut = Require(options, "out");

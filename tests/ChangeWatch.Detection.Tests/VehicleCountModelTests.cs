@@ -168,12 +168,12 @@ public sealed class VehicleCountModelTests
         Enumerable.Range(0, w * h).Select(k => (y0 + k / w) * width + x0 + k % w).ToArray();
 
     /// <summary>The shipped model's files in a temporary folder with <paramref name="edit"/> applied to its model.json: the error loading it.</summary>
-    private static InvalidDataException LoadWithEditedManifest(Action<JsonNode> edit)
+    internal static InvalidDataException LoadWithEditedManifest(Action<JsonNode> edit)
     {
         var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;
         try
         {
-            foreach (var file in VehicleCountModel.Files)
+            foreach (var file in VehicleCountModel.Files.Append(VehicleCountModel.KeypointFile))
             {
                 File.Copy(Path.Combine(ModelFolder(), file), Path.Combine(folder, file));
             }
@@ -189,7 +189,7 @@ public sealed class VehicleCountModelTests
         }
     }
 
-    private static string ModelFolder(string version = VehicleCountModel.ShippedVersion)
+    internal static string ModelFolder(string version = VehicleCountModel.ShippedVersion)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -76,6 +76,51 @@ internal static class ChangeObjectCounter
     /// <summary>What was counted in a tile pair's core: vehicles that arrived and vehicles that left.</summary>
     internal readonly record struct Result(int Arrived, int Departed);
 
+    /// <summary>
+    /// The before image's candidates as the learned count read them, for the departure gate of a model that has one
+    /// (<see cref="VehicleCountModel.GatesDepartures"/>): each pixel's candidate (index + 1, 0 for none) and each
+    /// candidate's vehicles by the candidate ensembles. Empty: no gate.
+    /// </summary>
+    internal readonly ref struct BeforeCandidates(ReadOnlySpan<int> labels, float[] counts)
+    {
+        private readonly ReadOnlySpan<int> _labels = labels;
+        private readonly float[]? _counts = counts;
+
+        /// <summary>Whether there is nothing to gate with.</summary>
+        public bool IsEmpty => _counts is null;
+
+        /// <summary>
+        /// Whether the candidates touching the change blob holding <paramref name="seed"/> (pixels equal to 2 in
+        /// <paramref name="mask"/>) hold at least <see cref="DepartureMinimumVehicles"/> vehicles together: a vehicle that
+        /// left stood in the before image, where the before count saw it. The blob's pixels are walked and left as they were.
+        /// </summary>
+        public bool HoldVehicles(Span<byte> mask, int w, int h, int seed, Span<int> stack, Span<int> members)
+        {
+            // Few blobs read as left, so the set of candidates seen is allocated per blob asked about.
+            var area = BlobCounter.Collect(mask, w, h, seed, 2, 3, stack, members);
+            var seen = new HashSet<int>();
+            float held = 0;
+            foreach (var p in members[..area])
+            {
+                var candidate = _labels[p] - 1;
+                if (candidate >= 0 && seen.Add(candidate))
+                {
+                    held += _counts![candidate];
+                }
+            }
+
+            BlobCounter.Collect(mask, w, h, seed, 3, 2, stack, members);
+            return held >= DepartureMinimumVehicles;
+        }
+    }
+
+    /// <summary>
+    /// Least vehicles the before image's candidates touching a change blob must hold (by the candidate ensembles) for the
+    /// blob to count as vehicles that left, with a model that gates departures: clutter read as "left" (a field's texture
+    /// fading, a shadow that moved) stands where the before count saw nothing.
+    /// </summary>
+    public const float DepartureMinimumVehicles = 0.5f;
+
     /// <summary>One change blob looked at (diagnostics): centroid, area (pixels), equivalent rectangle, verdict, objects, arrival.</summary>
     internal readonly record struct ChangeBlob(double X, double Y, int Area, double Length, double Width, string Verdict, bool Arrived, int Objects = 0)
     {
@@ -136,9 +181,10 @@ internal static class ChangeObjectCounter
     /// When not empty (one byte per tile pixel): set to 1 on the pixels of every blob counted as vehicles that arrived
     /// (in the core), left as it is elsewhere.
     /// </param>
-    /// <param name="model">When given, the arrivals each blob its <see cref="VehicleCountModel.ArrivalGate"/> names holds (<see cref="VehicleCountModel.Arrivals"/> of its <see cref="ChangeBlob.Features"/>) replace the rules' count; departures stay the rules'.</param>
+    /// <param name="model">When given, the arrivals each blob its <see cref="VehicleCountModel.ArrivalGate"/> names holds (<see cref="VehicleCountModel.Arrivals"/> of its <see cref="ChangeBlob.Features"/>) replace the rules' count; departures stay the rules' (gated by <paramref name="beforeCandidates"/> when given).</param>
     /// <param name="labels">When not empty (one int per pixel): each blob's pixels are set to its index in <paramref name="examined"/>'s order + 1, other pixels to 0.</param>
-    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null, Span<byte> arrivals = default, VehicleCountModel? model = null, Span<int> labels = default)
+    /// <param name="beforeCandidates">When not empty (a model that <see cref="VehicleCountModel.GatesDepartures"/>): a blob the rules count as left counts only where these hold a vehicle (<see cref="BeforeCandidates.HoldVehicles"/>).</param>
+    public static Result Count(TileRaster before, TileRaster after, double gsd, PixelWindow core, ReadOnlySpan<float> beforeContrast, List<ChangeBlob>? examined = null, Span<byte> arrivals = default, VehicleCountModel? model = null, Span<int> labels = default, BeforeCandidates beforeCandidates = default)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -250,7 +296,8 @@ internal static class ChangeObjectCounter
                 if (model is not null)
                 {
                     var a = AsksModel(blob, model.ArrivalGate) ? model.Arrivals(blob.Features!) : 0f;
-                    (arrived, departed) = (arrived + a * blob.CoreShare, departed + (blob.Arrived ? 0 : objects) * blob.CoreShare);
+                    var left = blob.Arrived || objects == 0 || (!beforeCandidates.IsEmpty && !beforeCandidates.HoldVehicles(m, w, h, blob.Seed, ints.AsSpan(0, n), ints.AsSpan(n, n))) ? 0 : objects;
+                    (arrived, departed) = (arrived + a * blob.CoreShare, departed + left * blob.CoreShare);
                     objects = (int)Math.Round(a);
                 }
                 else

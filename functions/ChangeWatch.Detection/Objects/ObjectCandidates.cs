@@ -42,7 +42,14 @@ public static partial class ObjectCounter
     /// other pixel to 0; when <paramref name="smallFeatureContrast"/> is not empty each pixel's larger of the dark and
     /// bright small-feature contrast is written to it (as the rule count's <see cref="SmallFeatureContrast"/>).
     /// </summary>
-    internal static List<Candidate> Candidates(TileRaster image, double groundSampleDistance, PixelWindow core, Span<int> labels, Span<float> smallFeatureContrast = default)
+    internal static List<Candidate> Candidates(TileRaster image, double groundSampleDistance, PixelWindow core, Span<int> labels, Span<float> smallFeatureContrast = default) =>
+        Candidates(image, groundSampleDistance, core, labels, smallFeatureContrast, default);
+
+    /// <summary>
+    /// As <see cref="Candidates(TileRaster, double, PixelWindow, Span{int}, Span{float})"/>, and writes the per-pixel planes the
+    /// candidates were found on to <paramref name="planes"/> (each span empty or one float per tile pixel).
+    /// </summary>
+    internal static List<Candidate> Candidates(TileRaster image, double groundSampleDistance, PixelWindow core, Span<int> labels, Span<float> smallFeatureContrast, CandidatePlanes planes)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.BandCount < 3)
@@ -71,6 +78,7 @@ public static partial class ObjectCounter
             var bright = floats.AsSpan(5 * n, n);
             var m = mask.AsSpan(0, n);
             var scale = SmallFeaturePlanes(image, groundSampleDistance, contrast, bright, clutter, band, scratch, closed, ints.AsSpan(0, n), m, smallFeatureContrast);
+            planes.CopyFrom(contrast, bright, clutter);
             for (var i = 0; i < n; i++)
             {
                 var floor = Math.Max(CandidateContrast, CandidateClutterFactor * clutter[i]);
@@ -213,6 +221,34 @@ public static partial class ObjectCounter
             ArrayPool<byte>.Shared.Return(mask);
             ArrayPool<int>.Shared.Return(ints);
             ArrayPool<float>.Shared.Return(floats);
+        }
+    }
+
+    /// <summary>Optional outputs of <see cref="Candidates(TileRaster, double, PixelWindow, Span{int}, Span{float}, CandidatePlanes)"/>: each pixel's dark and bright small-feature contrast and clutter level.</summary>
+    internal readonly ref struct CandidatePlanes(Span<float> dark, Span<float> bright, Span<float> clutter)
+    {
+        public Span<float> Dark { get; } = dark;
+
+        public Span<float> Bright { get; } = bright;
+
+        public Span<float> Clutter { get; } = clutter;
+
+        public void CopyFrom(ReadOnlySpan<float> dark, ReadOnlySpan<float> bright, ReadOnlySpan<float> clutter)
+        {
+            if (!Dark.IsEmpty)
+            {
+                dark.CopyTo(Dark);
+            }
+
+            if (!Bright.IsEmpty)
+            {
+                bright.CopyTo(Bright);
+            }
+
+            if (!Clutter.IsEmpty)
+            {
+                clutter.CopyTo(Clutter);
+            }
         }
     }
 

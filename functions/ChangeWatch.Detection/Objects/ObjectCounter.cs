@@ -17,8 +17,10 @@ namespace ChangeWatch.Detection;
 /// measured on the isolated vehicles of the tile or, with fewer than three of them, <see cref="TypicalAreaSquareMetres"/>.
 /// A tile pair (<see cref="Count(TileRaster, TileRaster, double?, int)"/>): the before image's vehicles, and those that
 /// arrived, are counted by the learned model <see cref="VehicleCountModel.Shipped"/> over candidate blobs (looser than
-/// the rules above: <see cref="Candidates"/>) and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
-/// is counted by its rules: after = before − left + arrived, so static clutter read as objects is the same on both dates
+/// the rules above: <see cref="Candidates(TileRaster, double, PixelWindow, Span{int}, Span{float})"/>) or, for a model
+/// that counts by keypoints, over <see cref="VehicleKeypoints"/>, and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
+/// is counted by its rules (for a model that <see cref="VehicleCountModel.GatesDepartures"/>, only where the before
+/// count's candidates hold a vehicle): after = before − left + arrived, so static clutter read as objects is the same on both dates
 /// and the change is counted where the ground around it is the same. A blob counts in the given core window by
 /// <see cref="BlobShape.CoreShare"/> (wholly where its centroid lies, or, when a tile's edge may cut it, by the share of
 /// its pixels in the core), so tiles whose cores tile the plane count each object once. Below the resolution where a car covers a few pixels
@@ -120,9 +122,11 @@ public static partial class ObjectCounter
         // static clutter counted in the before image is counted alike after and the change is exactly arrived − left.
         var n = before.Width * before.Height;
         var beforeContrast = ArrayPool<float>.Shared.Rent(n);
+        var candidateLabels = ArrayPool<int>.Shared.Rent(n);
         try
         {
             int counted;
+            var beforeCandidates = default(ChangeObjectCounter.BeforeCandidates);
             if (model is null)
             {
                 var blobsBefore = Examine(before, gsd, core, beforeContrast.AsSpan(0, n));
@@ -130,15 +134,17 @@ public static partial class ObjectCounter
             }
             else
             {
-                counted = LearnedCount(before, gsd, core, model, beforeContrast.AsSpan(0, n));
+                counted = LearnedCount(before, gsd, core, model, beforeContrast.AsSpan(0, n), candidateLabels.AsSpan(0, n), out var candidateCounts);
+                beforeCandidates = model.GatesDepartures ? new ChangeObjectCounter.BeforeCandidates(candidateLabels.AsSpan(0, n), candidateCounts) : default;
             }
 
-            var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n), null, default, model);
+            var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n), null, default, model, default, beforeCandidates);
             var beforeCount = Math.Max(counted, change.Departed);
             return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
         }
         finally
         {
+            ArrayPool<int>.Shared.Return(candidateLabels);
             ArrayPool<float>.Shared.Return(beforeContrast);
         }
     }
@@ -170,16 +176,36 @@ public static partial class ObjectCounter
             : 0;
     }
 
-    /// <summary>The learned count of one image: each candidate's vehicles (<paramref name="model"/>) times the share of it the core holds, summed and rounded.</summary>
-    private static int LearnedCount(TileRaster image, double gsd, PixelWindow core, VehicleCountModel model, Span<float> smallFeatureContrast)
+    /// <summary>
+    /// The learned count of one image in <paramref name="core"/>: the sum of its keypoints' probabilities when the model
+    /// counts by keypoints, else each candidate's vehicles (<paramref name="model"/>) times the share of it the core holds;
+    /// rounded. Each pixel's candidate (index + 1, 0 for none) is written to <paramref name="labels"/> and each candidate's
+    /// vehicles by the candidate ensembles given back in <paramref name="candidateCounts"/>.
+    /// </summary>
+    private static int LearnedCount(TileRaster image, double gsd, PixelWindow core, VehicleCountModel model, Span<float> smallFeatureContrast, Span<int> labels, out float[] candidateCounts)
     {
         double sum = 0;
-        foreach (var c in Candidates(image, gsd, core, [], smallFeatureContrast))
+        if (model.CountsKeypoints)
         {
-            if (c.CoreShare > 0)
+            // Each keypoint in the core counts by its probability of being a vehicle.
+            foreach (var k in VehicleKeypoints.Find(image, gsd, f => model.Objects(f), labels, smallFeatureContrast, out candidateCounts))
             {
-                sum += model.Objects(c.Features) * c.CoreShare;
+                if (k.X >= core.X && k.Y >= core.Y && k.X < core.X + core.Width && k.Y < core.Y + core.Height)
+                {
+                    sum += model.KeypointProbability(k.Features);
+                }
             }
+
+            return (int)Math.Round(sum);
+        }
+
+        var candidates = Candidates(image, gsd, core, labels, smallFeatureContrast);
+        candidateCounts = new float[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            // Candidates outside the core matter only to the departure gate (a departure blob may reach into the margin).
+            candidateCounts[i] = candidates[i].CoreShare > 0 || model.GatesDepartures ? model.Objects(candidates[i].Features) : 0;
+            sum += candidates[i].CoreShare > 0 ? candidateCounts[i] * candidates[i].CoreShare : 0;
         }
 
         return (int)Math.Round(sum);

@@ -24,15 +24,19 @@ namespace ChangeWatch.Detection;
 public sealed class VehicleCountModel
 {
     /// <summary>Version of the model embedded in this assembly.</summary>
-    public const string ShippedVersion = "objects-v2";
+    public const string ShippedVersion = "objects-v3";
 
     private static readonly Lazy<VehicleCountModel> LazyShipped = new(LoadShipped);
 
     private readonly TreeWalk[] _walks;
 
-    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, string version, string sha256, string? accuracy)
+    private readonly (double Slope, double Offset)? _keypointCalibration;
+
+    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, (double Slope, double Offset)? keypointCalibration, bool gatesDepartures, string version, string sha256, string? accuracy)
     {
         _walks = walks;
+        _keypointCalibration = keypointCalibration;
+        GatesDepartures = gatesDepartures;
         ArrivalGate = gate;
         Threshold = threshold;
         Version = version;
@@ -71,6 +75,30 @@ public sealed class VehicleCountModel
     /// <summary>Which change blobs the arrival ensembles are asked about (model.json's <c>arrivalGate</c>).</summary>
     public ArrivalGate ArrivalGate { get; }
 
+    /// <summary>
+    /// Whether vehicles read as left count only where the before image's candidates touching the change blob hold at
+    /// least <see cref="ChangeObjectCounter.DepartureMinimumVehicles"/> by the candidate ensembles (model.json
+    /// <c>departureGate</c> <c>before-candidates</c>): a departure is a vehicle the before count saw.
+    /// </summary>
+    public bool GatesDepartures { get; }
+
+    /// <summary>model.json's <c>departureGate</c> for a model whose departures need the before count's candidates (<see cref="GatesDepartures"/>).</summary>
+    public const string BeforeCandidatesGate = "before-candidates";
+
+    /// <summary>
+    /// Whether the before image is counted by keypoints (<see cref="VehicleKeypoints"/>, model.json <c>beforeUnit</c>
+    /// <c>keypoints</c>): the sum of each keypoint's calibrated probability of being a vehicle, the candidate ensembles'
+    /// count of its blob among its features. Otherwise by candidate blobs (<see cref="Objects"/>).
+    /// </summary>
+    public bool CountsKeypoints => _keypointCalibration is not null;
+
+    /// <summary>Probability that a keypoint (<see cref="VehicleKeypoints.FeatureNames"/>) is a vehicle: the keypoint ensemble's raw score through its Platt calibration.</summary>
+    internal double KeypointProbability(ReadOnlySpan<float> features)
+    {
+        var (slope, offset) = _keypointCalibration ?? throw new InvalidOperationException($"Vehicle count model {Version} has no keypoint ensemble.");
+        return 1 / (1 + Math.Exp(slope * _walks[4].Score(features) + offset));
+    }
+
     /// <summary>Vehicles a candidate blob holds: 0 when the first ensemble scores it under <see cref="Threshold"/>, else the second's density times the blob's area, at least 1.</summary>
     internal float Objects(ReadOnlySpan<float> features) => Hurdle(0, features);
 
@@ -85,8 +113,15 @@ public sealed class VehicleCountModel
     public static VehicleCountModel Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return Load(File.ReadAllBytes(Path.Combine(directory, "model.json")), Files.Select(f => File.ReadAllBytes(Path.Combine(directory, f))).ToArray());
+        var keypoints = Path.Combine(directory, KeypointFile);
+        return Load(File.ReadAllBytes(Path.Combine(directory, "model.json")), Files.Select(f => File.ReadAllBytes(Path.Combine(directory, f))).Concat(File.Exists(keypoints) ? [File.ReadAllBytes(keypoints)] : []).ToArray());
     }
+
+    /// <summary>The keypoint ensemble's zip, in a model folder whose before image is counted by keypoints (after <see cref="Files"/>).</summary>
+    public const string KeypointFile = "keypoints.zip";
+
+    /// <summary>model.json's <c>beforeUnit</c> for a model counting the before image by keypoints.</summary>
+    public const string KeypointsUnit = "keypoints";
 
     /// <summary>
     /// The ensembles' zips in a model folder, in order: whether a before-image candidate holds a vehicle, how many; whether
@@ -96,10 +131,12 @@ public sealed class VehicleCountModel
 
     /// <summary>
     /// The SHA-256 recorded for a model: of each zip's entries (in <see cref="Files"/> order) (names and contents, in name
-    /// order: a zip's own timestamps change with every save), the threshold, and the arrival gate's name unless it is
-    /// <see cref="ArrivalGate.Direction"/> (the gate of objects-v1, whose hash predates the field), in that order.
+    /// order: a zip's own timestamps change with every save), the threshold, the arrival gate's name unless it is
+    /// <see cref="ArrivalGate.Direction"/> (the gate of objects-v1, whose hash predates the field), the keypoint
+    /// ensemble's calibration when the model counts by keypoints (its zip last among the zips) and the departure gate
+    /// when it has one, in that order: a model without the later fields keeps the hash it was shipped with.
     /// </summary>
-    public static string Hash(IReadOnlyList<byte[]> zips, double threshold, ArrivalGate gate = ArrivalGate.Direction)
+    public static string Hash(IReadOnlyList<byte[]> zips, double threshold, ArrivalGate gate = ArrivalGate.Direction, (double Slope, double Offset)? keypointCalibration = null, bool gatesDepartures = false)
     {
         ArgumentNullException.ThrowIfNull(zips);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -123,6 +160,16 @@ public sealed class VehicleCountModel
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes("\n" + ArrivalGates.Name(gate)));
         }
 
+        if (keypointCalibration is { } k)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(FormattableString.Invariant($"\nkeypoints {k.Slope:R} {k.Offset:R}")));
+        }
+
+        if (gatesDepartures)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes("\ndepartures " + BeforeCandidatesGate));
+        }
+
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
@@ -140,7 +187,32 @@ public sealed class VehicleCountModel
         }
 
         var gate = ArrivalGates.Parse(manifest.ArrivalGate ?? ArrivalGates.Name(ArrivalGate.Direction));
-        var sha = Hash(zips, manifest.Threshold, gate);
+        (double, double)? calibration = null;
+        if (manifest.BeforeUnit == KeypointsUnit)
+        {
+            if (manifest.KeypointFeatures is null || !manifest.KeypointFeatures.SequenceEqual(VehicleKeypoints.FeatureNames) || manifest.KeypointCalibration is not { Length: 2 } platt || zips.Length != Files.Count + 1)
+            {
+                throw new InvalidDataException($"Vehicle count model {manifest.Version} counts by keypoints but lacks this build's keypoint features, its calibration or {KeypointFile}.");
+            }
+
+            calibration = (platt[0], platt[1]);
+        }
+        else if (manifest.BeforeUnit is not null)
+        {
+            throw new InvalidDataException($"Vehicle count model {manifest.Version}: unknown before unit '{manifest.BeforeUnit}'.");
+        }
+        else if (zips.Length != Files.Count)
+        {
+            throw new InvalidDataException($"Vehicle count model {manifest.Version} holds {KeypointFile} but its manifest names no before unit.");
+        }
+
+        var gatesDepartures = manifest.DepartureGate switch
+        {
+            null => false,
+            BeforeCandidatesGate => true,
+            var other => throw new InvalidDataException($"Vehicle count model {manifest.Version}: unknown departure gate '{other}'."),
+        };
+        var sha = Hash(zips, manifest.Threshold, gate, calibration, gatesDepartures);
         if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"Vehicle count model {manifest.Version}: SHA-256 {sha} does not match its manifest's {manifest.Sha256}.");
@@ -150,9 +222,9 @@ public sealed class VehicleCountModel
         var walks = zips.Select((zip, i) =>
         {
             using var stream = new MemoryStream(zip);
-            return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : ChangeObjectCounter.FeatureCount);
+            return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : i < 4 ? ChangeObjectCounter.FeatureCount : VehicleKeypoints.FeatureCount);
         }).ToArray();
-        return new VehicleCountModel(walks, manifest.Threshold, gate, manifest.Version, sha, manifest.Accuracy);
+        return new VehicleCountModel(walks, manifest.Threshold, gate, calibration, gatesDepartures, manifest.Version, sha, manifest.Accuracy);
     }
 
     private static VehicleCountModel LoadShipped()
@@ -167,7 +239,9 @@ public sealed class VehicleCountModel
             return copy.ToArray();
         }
 
-        return Load(Read("model.json"), Files.Select(Read).ToArray());
+        var manifest = Read("model.json");
+        var keypoints = JsonSerializer.Deserialize<Manifest>(manifest)?.BeforeUnit == KeypointsUnit;
+        return Load(manifest, Files.Select(Read).Concat(keypoints ? [Read(KeypointFile)] : []).ToArray());
     }
 
     /// <summary>model.json of a vehicle count model.</summary>
@@ -196,6 +270,26 @@ public sealed class VehicleCountModel
         [JsonPropertyName("arrivalGate")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? ArrivalGate { get; init; }
+
+        /// <summary>Which vehicles read as left count: absent (every one the rules count) or <c>before-candidates</c> (<see cref="GatesDepartures"/>).</summary>
+        [JsonPropertyName("departureGate")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? DepartureGate { get; init; }
+
+        /// <summary>What the before image is counted by: absent (candidate blobs) or <c>keypoints</c>.</summary>
+        [JsonPropertyName("beforeUnit")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? BeforeUnit { get; init; }
+
+        /// <summary>Keypoint features the keypoint ensemble reads (<see cref="VehicleKeypoints.FeatureNames"/>), when counting by keypoints.</summary>
+        [JsonPropertyName("keypointFeatures")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string[]? KeypointFeatures { get; init; }
+
+        /// <summary>Platt calibration of the keypoint ensemble's raw score s: p = 1 / (1 + exp(slope × s + offset)); [slope, offset].</summary>
+        [JsonPropertyName("keypointCalibration")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double[]? KeypointCalibration { get; init; }
 
         /// <summary>SHA-256 of the four zips, the threshold and the arrival gate (<see cref="Hash"/>).</summary>
         [JsonPropertyName("sha256")]

@@ -23,7 +23,7 @@ internal sealed record TrainCounterOptions(string Output, string Version, int Bu
 /// <summary>
 /// Trains the learned vehicle count (<see cref="VehicleCountModel"/>) on the prepared pipeline tiles of generated scenes
 /// (build-up family <see cref="BuildUpFamily"/>, nuisance-only family <see cref="NuisanceFamily"/>; at each GSD). Every
-/// candidate blob (<see cref="ObjectCounter.Candidates"/>) of either date is labelled with the vehicles present on that
+/// candidate blob (<see cref="ObjectCounter.Candidates(ChangeWatch.Core.Imaging.TileRaster, double, ChangeWatch.Core.Imaging.PixelWindow, Span{int}, Span{float})"/>) of either date is labelled with the vehicles present on that
 /// date whose centre lies in it or within <see cref="MatchMetres"/> of it; every change blob
 /// (<see cref="ChangeObjectCounter"/>) with the vehicles that arrived so. For each, one FastTree binary model learns
 /// whether a blob holds any, one FastTree regression (on the blobs that do) how many. Single-threaded and seeded: the
@@ -382,5 +382,162 @@ internal static class CounterTraining
         s.AppendLine("- Departures are counted by the rules only (no departure ensembles; the mixed training scenes hold departures, but only as change that is not an arrival).");
         s.AppendLine("- Change blobs are found by `ChangeObjectCounter`'s threshold; an arrival whose change stays under it is not seen.");
         return s.ToString();
+    }
+}
+
+/// <summary>
+/// <c>train-counter --before-unit keypoints</c>: a count model whose before image is counted by vehicle-scale keypoints
+/// (<see cref="VehicleKeypoints"/>), each scored by one FastTree binary ensemble with Platt calibration; the candidate and
+/// arrival ensembles, threshold and arrival gate are copied byte for byte from a base model (the candidate ensembles'
+/// count of a keypoint's blob is one of its features).
+/// </summary>
+internal static class KeypointCounterTraining
+{
+    /// <summary>One keypoint and whether it is a vehicle.</summary>
+    public sealed class KeypointRow
+    {
+        [VectorType(21)]
+        public float[] Features { get; set; } = new float[21];
+
+        public bool Label { get; set; }
+    }
+
+    /// <summary>
+    /// The keypoint rows of one scene: each tile prepared as the pipeline prepares it, both dates, keypoints in the tile
+    /// cores, each labelled by a one-to-one match (nearest pairs first, within <see cref="CounterTraining.MatchMetres"/>)
+    /// to the vehicles present on that date. Returns the rows, the vehicles in the cores and how many a keypoint matched.
+    /// </summary>
+    public static (List<KeypointRow> Rows, int Vehicles, int Matched) Rows(SyntheticPair pair, double gsd, VehicleCountModel baseModel)
+    {
+        var rows = new List<KeypointRow>();
+        var size = SyntheticEvaluation.TileSize;
+        var margin = SyntheticEvaluation.TileOverlap / 2;
+        int vehicles = 0, matched = 0;
+        var reach = CounterTraining.MatchMetres / gsd;
+        foreach (var tile in SyntheticTiling.Tiles(pair, size, SyntheticEvaluation.TileOverlap, gsd))
+        {
+            var prepared = TilePairPreparation.Prepare(tile.Before, tile.After);
+            foreach (var beforeDate in new[] { true, false })
+            {
+                var image = beforeDate ? prepared.Before : prepared.After;
+                var keypoints = VehicleKeypoints.Find(image, gsd, f => baseModel.Objects(f));
+                var present = pair.Objects.Where(o => beforeDate ? o.Before : o.After).Select(o => (X: o.X - tile.Window.X, Y: o.Y - tile.Window.Y)).ToList();
+                var pairs = new List<(double Distance, int Keypoint, int Vehicle)>();
+                for (var i = 0; i < keypoints.Count; i++)
+                {
+                    for (var j = 0; j < present.Count; j++)
+                    {
+                        var d = Math.Sqrt(Math.Pow(keypoints[i].X + 0.5 - present[j].X, 2) + Math.Pow(keypoints[i].Y + 0.5 - present[j].Y, 2));
+                        if (d <= reach)
+                        {
+                            pairs.Add((d, i, j));
+                        }
+                    }
+                }
+
+                var (usedKeypoint, usedVehicle) = (new bool[keypoints.Count], new bool[present.Count]);
+                foreach (var (_, i, j) in pairs.OrderBy(t => t.Distance).ThenBy(t => t.Keypoint).ThenBy(t => t.Vehicle))
+                {
+                    if (!usedKeypoint[i] && !usedVehicle[j])
+                    {
+                        (usedKeypoint[i], usedVehicle[j]) = (true, true);
+                    }
+                }
+
+                bool InCore(double x, double y) => x >= margin && y >= margin && x < size - margin && y < size - margin;
+                for (var j = 0; j < present.Count; j++)
+                {
+                    if (InCore(present[j].X, present[j].Y))
+                    {
+                        vehicles++;
+                        matched += usedVehicle[j] ? 1 : 0;
+                    }
+                }
+
+                for (var i = 0; i < keypoints.Count; i++)
+                {
+                    if (InCore(keypoints[i].X, keypoints[i].Y))
+                    {
+                        rows.Add(new KeypointRow { Features = keypoints[i].Features, Label = usedKeypoint[i] });
+                    }
+                }
+            }
+        }
+
+        return (rows, vehicles, matched);
+    }
+
+    public static int Run(TrainCounterOptions options, string baseDirectory, bool gateDepartures, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var baseModel = VehicleCountModel.Load(baseDirectory);
+        var baseManifest = JsonSerializer.Deserialize<VehicleCountModel.Manifest>(File.ReadAllBytes(Path.Combine(baseDirectory, "model.json")))!;
+        var jobs = new List<(ulong Family, int Index, double Gsd)>();
+        foreach (var g in options.Gsds)
+        {
+            jobs.AddRange(Enumerable.Range(0, options.BuildUpScenes).Select(i => (CounterTraining.BuildUpFamily, i, g)));
+            jobs.AddRange(Enumerable.Range(0, options.NuisanceScenes).Select(i => (CounterTraining.NuisanceFamily, i, g)));
+            jobs.AddRange(Enumerable.Range(0, options.MixedScenes).Select(i => (CounterTraining.MixedFamily, i, g)));
+        }
+
+        var scenes = jobs.AsParallel().AsOrdered().Select(j => Rows(
+            j.Family switch
+            {
+                CounterTraining.NuisanceFamily => EvalScenes.NuisanceOnly(j.Family, j.Index, j.Gsd),
+                CounterTraining.MixedFamily => EvalScenes.Mixed(j.Family, j.Index, j.Gsd),
+                _ => CountScenes.BuildUp(j.Family, j.Index, j.Gsd),
+            },
+            j.Gsd,
+            baseModel)).ToList();
+        var rows = scenes.SelectMany(s => s.Rows).ToList();
+        var (vehicles, matched) = (scenes.Sum(s => s.Vehicles), scenes.Sum(s => s.Matched));
+        output.WriteLine(Invariant($"{rows.Count} keypoints, {rows.Count(r => r.Label)} of them vehicles; {matched} of {vehicles} vehicles in the tile cores have a keypoint within {CounterTraining.MatchMetres} m; {clock.Elapsed.TotalSeconds:F0} s"));
+
+        var context = new MLContext(options.Seed);
+        var schema = SchemaDefinition.Create(typeof(KeypointRow));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, VehicleKeypoints.FeatureCount);
+        var data = context.Data.LoadFromEnumerable(rows, schema);
+        var trained = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = options.MinExamplesPerLeaf, LearningRate = 0.1,
+            NumberOfThreads = 1, Seed = options.Seed, LabelColumnName = "Label", FeatureColumnName = "Features",
+        }).Fit(data);
+        var platt = trained.Model.Calibrator;
+        output.WriteLine(Invariant($"trained, {clock.Elapsed.TotalSeconds:F0} s; Platt slope {platt.Slope:R}, offset {platt.Offset:R}"));
+
+        Directory.CreateDirectory(options.Output);
+        var zips = VehicleCountModel.Files.Select(f => File.ReadAllBytes(Path.Combine(baseDirectory, f))).ToList();
+        using (var stream = new MemoryStream())
+        {
+            context.Model.Save(trained, data.Schema, stream);
+            zips.Add(stream.ToArray());
+        }
+
+        var calibration = (platt.Slope, platt.Offset);
+        var gate = ArrivalGates.Parse(baseManifest.ArrivalGate ?? "direction");
+        var manifest = new VehicleCountModel.Manifest
+        {
+            Version = options.Version,
+            Features = baseManifest.Features,
+            ChangeFeatures = baseManifest.ChangeFeatures,
+            Threshold = baseManifest.Threshold,
+            ArrivalGate = baseManifest.ArrivalGate,
+            BeforeUnit = VehicleCountModel.KeypointsUnit,
+            KeypointFeatures = VehicleKeypoints.FeatureNames,
+            KeypointCalibration = [platt.Slope, platt.Offset],
+            DepartureGate = gateDepartures ? VehicleCountModel.BeforeCandidatesGate : null,
+            Sha256 = VehicleCountModel.Hash(zips, baseManifest.Threshold, gate, calibration, gateDepartures),
+            TrainedOn = Invariant($"candidate and arrival ensembles: {baseManifest.Version} ({baseManifest.TrainedOn}); keypoint ensemble: generated scenes only, build-up family {CounterTraining.BuildUpFamily} ({options.BuildUpScenes} scenes), nuisance-only family {CounterTraining.NuisanceFamily} ({options.NuisanceScenes}) and mixed family {CounterTraining.MixedFamily} ({options.MixedScenes}) at {string.Join(" and ", options.Gsds)} m{(gateDepartures ? "; departures count only where the before count's candidates hold a vehicle" : string.Empty)}"),
+        };
+        for (var i = 0; i < VehicleCountModel.Files.Count; i++)
+        {
+            File.WriteAllBytes(Path.Combine(options.Output, VehicleCountModel.Files[i]), zips[i]);
+        }
+
+        File.WriteAllBytes(Path.Combine(options.Output, VehicleCountModel.KeypointFile), zips[^1]);
+        File.WriteAllText(Path.Combine(options.Output, "model.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        VehicleCountModel.Load(options.Output);
+        output.WriteLine($"wrote {options.Output} (SHA-256 {manifest.Sha256}), {clock.Elapsed.TotalSeconds:F0} s");
+        return 0;
     }
 }
