@@ -46,6 +46,7 @@ public sealed class CountCensusTests
         var census = text.IndexOf("count census (1 build-up scenes, seed 7003, 1 m, counted by objects-v3", StringComparison.Ordinal);
         Assert.True(figures >= 0 && census > figures, text);
         Assert.Contains("static vehicles (", text, StringComparison.Ordinal);
+        Assert.Contains("keypoint", text, StringComparison.Ordinal);
         Assert.Contains("departures counted (none left in these scenes):", text, StringComparison.Ordinal);
     }
 }

@@ -141,6 +141,9 @@ internal static class ChangeObjectCounter
 
         /// <summary>The blob's place among all blobs of the tile (its pixels hold Index + 1 in the label plane).</summary>
         public int Index { get; init; }
+
+        /// <summary>Vehicles counted as having left in the blob (after the departure gate, when there is one); 0 for a blob read as arrived.</summary>
+        public int Left { get; init; }
     }
 
     /// <summary>
@@ -293,10 +296,11 @@ internal static class ChangeObjectCounter
                     f[RuleObjectsFeature] = blob.Arrived ? objects : -objects;
                 }
 
+                var left = blob.Arrived ? 0 : objects;
                 if (model is not null)
                 {
                     var a = AsksModel(blob, model.ArrivalGate) ? model.Arrivals(blob.Features!) : 0f;
-                    var left = blob.Arrived || objects == 0 || (!beforeCandidates.IsEmpty && !beforeCandidates.HoldVehicles(m, w, h, blob.Seed, ints.AsSpan(0, n), ints.AsSpan(n, n))) ? 0 : objects;
+                    left = left == 0 || (!beforeCandidates.IsEmpty && !beforeCandidates.HoldVehicles(m, w, h, blob.Seed, ints.AsSpan(0, n), ints.AsSpan(n, n))) ? 0 : left;
                     (arrived, departed) = (arrived + a * blob.CoreShare, departed + left * blob.CoreShare);
                     objects = (int)Math.Round(a);
                 }
@@ -304,7 +308,8 @@ internal static class ChangeObjectCounter
                 {
                     (arrived, departed) = blob.Arrived ? (arrived + objects * blob.CoreShare, departed) : (arrived, departed + objects * blob.CoreShare);
                 }
-                examined?.Add(blob with { Objects = objects });
+
+                examined?.Add(blob with { Objects = objects, Left = left });
                 if (objects > 0 && blob.Arrived && arrivals.Length == n)
                 {
                     // Blob pixels hold 2 after the walk; relabel this one to 3 and mark its members.

@@ -12,8 +12,9 @@ namespace ChangeWatch.Training.Evaluation;
 /// Arrivals (present after, not before) by the change blob their centre pixel lies in, under the rules' reading of that
 /// blob (its verdict and direction, "+" arrived, "−" left), with what the counter counted in those blobs; static vehicles
 /// (present on both dates) by the before-image candidate they lie in: counted (the counter gives it ≥ 0.5), scored 0
-/// mostly green (≥ 20 % of its pixels), scored 0 otherwise, or in no candidate; and the departures the rules count (the
-/// build-up scenes have none). Every arrival and static vehicle in a core is in exactly one row, so the rows sum to the
+/// mostly green (≥ 20 % of its pixels), scored 0 otherwise, or in no candidate — or, for a counter that counts the
+/// before image by keypoints, by the nearest keypoint within 2 m and whether its probability is at least 0.5; and the
+/// departures counted, after the counter's departure gate (the build-up scenes have none). Every arrival and static vehicle in a core is in exactly one row, so the rows sum to the
 /// truth. For development: it tells which stage loses vehicles, not how many scenes pass.
 /// </summary>
 internal static class CountCensus
@@ -67,7 +68,7 @@ internal static class CountCensus
             output.WriteLine(string.Create(c, $"    {key,-18} {a,6} / {counted,7:F1} / {blobs}"));
         }
 
-        output.WriteLine(string.Create(c, $"  static vehicles ({census.TrueStatic}) by the before-image candidate they lie in:"));
+        output.WriteLine(string.Create(c, $"  static vehicles ({census.TrueStatic}) by what the before count saw of them (the candidate they lie in, or the nearest keypoint):"));
         foreach (var (key, n) in census.Static.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
             output.WriteLine(string.Create(c, $"    {key,-28} {n,6}"));
@@ -94,9 +95,12 @@ internal static class CountCensus
             var candidateLabels = new int[w * h];
             var contrast = new float[w * h];
             var candidates = ObjectCounter.Candidates(prepared.Before, gsd, core, candidateLabels, contrast);
+            var candidateCounts = candidates.Select(c => counter.Objects(c.Features)).ToArray();
+            var keypoints = counter.CountsKeypoints ? VehicleKeypoints.Find(prepared.Before, gsd, f => counter.Objects(f)) : [];
             var blobLabels = new int[w * h];
             var blobs = new List<ChangeObjectCounter.ChangeBlob>();
-            ChangeObjectCounter.Count(prepared.Before, prepared.After, gsd, core, contrast, blobs, default, counter, blobLabels);
+            var gate = counter.GatesDepartures ? new ChangeObjectCounter.BeforeCandidates(candidateLabels, candidateCounts) : default;
+            ChangeObjectCounter.Count(prepared.Before, prepared.After, gsd, core, contrast, blobs, default, counter, blobLabels, gate);
             var byIndex = blobs.ToDictionary(b => b.Index);
 
             var held = new Dictionary<int, int>();
@@ -124,7 +128,9 @@ internal static class CountCensus
                 else if (o.Before && o.After)
                 {
                     trueStatic++;
-                    var key = candidateLabels[p] is > 0 and var l ? StaticKey(candidates[l - 1], counter) : "in no candidate";
+                    var key = counter.CountsKeypoints
+                        ? KeypointKey(keypoints, o.X - tile.Window.X, o.Y - tile.Window.Y, gsd, counter)
+                        : candidateLabels[p] is > 0 and var l ? CandidateKey(candidates[l - 1], candidateCounts[l - 1]) : "in no candidate";
                     statics[key] = statics.GetValueOrDefault(key) + 1;
                 }
             }
@@ -139,10 +145,10 @@ internal static class CountCensus
                 var key = Key(blob);
                 var (a, counted, n) = arrivals.GetValueOrDefault(key);
 
-                // The model's arrivals in the blob (rounded, as the examined blob records them); the rules' departures
-                // (feature rule_objects, negative for a blob read as left).
+                // The model's arrivals in the blob (rounded, as the examined blob records them); the departures counted
+                // (the rules', after the model's departure gate when it has one).
                 var arrived = blob.Objects * blob.CoreShare;
-                departures += blob.Arrived ? 0 : -blob.Features![ChangeObjectCounter.RuleObjectsFeature] * blob.CoreShare;
+                departures += blob.Left * blob.CoreShare;
                 if (arrived > 0 || held.ContainsKey(blob.Index))
                 {
                     arrivals[key] = (a, counted + arrived, n + (held.ContainsKey(blob.Index) ? 1 : 0));
@@ -155,13 +161,19 @@ internal static class CountCensus
 
     private static string Key(ChangeObjectCounter.ChangeBlob blob) => blob.Verdict + (blob.Arrived ? " +" : " −");
 
-    private static string StaticKey(ObjectCounter.Candidate candidate, VehicleCountModel counter)
-    {
-        if (counter.Objects(candidate.Features) >= 0.5)
-        {
-            return "counted";
-        }
+    private static string CandidateKey(ObjectCounter.Candidate candidate, float objects) =>
+        objects >= 0.5 ? "counted" : candidate.Features[20] >= GreenShare ? "scored 0, mostly green" : "scored 0, other";
 
-        return candidate.Features[20] >= GreenShare ? "scored 0, mostly green" : "scored 0, other";
+    /// <summary>A static vehicle under a keypoint count: by the nearest keypoint within <see cref="Modelling.CounterTraining.MatchMetres"/> and its probability.</summary>
+    private static string KeypointKey(List<VehicleKeypoints.Keypoint> keypoints, double x, double y, double gsd, VehicleCountModel counter)
+    {
+        var reach = Modelling.CounterTraining.MatchMetres / gsd;
+        var nearest = keypoints
+            .Select(k => (Keypoint: k, Distance: Math.Sqrt(Math.Pow(k.X + 0.5 - x, 2) + Math.Pow(k.Y + 0.5 - y, 2))))
+            .Where(k => k.Distance <= reach)
+            .OrderBy(k => k.Distance)
+            .Select(k => k.Keypoint)
+            .FirstOrDefault();
+        return nearest is not { Features: not null } ? "no keypoint within 2 m" : counter.KeypointProbability(nearest.Features) >= 0.5 ? "keypoint p >= 0.5" : "keypoint p < 0.5";
     }
 }
