@@ -107,19 +107,8 @@ internal static class Program
                             options.GetValueOrDefault("explain") is "true" or "1"),
                         Console.Out);
                 case "train-counter" when options.GetValueOrDefault("before-unit") == "keypoints":
-                    var keypointsOut = Require(options, "out");
                     return KeypointCounterTraining.Run(
-                        new TrainCounterOptions(
-                            keypointsOut,
-                            options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(keypointsOut).TrimEnd(Path.DirectorySeparatorChar)),
-                            int.Parse(options.GetValueOrDefault("scenes") ?? "100", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("nuisance") ?? "40", CultureInfo.InvariantCulture),
-                            (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-                            int.Parse(options.GetValueOrDefault("trees") ?? "200", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("leaves") ?? "32", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("mixed") ?? "60", CultureInfo.InvariantCulture)),
+                        CounterOptions(options, scenes: 100, nuisance: 40, leaves: 32, mixed: 60),
                         Path.Combine(options.GetValueOrDefault("models") ?? Path.Combine(RepoRoot(), "ml-models", "models"), Require(options, "base")),
                         (options.GetValueOrDefault("departure-gate") ?? "none") switch
                         {
@@ -129,21 +118,7 @@ internal static class Program
                         },
                         Console.Out);
                 case "train-counter":
-                    var counterOut = Require(options, "out");
-                    return CounterTraining.Run(
-                        new TrainCounterOptions(
-                            counterOut,
-                            options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(counterOut).TrimEnd(Path.DirectorySeparatorChar)),
-                            int.Parse(options.GetValueOrDefault("scenes") ?? "200", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("nuisance") ?? "80", CultureInfo.InvariantCulture),
-                            (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-                            int.Parse(options.GetValueOrDefault("trees") ?? "200", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("leaves") ?? "16", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
-                            int.Parse(options.GetValueOrDefault("mixed") ?? "120", CultureInfo.InvariantCulture),
-                            ArrivalGate(options.GetValueOrDefault("arrival-gate") ?? "direction-or-mixed")),
-                        Console.Out);
+                    return CounterTraining.Run(CounterOptions(options, scenes: 200, nuisance: 80, leaves: 16, mixed: 120), Console.Out);
                 case "dump-types":
                     return TypeFeatureDump.Run(
                         ulong.Parse(options.GetValueOrDefault("seed") ?? "41", CultureInfo.InvariantCulture),
@@ -217,6 +192,24 @@ internal static class Program
         {
             throw new FormatException($"--arrival-gate: {ex.Message}", ex);
         }
+    }
+
+    /// <summary><c>train-counter</c>'s options, with the defaults of the kind of model trained (blob ensembles or the keypoint ensemble).</summary>
+    private static TrainCounterOptions CounterOptions(Dictionary<string, string> options, int scenes, int nuisance, int leaves, int mixed)
+    {
+        var output = Require(options, "out");
+        return new TrainCounterOptions(
+            output,
+            options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar)),
+            int.Parse(options.GetValueOrDefault("scenes") ?? scenes.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("nuisance") ?? nuisance.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            int.Parse(options.GetValueOrDefault("trees") ?? "200", CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("leaves") ?? leaves.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("mixed") ?? mixed.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            ArrivalGate(options.GetValueOrDefault("arrival-gate") ?? "direction-or-mixed"));
     }
 
     /// <summary>
