@@ -556,7 +556,7 @@ internal static class ChangeObjectCounter
     internal const int RuleObjectsFeature = 25;
 
     /// <summary>Feature "rule_arrived": the direction test's reading (1 = arrived), taken for every blob.</summary>
-    private const int RuleArrivedFeature = 21;
+    internal const int RuleArrivedFeature = 21;
 
     /// <summary>
     /// What the rules read of a blob: the direction test (<see cref="Direction"/>), the spread and darkening of its

@@ -159,7 +159,12 @@ internal static class CountCensus
         return new SceneCensus(arrivals, statics, trueArrivals, trueStatic, departures);
     }
 
-    private static string Key(ChangeObjectCounter.ChangeBlob blob) => blob.Verdict + (blob.Arrived ? " +" : " −");
+    /// <summary>
+    /// The blob's row: its verdict and the direction test's reading (+ arrived, − left). A blob rejected by shape is never
+    /// counted by the rules, so its own direction flag stays "left"; the test's reading is its feature <c>rule_arrived</c>.
+    /// </summary>
+    private static string Key(ChangeObjectCounter.ChangeBlob blob) =>
+        blob.Verdict + ((blob.Verdict == "shape" ? blob.Features![ChangeObjectCounter.RuleArrivedFeature] > 0 : blob.Arrived) ? " +" : " −");
 
     private static string CandidateKey(ObjectCounter.Candidate candidate, float objects) =>
         objects >= 0.5 ? "counted" : candidate.Features[20] >= GreenShare ? "scored 0, mostly green" : "scored 0, other";
