@@ -74,7 +74,7 @@ internal static class VehicleKeypoints
 
         var g = groundSampleDistance;
         var floats = ArrayPool<float>.Shared.Rent(4 * n);
-        var sums = ArrayPool<double>.Shared.Rent(10 * (w + 1) * (h + 1));
+        var sums = ArrayPool<double>.Shared.Rent(9 * (w + 1) * (h + 1));
         try
         {
             var dark = floats.AsSpan(0, n);
