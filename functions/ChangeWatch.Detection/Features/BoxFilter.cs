@@ -168,12 +168,16 @@ internal static class BoxFilter
     }
 
     /// <summary>The local mean at one pixel, as <see cref="Mean(ReadOnlySpan{double}, int, int, int, Span{float})"/> writes it.</summary>
-    public static float MeanAt(ReadOnlySpan<double> integral, int width, int height, int radius, int x, int y)
+    public static float MeanAt(ReadOnlySpan<double> integral, int width, int height, int radius, int x, int y) =>
+        (float)UnroundedMeanAt(integral, width, height, radius, x, y);
+
+    /// <summary>The local mean at one pixel in double, before <see cref="MeanAt"/> rounds it to float (for differences of two means).</summary>
+    public static double UnroundedMeanAt(ReadOnlySpan<double> integral, int width, int height, int radius, int x, int y)
     {
         var tableStride = width + 1;
         var y0 = Math.Max(0, y - radius);
         var y1 = Math.Min(height, y + radius + 1);
-        return Edge(integral.Slice(y0 * tableStride, tableStride), integral.Slice(y1 * tableStride, tableStride), width, radius, y1 - y0, x);
+        return EdgeMean(integral.Slice(y0 * tableStride, tableStride), integral.Slice(y1 * tableStride, tableStride), width, radius, y1 - y0, x);
     }
 
     /// <summary>Copies every <paramref name="stride"/>-th value of every <paramref name="stride"/>-th row of a plane into a grid.</summary>
@@ -208,12 +212,15 @@ internal static class BoxFilter
         return bottomRight - bottomLeft - topRight + topLeft;
     }
 
-    private static float Edge(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, int width, int radius, int rows, int x)
+    private static float Edge(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, int width, int radius, int rows, int x) =>
+        (float)EdgeMean(top, bottom, width, radius, rows, x);
+
+    private static double EdgeMean(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, int width, int radius, int rows, int x)
     {
         var x0 = Math.Max(0, x - radius);
         var x1 = Math.Min(width, x + radius + 1);
         var sum = bottom[x1] - bottom[x0] - top[x1] + top[x0];
-        return (float)(sum / ((x1 - x0) * rows));
+        return sum / ((x1 - x0) * rows);
     }
 
     /// <summary>Local mean in one step (builds the table in <paramref name="integral"/>).</summary>

@@ -28,9 +28,9 @@ namespace ChangeWatch.Detection;
 /// Known limits (synthetic scenes at 1 m, where a car is 4.5 × 1.8 px): one image's count of static vehicles misses
 /// vehicles of low contrast (olive on grass, tan on light ground) and reads some building shadows and tree rims as
 /// vehicles; arrivals on roofs or beside static structures can be read as departures. Memory: scratch rented from
-/// <see cref="ArrayPool{T}"/>, about 33 bytes per pixel (about 90 more with a model that counts by keypoints: a label
-/// plane, <see cref="VehicleKeypoints"/>' four float planes and nine double integral images), returned before the call
-/// ends. Thread-safe (no shared state).
+/// <see cref="ArrayPool{T}"/>, about 33 bytes per pixel (about 32 more with a model that counts by keypoints: a label
+/// plane, <see cref="VehicleKeypoints"/>' five float planes and one summed-area table of doubles), returned before the
+/// call ends. Thread-safe (no shared state).
 /// </summary>
 public static partial class ObjectCounter
 {

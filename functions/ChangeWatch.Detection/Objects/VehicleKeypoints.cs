@@ -73,79 +73,29 @@ internal static class VehicleKeypoints
         }
 
         var g = groundSampleDistance;
-        var floats = ArrayPool<float>.Shared.Rent(4 * n);
-        var sums = ArrayPool<double>.Shared.Rent(9 * (w + 1) * (h + 1));
+        var floats = ArrayPool<float>.Shared.Rent(5 * n);
+        var integral = ArrayPool<double>.Shared.Rent(BoxFilter.IntegralLength(w, h));
         try
         {
             var dark = floats.AsSpan(0, n);
             var bright = floats.AsSpan(n, n);
             var clutter = floats.AsSpan(2 * n, n);
             var response = floats.AsSpan(3 * n, n);
+            var plane = floats.AsSpan(4 * n, n);
+            var table = integral.AsSpan(0, BoxFilter.IntegralLength(w, h));
             var candidates = ObjectCounter.Candidates(image, g, new PixelWindow(0, 0, w, h), labels, smallFeatureContrast, new ObjectCounter.CandidatePlanes(dark, bright, clutter));
-            var scale = ObjectCounter.BrightnessScale(image);
-            var plane = (w + 1) * (h + 1);
-
-            // Integral images: contrast, dark, bright, candidate pixels, excess green, brightness, R, G, B (scaled).
-            var contrastSum = sums.AsSpan(0, plane);
-            var darkSum = sums.AsSpan(plane, plane);
-            var brightSum = sums.AsSpan(2 * plane, plane);
-            var candidateSum = sums.AsSpan(3 * plane, plane);
-            var greenSum = sums.AsSpan(4 * plane, plane);
-            var brightnessSum = sums.AsSpan(5 * plane, plane);
-            var redSum = sums.AsSpan(6 * plane, plane);
-            var greenBandSum = sums.AsSpan(7 * plane, plane);
-            var blueSum = sums.AsSpan(8 * plane, plane);
-            var data = image.Data;
-            for (var b = 0; b < 9; b++)
-            {
-                sums.AsSpan(b * plane, w + 1).Clear();
-            }
-
-            for (var y = 0; y < h; y++)
-            {
-                double c = 0, d = 0, br = 0, k = 0, ex = 0, bs = 0, rs = 0, gs = 0, bl = 0;
-                var row = (y + 1) * (w + 1);
-                var above = y * (w + 1);
-                for (var b = 0; b < 9; b++)
-                {
-                    sums[b * plane + row] = 0;
-                }
-
-                for (var x = 0; x < w; x++)
-                {
-                    var p = y * w + x;
-                    var (r, gr, bb) = (Finite(data[p]), Finite(data[n + p]), Finite(data[2 * n + p]));
-                    c += Math.Max(dark[p], bright[p]);
-                    d += dark[p];
-                    br += bright[p];
-                    k += labels[p] > 0 ? 1 : 0;
-                    ex += (gr - (r + bb) / 2) * scale;
-                    bs += (r + gr + bb) / 3 * scale;
-                    (rs, gs, bl) = (rs + r * scale, gs + gr * scale, bl + bb * scale);
-                    var i = row + x + 1;
-                    var j = above + x + 1;
-                    contrastSum[i] = contrastSum[j] + c;
-                    darkSum[i] = darkSum[j] + d;
-                    brightSum[i] = brightSum[j] + br;
-                    candidateSum[i] = candidateSum[j] + k;
-                    greenSum[i] = greenSum[j] + ex;
-                    brightnessSum[i] = brightnessSum[j] + bs;
-                    redSum[i] = redSum[j] + rs;
-                    greenBandSum[i] = greenBandSum[j] + gs;
-                    blueSum[i] = blueSum[j] + bl;
-                }
-            }
-
             var k1 = Math.Max(1, (int)Math.Round(ResponseHalfMetres / g));
             var k3 = Math.Max(1, (int)Math.Round(1.5 / g));
             var k6 = Math.Max(2, (int)Math.Round(3 / g));
-            for (var y = 0; y < h; y++)
+
+            // The response: the larger of the dark and bright contrast, box-averaged. Its table serves the features below too.
+            for (var p = 0; p < n; p++)
             {
-                for (var x = 0; x < w; x++)
-                {
-                    response[y * w + x] = (float)Box(contrastSum, w, h, x, y, k1);
-                }
+                plane[p] = Math.Max(dark[p], bright[p]);
             }
+
+            BoxFilter.Integrate(plane, w, h, table);
+            BoxFilter.Mean(table, w, h, k1, response);
 
             var suppress = Math.Max(1, (int)Math.Round(SuppressionMetres / g));
             var points = new List<(int X, int Y)>();
@@ -222,41 +172,80 @@ internal static class VehicleKeypoints
                 f[2] = bright[p];
                 f[3] = clutter[p];
                 f[4] = response[p] / Math.Max(1, clutter[p]);
-                f[5] = (float)Box(darkSum, w, h, x, y, k3);
-                f[6] = (float)Box(brightSum, w, h, x, y, k3);
-                f[7] = (float)Box(contrastSum, w, h, x, y, k6);
+                f[7] = Mean(table, w, h, x, y, k6);
                 f[8] = near5;
                 f[9] = near15;
-                f[10] = (float)Box(greenSum, w, h, x, y, k1);
-                f[11] = (float)Box(brightnessSum, w, h, x, y, k1);
-                f[12] = (float)(Box(redSum, w, h, x, y, k1) - Box(redSum, w, h, x, y, k6));
-                f[13] = (float)(Box(greenBandSum, w, h, x, y, k1) - Box(greenBandSum, w, h, x, y, k6));
-                f[14] = (float)(Box(blueSum, w, h, x, y, k1) - Box(blueSum, w, h, x, y, k6));
                 f[15] = blob >= 0 ? candidates[blob].Features[0] : 0;
                 f[16] = blob >= 0 ? candidates[blob].Features[20] : -1;
                 f[17] = blob >= 0 ? counts[blob] : -1;
                 f[18] = (float)g;
-                f[19] = (float)Box(candidateSum, w, h, x, y, k6);
-                f[20] = response[p] - (float)Box(contrastSum, w, h, x, y, k3);
+                f[20] = response[p] - Mean(table, w, h, x, y, k3);
                 result.Add(new Keypoint(x, y, f));
+            }
+
+            // The other planes' box means at the keypoints, one summed-area table at a time: dark and bright contrast,
+            // candidate pixels, excess green, brightness, and R, G, B against their wider surroundings (scaled).
+            BoxMeans(dark, w, h, table, result, 5, k3);
+            BoxMeans(bright, w, h, table, result, 6, k3);
+            for (var p = 0; p < n; p++)
+            {
+                plane[p] = labels[p] > 0 ? 1 : 0;
+            }
+
+            BoxMeans(plane, w, h, table, result, 19, k6);
+            var data = image.Data;
+            var scale = ObjectCounter.BrightnessScale(image);
+            for (var band = -2; band < 3; band++)
+            {
+                for (var p = 0; p < n; p++)
+                {
+                    var (r, gr, bb) = (Finite(data[p]), Finite(data[n + p]), Finite(data[2 * n + p]));
+                    plane[p] = band switch
+                    {
+                        -2 => (gr - (r + bb) / 2) * scale,
+                        -1 => (r + gr + bb) / 3 * scale,
+                        0 => r * scale,
+                        1 => gr * scale,
+                        _ => bb * scale,
+                    };
+                }
+
+                if (band < 0)
+                {
+                    BoxMeans(plane, w, h, table, result, band == -2 ? 10 : 11, k1);
+                }
+                else
+                {
+                    BoxMeans(plane, w, h, table, result, 12 + band, k1, k6);
+                }
             }
 
             return result;
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(sums);
+            ArrayPool<double>.Shared.Return(integral);
             ArrayPool<float>.Shared.Return(floats);
         }
     }
 
     private static float Finite(float v) => float.IsFinite(v) ? v : 0f;
 
-    /// <summary>Mean over the (2r + 1)² box at (x, y), clipped to the image, from an integral image of (w + 1) × (h + 1).</summary>
-    private static double Box(ReadOnlySpan<double> sum, int w, int h, int x, int y, int r)
+    /// <summary>The (2r + 1)² box mean at (x, y) from <paramref name="table"/> (<see cref="BoxFilter"/>), before its rounding to float, rounded once.</summary>
+    private static float Mean(ReadOnlySpan<double> table, int w, int h, int x, int y, int r) => (float)BoxFilter.UnroundedMeanAt(table, w, h, r, x, y);
+
+    /// <summary>
+    /// Sets feature <paramref name="feature"/> of every keypoint to <paramref name="plane"/>'s box mean of radius
+    /// <paramref name="r"/> there, less the box mean of radius <paramref name="wider"/> when one is given (one rounding
+    /// to float, of the difference). Builds <paramref name="plane"/>'s summed-area table in <paramref name="table"/>.
+    /// </summary>
+    private static void BoxMeans(ReadOnlySpan<float> plane, int w, int h, Span<double> table, List<Keypoint> keypoints, int feature, int r, int wider = -1)
     {
-        var (x0, y0, x1, y1) = (Math.Max(0, x - r), Math.Max(0, y - r), Math.Min(w, x + r + 1), Math.Min(h, y + r + 1));
-        var stride = w + 1;
-        return (sum[y1 * stride + x1] - sum[y0 * stride + x1] - sum[y1 * stride + x0] + sum[y0 * stride + x0]) / ((x1 - x0) * (y1 - y0));
+        BoxFilter.Integrate(plane, w, h, table);
+        foreach (var k in keypoints)
+        {
+            var mean = BoxFilter.UnroundedMeanAt(table, w, h, r, k.X, k.Y);
+            k.Features[feature] = (float)(wider < 0 ? mean : mean - BoxFilter.UnroundedMeanAt(table, w, h, wider, k.X, k.Y));
+        }
     }
 }
