@@ -94,9 +94,20 @@ internal static class CountCensus
             var core = new PixelWindow(margin, margin, w - 2 * margin, h - 2 * margin);
             var candidateLabels = new int[w * h];
             var contrast = new float[w * h];
-            var candidates = ObjectCounter.Candidates(prepared.Before, gsd, core, candidateLabels, contrast);
-            var candidateCounts = candidates.Select(c => counter.Objects(c.Features)).ToArray();
-            var keypoints = counter.CountsKeypoints ? VehicleKeypoints.Find(prepared.Before, gsd, f => counter.Objects(f)) : [];
+            // The before image's candidates, their counts and (for a keypoint counter) keypoints, as the counter reads them.
+            List<ObjectCounter.Candidate> candidates = [];
+            List<VehicleKeypoints.Keypoint> keypoints = [];
+            float[] candidateCounts;
+            if (counter.CountsKeypoints)
+            {
+                keypoints = VehicleKeypoints.Find(prepared.Before, gsd, f => counter.Objects(f), candidateLabels, contrast, out candidateCounts);
+            }
+            else
+            {
+                candidates = ObjectCounter.Candidates(prepared.Before, gsd, core, candidateLabels, contrast);
+                candidateCounts = candidates.Select(c => counter.Objects(c.Features)).ToArray();
+            }
+
             var blobLabels = new int[w * h];
             var blobs = new List<ChangeObjectCounter.ChangeBlob>();
             var gate = counter.GatesDepartures ? new ChangeObjectCounter.BeforeCandidates(candidateLabels, candidateCounts) : default;
