@@ -18,7 +18,9 @@ namespace ChangeWatch.Detection;
 /// A tile pair (<see cref="Count(TileRaster, TileRaster, double?, int)"/>): the before image's vehicles, and those that
 /// arrived, are counted by the learned model <see cref="VehicleCountModel.Shipped"/> over candidate blobs (looser than
 /// the rules above: <see cref="Candidates(TileRaster, double, PixelWindow, Span{int}, Span{float})"/>) or, for a model
-/// that counts by keypoints, over <see cref="VehicleKeypoints"/>, and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
+/// that counts by keypoints, over <see cref="VehicleKeypoints"/>, or, for one that counts by density, by the sum of
+/// <see cref="VehicleDensityNetwork"/>'s map over the core (with model.json <c>afterUnit</c> <c>density</c> each date so,
+/// on its own), and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
 /// is counted by its rules (for a model that <see cref="VehicleCountModel.GatesDepartures"/>, only where the before
 /// count's candidates hold a vehicle): after = before − left + arrived, so static clutter read as objects is the same on both dates
 /// and the change is counted where the ground around it is the same. A blob counts in the given core window by
@@ -34,6 +36,7 @@ namespace ChangeWatch.Detection;
 /// </summary>
 public static partial class ObjectCounter
 {
+
     /// <summary>Smallest blob counted, m² (a car with part of it lost in the background).</summary>
     public const double MinAreaSquareMetres = 2.0;
 
@@ -134,6 +137,11 @@ public static partial class ObjectCounter
                 var blobsBefore = Examine(before, gsd, core, beforeContrast.AsSpan(0, n));
                 counted = Sum(blobsBefore, TypicalPixels(blobsBefore, [], gsd), gsd, null);
             }
+            else if (model.CountsAfterByDensity)
+            {
+                // Each date counted on its own by the density network: static vehicles are seen alike on both.
+                return new ObjectCounts((int)Math.Round(model.Density!.Count(before, gsd, core)), (int)Math.Round(model.Density.Count(after, gsd, core)));
+            }
             else
             {
                 counted = LearnedCount(before, gsd, core, model, beforeContrast.AsSpan(0, n), candidateLabels.AsSpan(0, n), out var candidateCounts);
@@ -203,6 +211,17 @@ public static partial class ObjectCounter
 
         var candidates = Candidates(image, gsd, core, labels, smallFeatureContrast);
         candidateCounts = new float[candidates.Count];
+        if (model.Density is { } density)
+        {
+            // The candidates serve the departure gate and the change counter's contrast; the density network counts.
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                candidateCounts[i] = model.GatesDepartures ? model.Objects(candidates[i].Features) : 0;
+            }
+
+            return (int)Math.Round(density.Count(image, gsd, core));
+        }
+
         for (var i = 0; i < candidates.Count; i++)
         {
             // Candidates outside the core matter only to the departure gate (a departure blob may reach into the margin).

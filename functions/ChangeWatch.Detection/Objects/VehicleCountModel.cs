@@ -16,7 +16,9 @@ namespace ChangeWatch.Detection;
 /// vehicles per square metre, times the blob's area (feature 0 of both feature sets), at least one — a density, so a
 /// park larger than any seen in training is counted by its area rather than capped at the largest count trees learned. The change between the dates: over each change blob's features (<see cref="ChangeObjectCounter.FeatureNames"/>),
 /// the same two decisions for vehicles that arrived, asked of the blobs its <see cref="ArrivalGate"/> names; departures stay
-/// with the rules.
+/// with the rules. A model may count the before image by keypoints instead (<see cref="CountsKeypoints"/>, a fifth
+/// ensemble), or by a small convolutional density network (<see cref="Density"/>, model.json <c>beforeUnit</c>
+/// <c>density</c>; with <c>afterUnit</c> <c>density</c> the after image too), trained by ml-models/density/train.py.
 /// Trained by <c>train-counter</c> on generated scenes (ml-models/models/&lt;version&gt;/MODEL.md); the shipped model is
 /// embedded in this assembly (<see cref="Shipped"/>). The ensembles are walked here, without ML.NET's row machinery.
 /// Immutable and thread-safe.
@@ -32,9 +34,11 @@ public sealed class VehicleCountModel
 
     private readonly (double Slope, double Offset)? _keypointCalibration;
 
-    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, (double Slope, double Offset)? keypointCalibration, bool gatesDepartures, string version, string sha256, string? accuracy)
+    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, (double Slope, double Offset)? keypointCalibration, bool gatesDepartures, string version, string sha256, string? accuracy, VehicleDensityNetwork? density = null, bool afterByDensity = false)
     {
         _walks = walks;
+        Density = density;
+        CountsAfterByDensity = afterByDensity;
         _keypointCalibration = keypointCalibration;
         GatesDepartures = gatesDepartures;
         ArrivalGate = gate;
@@ -92,6 +96,18 @@ public sealed class VehicleCountModel
     /// </summary>
     public bool CountsKeypoints => _keypointCalibration is not null;
 
+    /// <summary>
+    /// The density network that counts the before image (model.json <c>beforeUnit</c> <c>density</c>, <see cref="DensityFile"/>):
+    /// the sum of its density map over the tile's core; null when the model counts candidates or keypoints.
+    /// </summary>
+    internal VehicleDensityNetwork? Density { get; }
+
+    /// <summary>
+    /// Whether the after image is counted by <see cref="Density"/> too (model.json <c>afterUnit</c> <c>density</c>), each date
+    /// on its own; otherwise after = before − left + arrived from the change between the dates.
+    /// </summary>
+    public bool CountsAfterByDensity { get; }
+
     /// <summary>Probability that a keypoint (<see cref="VehicleKeypoints.FeatureNames"/>) is a vehicle: the keypoint ensemble's raw score through its Platt calibration.</summary>
     internal double KeypointProbability(ReadOnlySpan<float> features)
     {
@@ -114,7 +130,11 @@ public sealed class VehicleCountModel
     {
         ArgumentNullException.ThrowIfNull(directory);
         var keypoints = Path.Combine(directory, KeypointFile);
-        return Load(File.ReadAllBytes(Path.Combine(directory, "model.json")), Files.Select(f => File.ReadAllBytes(Path.Combine(directory, f))).Concat(File.Exists(keypoints) ? [File.ReadAllBytes(keypoints)] : []).ToArray());
+        var density = Path.Combine(directory, DensityFile);
+        return Load(
+            File.ReadAllBytes(Path.Combine(directory, "model.json")),
+            Files.Select(f => File.ReadAllBytes(Path.Combine(directory, f))).Concat(File.Exists(keypoints) ? [File.ReadAllBytes(keypoints)] : []).ToArray(),
+            File.Exists(density) ? File.ReadAllBytes(density) : null);
     }
 
     /// <summary>The keypoint ensemble's zip, in a model folder whose before image is counted by keypoints (after <see cref="Files"/>).</summary>
@@ -122,6 +142,12 @@ public sealed class VehicleCountModel
 
     /// <summary>model.json's <c>beforeUnit</c> for a model counting the before image by keypoints.</summary>
     public const string KeypointsUnit = "keypoints";
+
+    /// <summary>The density network's weights (<see cref="VehicleDensityNetwork"/>), in a model folder that counts by density.</summary>
+    public const string DensityFile = "density.bin";
+
+    /// <summary>model.json's <c>beforeUnit</c> (and <c>afterUnit</c>) for a model counting by the density network.</summary>
+    public const string DensityUnit = "density";
 
     /// <summary>
     /// The ensembles' zips in a model folder, in order: whether a before-image candidate holds a vehicle, how many; whether
@@ -136,7 +162,7 @@ public sealed class VehicleCountModel
     /// ensemble's calibration when the model counts by keypoints (its zip last among the zips) and the departure gate
     /// when it has one, in that order: a model without the later fields keeps the hash it was shipped with.
     /// </summary>
-    public static string Hash(IReadOnlyList<byte[]> zips, double threshold, ArrivalGate gate = ArrivalGate.Direction, (double Slope, double Offset)? keypointCalibration = null, bool gatesDepartures = false)
+    public static string Hash(IReadOnlyList<byte[]> zips, double threshold, ArrivalGate gate = ArrivalGate.Direction, (double Slope, double Offset)? keypointCalibration = null, bool gatesDepartures = false, DensityPart? density = null)
     {
         ArgumentNullException.ThrowIfNull(zips);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -170,10 +196,20 @@ public sealed class VehicleCountModel
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes("\ndepartures " + BeforeCandidatesGate));
         }
 
+        if (density is { } d)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"\ndensity {string.Join(';', d.Layers)}{(d.AfterToo ? " after" : string.Empty)}\n"));
+            sha.AppendData(BitConverter.GetBytes((long)d.Weights.Length));
+            sha.AppendData(d.Weights);
+        }
+
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private static VehicleCountModel Load(byte[] manifestBytes, byte[][] zips)
+    /// <summary>The density network's part of a model's SHA-256: its layers, its weights' bytes and whether it counts the after image too.</summary>
+    public sealed record DensityPart(IReadOnlyList<string> Layers, byte[] Weights, bool AfterToo);
+
+    private static VehicleCountModel Load(byte[] manifestBytes, byte[][] zips, byte[]? densityWeights)
     {
         var manifest = JsonSerializer.Deserialize<Manifest>(manifestBytes) ?? throw new InvalidDataException("Empty vehicle count manifest.");
         if (manifest.Version is null || manifest.Features is null || manifest.Sha256 is null)
@@ -197,6 +233,13 @@ public sealed class VehicleCountModel
 
             calibration = (platt[0], platt[1]);
         }
+        else if (manifest.BeforeUnit == DensityUnit)
+        {
+            if (manifest.DensityLayers is not { Length: > 0 } || densityWeights is null || zips.Length != Files.Count)
+            {
+                throw new InvalidDataException($"Vehicle count model {manifest.Version} counts by density but lacks its layers or {DensityFile}.");
+            }
+        }
         else if (manifest.BeforeUnit is not null)
         {
             throw new InvalidDataException($"Vehicle count model {manifest.Version}: unknown before unit '{manifest.BeforeUnit}'.");
@@ -212,7 +255,19 @@ public sealed class VehicleCountModel
             BeforeCandidatesGate => true,
             var other => throw new InvalidDataException($"Vehicle count model {manifest.Version}: unknown departure gate '{other}'."),
         };
-        var sha = Hash(zips, manifest.Threshold, gate, calibration, gatesDepartures);
+        if (manifest.AfterUnit is not null && (manifest.AfterUnit != DensityUnit || manifest.BeforeUnit != DensityUnit))
+        {
+            throw new InvalidDataException($"Vehicle count model {manifest.Version}: after unit '{manifest.AfterUnit}' needs before unit '{DensityUnit}' and must be '{DensityUnit}'.");
+        }
+
+        if (densityWeights is not null && manifest.BeforeUnit != DensityUnit)
+        {
+            throw new InvalidDataException($"Vehicle count model {manifest.Version} holds {DensityFile} but its manifest's before unit is not '{DensityUnit}'.");
+        }
+
+        var afterByDensity = manifest.AfterUnit == DensityUnit;
+        var densityPart = manifest.BeforeUnit == DensityUnit ? new DensityPart(manifest.DensityLayers!, densityWeights!, afterByDensity) : null;
+        var sha = Hash(zips, manifest.Threshold, gate, calibration, gatesDepartures, densityPart);
         if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"Vehicle count model {manifest.Version}: SHA-256 {sha} does not match its manifest's {manifest.Sha256}.");
@@ -224,7 +279,8 @@ public sealed class VehicleCountModel
             using var stream = new MemoryStream(zip);
             return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : i < 4 ? ChangeObjectCounter.FeatureCount : VehicleKeypoints.FeatureCount);
         }).ToArray();
-        return new VehicleCountModel(walks, manifest.Threshold, gate, calibration, gatesDepartures, manifest.Version, sha, manifest.Accuracy);
+        var network = densityPart is null ? null : VehicleDensityNetwork.Create(densityPart.Layers, densityPart.Weights);
+        return new VehicleCountModel(walks, manifest.Threshold, gate, calibration, gatesDepartures, manifest.Version, sha, manifest.Accuracy, network, afterByDensity);
     }
 
     private static VehicleCountModel LoadShipped()
@@ -240,8 +296,8 @@ public sealed class VehicleCountModel
         }
 
         var manifest = Read("model.json");
-        var keypoints = JsonSerializer.Deserialize<Manifest>(manifest)?.BeforeUnit == KeypointsUnit;
-        return Load(manifest, Files.Select(Read).Concat(keypoints ? [Read(KeypointFile)] : []).ToArray());
+        var unit = JsonSerializer.Deserialize<Manifest>(manifest)?.BeforeUnit;
+        return Load(manifest, Files.Select(Read).Concat(unit == KeypointsUnit ? [Read(KeypointFile)] : []).ToArray(), unit == DensityUnit ? Read(DensityFile) : null);
     }
 
     /// <summary>model.json of a vehicle count model.</summary>
@@ -276,7 +332,17 @@ public sealed class VehicleCountModel
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? DepartureGate { get; init; }
 
-        /// <summary>What the before image is counted by: absent (candidate blobs) or <c>keypoints</c>.</summary>
+        /// <summary>What the after image is counted by: absent (before − left + arrived) or <c>density</c> (needs before unit <c>density</c>).</summary>
+        [JsonPropertyName("afterUnit")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? AfterUnit { get; init; }
+
+        /// <summary>The density network's layers (<see cref="VehicleDensityNetwork"/>), when counting by density.</summary>
+        [JsonPropertyName("densityLayers")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string[]? DensityLayers { get; init; }
+
+        /// <summary>What the before image is counted by: absent (candidate blobs), <c>keypoints</c> or <c>density</c>.</summary>
         [JsonPropertyName("beforeUnit")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? BeforeUnit { get; init; }
