@@ -36,7 +36,6 @@ namespace ChangeWatch.Detection;
 /// </summary>
 public static partial class ObjectCounter
 {
-
     /// <summary>Smallest blob counted, m² (a car with part of it lost in the background).</summary>
     public const double MinAreaSquareMetres = 2.0;
 
@@ -123,6 +122,12 @@ public static partial class ObjectCounter
             return null;
         }
 
+        if (model is { CountsAfterByDensity: true })
+        {
+            // Each date counted on its own by the density network: static vehicles are seen alike on both.
+            return new ObjectCounts((int)Math.Round(model.Density!.Count(before, gsd, core)), (int)Math.Round(model.Density.Count(after, gsd, core)));
+        }
+
         // The before image on its own (static vehicles); what arrived and left from the change between the dates, so
         // static clutter counted in the before image is counted alike after and the change is exactly arrived − left.
         var n = before.Width * before.Height;
@@ -136,11 +141,6 @@ public static partial class ObjectCounter
             {
                 var blobsBefore = Examine(before, gsd, core, beforeContrast.AsSpan(0, n));
                 counted = Sum(blobsBefore, TypicalPixels(blobsBefore, [], gsd), gsd, null);
-            }
-            else if (model.CountsAfterByDensity)
-            {
-                // Each date counted on its own by the density network: static vehicles are seen alike on both.
-                return new ObjectCounts((int)Math.Round(model.Density!.Count(before, gsd, core)), (int)Math.Round(model.Density.Count(after, gsd, core)));
             }
             else
             {
@@ -211,25 +211,17 @@ public static partial class ObjectCounter
 
         var candidates = Candidates(image, gsd, core, labels, smallFeatureContrast);
         candidateCounts = new float[candidates.Count];
-        if (model.Density is { } density)
-        {
-            // The candidates serve the departure gate and the change counter's contrast; the density network counts.
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                candidateCounts[i] = model.GatesDepartures ? model.Objects(candidates[i].Features) : 0;
-            }
 
-            return (int)Math.Round(density.Count(image, gsd, core));
-        }
-
+        // With a density network the candidates serve only the departure gate and the change counter's contrast.
+        var byCandidates = model.Density is null;
         for (var i = 0; i < candidates.Count; i++)
         {
             // Candidates outside the core matter only to the departure gate (a departure blob may reach into the margin).
-            candidateCounts[i] = candidates[i].CoreShare > 0 || model.GatesDepartures ? model.Objects(candidates[i].Features) : 0;
+            candidateCounts[i] = (byCandidates && candidates[i].CoreShare > 0) || model.GatesDepartures ? model.Objects(candidates[i].Features) : 0;
             sum += candidates[i].CoreShare > 0 ? candidateCounts[i] * candidates[i].CoreShare : 0;
         }
 
-        return (int)Math.Round(sum);
+        return (int)Math.Round(model.Density?.Count(image, gsd, core) ?? sum);
     }
 
     /// <summary>Whether a tile pair can be counted: its GSD known and at most <see cref="MaxGroundSampleDistance"/>, and its core (<paramref name="coreMargin"/> in from each edge) not empty.</summary>

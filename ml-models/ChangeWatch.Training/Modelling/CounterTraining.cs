@@ -195,25 +195,29 @@ internal static class CounterTraining
         return best;
     }
 
+    /// <summary>One generated training scene: its family (<see cref="BuildUpFamily"/>, <see cref="NuisanceFamily"/> or <see cref="MixedFamily"/>), index and GSD.</summary>
+    internal readonly record struct TrainingScene(ulong Family, int Index, double Gsd)
+    {
+        /// <summary>The scene pair, drawn by its family's generator.</summary>
+        public SyntheticPair Generate() => Family switch
+        {
+            NuisanceFamily => EvalScenes.NuisanceOnly(Family, Index, Gsd),
+            MixedFamily => EvalScenes.Mixed(Family, Index, Gsd),
+            _ => CountScenes.BuildUp(Family, Index, Gsd),
+        };
+    }
+
+    /// <summary>The count models' training scenes in a fixed order: per GSD, the first scenes of the build-up, nuisance-only and mixed families.</summary>
+    internal static List<TrainingScene> TrainingScenes(int buildUp, int nuisance, int mixed, IEnumerable<double> gsds) =>
+        gsds.SelectMany(g => Enumerable.Range(0, buildUp).Select(i => new TrainingScene(BuildUpFamily, i, g))
+            .Concat(Enumerable.Range(0, nuisance).Select(i => new TrainingScene(NuisanceFamily, i, g)))
+            .Concat(Enumerable.Range(0, mixed).Select(i => new TrainingScene(MixedFamily, i, g)))).ToList();
+
     /// <summary>The training rows of every scene of the options, in a fixed order (scenes are drawn in parallel).</summary>
     public static SceneRows TrainingRows(TrainCounterOptions options)
     {
-        var jobs = new List<(ulong Family, int Index, double Gsd)>();
-        foreach (var g in options.Gsds)
-        {
-            jobs.AddRange(Enumerable.Range(0, options.BuildUpScenes).Select(i => (BuildUpFamily, i, g)));
-            jobs.AddRange(Enumerable.Range(0, options.NuisanceScenes).Select(i => (NuisanceFamily, i, g)));
-            jobs.AddRange(Enumerable.Range(0, options.MixedScenes).Select(i => (MixedFamily, i, g)));
-        }
-
-        var scenes = jobs.AsParallel().AsOrdered().Select(j => Rows(
-            j.Family switch
-            {
-                NuisanceFamily => EvalScenes.NuisanceOnly(j.Family, j.Index, j.Gsd),
-                MixedFamily => EvalScenes.Mixed(j.Family, j.Index, j.Gsd),
-                _ => CountScenes.BuildUp(j.Family, j.Index, j.Gsd),
-            },
-            j.Gsd)).ToList();
+        var scenes = TrainingScenes(options.BuildUpScenes, options.NuisanceScenes, options.MixedScenes, options.Gsds)
+            .AsParallel().AsOrdered().Select(j => Rows(j.Generate(), j.Gsd)).ToList();
         return new SceneRows(
             scenes.SelectMany(s => s.Rows).ToList(), scenes.SelectMany(s => s.ChangeRows).ToList(),
             scenes.Sum(s => s.Vehicles), scenes.Sum(s => s.Matched), scenes.Sum(s => s.Arrivals), scenes.Sum(s => s.ArrivalsMatched));
@@ -472,23 +476,8 @@ internal static class KeypointCounterTraining
         var clock = Stopwatch.StartNew();
         var baseModel = VehicleCountModel.Load(baseDirectory);
         var baseManifest = JsonSerializer.Deserialize<VehicleCountModel.Manifest>(File.ReadAllBytes(Path.Combine(baseDirectory, "model.json")))!;
-        var jobs = new List<(ulong Family, int Index, double Gsd)>();
-        foreach (var g in options.Gsds)
-        {
-            jobs.AddRange(Enumerable.Range(0, options.BuildUpScenes).Select(i => (CounterTraining.BuildUpFamily, i, g)));
-            jobs.AddRange(Enumerable.Range(0, options.NuisanceScenes).Select(i => (CounterTraining.NuisanceFamily, i, g)));
-            jobs.AddRange(Enumerable.Range(0, options.MixedScenes).Select(i => (CounterTraining.MixedFamily, i, g)));
-        }
-
-        var scenes = jobs.AsParallel().AsOrdered().Select(j => Rows(
-            j.Family switch
-            {
-                CounterTraining.NuisanceFamily => EvalScenes.NuisanceOnly(j.Family, j.Index, j.Gsd),
-                CounterTraining.MixedFamily => EvalScenes.Mixed(j.Family, j.Index, j.Gsd),
-                _ => CountScenes.BuildUp(j.Family, j.Index, j.Gsd),
-            },
-            j.Gsd,
-            baseModel)).ToList();
+        var scenes = CounterTraining.TrainingScenes(options.BuildUpScenes, options.NuisanceScenes, options.MixedScenes, options.Gsds)
+            .AsParallel().AsOrdered().Select(j => Rows(j.Generate(), j.Gsd, baseModel)).ToList();
         var rows = scenes.SelectMany(s => s.Rows).ToList();
         var (vehicles, matched) = (scenes.Sum(s => s.Vehicles), scenes.Sum(s => s.Matched));
         output.WriteLine(Invariant($"{rows.Count} keypoints, {rows.Count(r => r.Label)} of them vehicles; {matched} of {vehicles} vehicles in the tile cores have a keypoint within {CounterTraining.MatchMetres} m; {clock.Elapsed.TotalSeconds:F0} s"));

@@ -18,28 +18,16 @@ internal static class DensityTileExport
     public static int Run(string output, int buildUp, int nuisance, int mixed, IReadOnlyList<double> gsds, TextWriter log)
     {
         Directory.CreateDirectory(output);
-        var jobs = new List<(ulong Family, int Index, double Gsd)>();
-        foreach (var g in gsds)
-        {
-            jobs.AddRange(Enumerable.Range(0, buildUp).Select(i => (CounterTraining.BuildUpFamily, i, g)));
-            jobs.AddRange(Enumerable.Range(0, nuisance).Select(i => (CounterTraining.NuisanceFamily, i, g)));
-            jobs.AddRange(Enumerable.Range(0, mixed).Select(i => (CounterTraining.MixedFamily, i, g)));
-        }
-
-        var vehicles = jobs.AsParallel().Select(j => Write(output, j.Family, j.Index, j.Gsd)).Sum();
+        var jobs = CounterTraining.TrainingScenes(buildUp, nuisance, mixed, gsds);
+        var vehicles = jobs.AsParallel().Select(j => Write(output, j)).Sum();
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {jobs.Count} scenes ({vehicles} vehicle sightings in tile windows) to {output}"));
         return 0;
     }
 
-    private static int Write(string output, ulong family, int index, double gsd)
+    private static int Write(string output, CounterTraining.TrainingScene scene)
     {
-        var pair = family switch
-        {
-            CounterTraining.NuisanceFamily => EvalScenes.NuisanceOnly(family, index, gsd),
-            CounterTraining.MixedFamily => EvalScenes.Mixed(family, index, gsd),
-            _ => CountScenes.BuildUp(family, index, gsd),
-        };
-        var name = Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"{family}_{index:D3}_{gsd}"));
+        var (pair, gsd) = (scene.Generate(), scene.Gsd);
+        var name = Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"{scene.Family}_{scene.Index:D3}_{gsd}"));
         var lines = new List<string> { gsd.ToString("R", CultureInfo.InvariantCulture) };
         using var file = File.Create(name + ".tiles");
         using var writer = new BinaryWriter(file);
