@@ -22,7 +22,7 @@ internal static class Program
         "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v3 (shipped)|rules|<version under --models>] [--explain true: with --only counts, where the vehicles go (census by change blob and candidate; a learned counter)]\n" +
         "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1] [--arrival-gate direction-or-mixed|direction]   (learned vehicle count on generated scenes)\n" +
         "                                 [--before-unit keypoints --base <model under --models, e.g. objects-v2> [--models <ml-models/models>] [--departure-gate none|before-candidates]: the before image counted by keypoints, the base's other ensembles copied; then --scenes 100 --nuisance 40 --mixed 60 --leaves 32 by default]\n" +
-        "                                 [--before-unit density --density <folder with density.bin and layers.json from ml-models/density/train.py> --base <model, e.g. objects-v3> [--after-unit change|density]: the density network counts the before image (and with density the after image too), the base's ensembles copied]\n" +
+        "                                 [--before-unit density --density <folder with density.bin and layers.json from ml-models/density/train.py> --base <model, e.g. objects-v3> [--after-unit change|density|density-where-arrivals]: the density network counts the before image (with density the after image too; with density-where-arrivals the after image of tiles where the change shows arrivals, at least the change's count), the base's ensembles copied]\n" +
         "       ChangeWatch.Training export-count-tiles --out <dir> [--scenes 200] [--nuisance 60] [--mixed 60] [--gsd 1,0.5]   (the density network's training tiles, prepared as the pipeline prepares them, for ml-models/density/train.py)\n" +
         "       ChangeWatch.Training dump-types --out <file.tsv> [--seed 41] [--pairs 1000] [--prepare true]   (change-type features of one seed family, for analysis)\n" +
         "       ChangeWatch.Training bench-scoring --data <dir> [--dataset sztaki|oscd|levir] [--model v2] [--models <ml-models/models>] | --dataset quiet (generated, no --data) [--stride 1-4] [--gate 0-1] [--repeat 3] [--profile true]";
@@ -117,9 +117,9 @@ internal static class Program
                         Require(options, "density"),
                         (options.GetValueOrDefault("after-unit") ?? "change") switch
                         {
-                            "change" => false,
-                            ChangeWatch.Detection.VehicleCountModel.DensityUnit => true,
-                            var u => throw new FormatException($"unknown --after-unit '{u}' (change, density)"),
+                            "change" => null,
+                            ChangeWatch.Detection.VehicleCountModel.DensityUnit or ChangeWatch.Detection.VehicleCountModel.DensityWhereArrivalsUnit => options["after-unit"],
+                            var u => throw new FormatException($"unknown --after-unit '{u}' (change, density, density-where-arrivals)"),
                         },
                         Console.Out);
                 case "train-counter" when options.GetValueOrDefault("before-unit") == "keypoints":

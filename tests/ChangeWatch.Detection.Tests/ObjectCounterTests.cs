@@ -26,7 +26,7 @@ public sealed class ObjectCounterTests
     }
 
     // Constructed scenes at 0.5 m: cars 4.5 × 2 m (9 × 4 px, 40 units) on ground of 120 with ±3 units of noise.
-    private static TileRaster Ground(int size = 256, int seed = 1)
+    internal static TileRaster Ground(int size = 256, int seed = 1)
     {
         var random = new Random(seed);
         return new TileRaster(size, size, 3, Enumerable.Range(0, size * size * 3).Select(_ => 120f + (float)(random.NextDouble() * 6 - 3)).ToArray());
@@ -125,9 +125,9 @@ public sealed class ObjectCounterTests
     }
 
     // Constructed pairs at 0.5 m: cars of 2 × 4.5 m (4 × 9 px) filled with 40 on ground of 120 ± 3.
-    private static readonly (int X, int Y)[] Parked = [(30, 30), (150, 40), (60, 200)];
+    internal static readonly (int X, int Y)[] Parked = [(30, 30), (150, 40), (60, 200)];
 
-    private static readonly (int X, int Y)[] Arriving = [(90, 60), (200, 90), (40, 120), (130, 140), (210, 200), (120, 220)];
+    internal static readonly (int X, int Y)[] Arriving = [(90, 60), (200, 90), (40, 120), (130, 140), (210, 200), (120, 220)];
 
     [Fact]
     public void Count_PairWithArrivingCars_CountsTheParkedBeforeAndTheArrivalsAfter()

@@ -139,7 +139,7 @@ public sealed class VehicleDensityNetworkTests
     }
 
     /// <summary>A density-counting model folder: objects-v3's ensembles and the red pass-through network, assembled by train-counter's code.</summary>
-    private static string DensityModel(bool afterToo)
+    private static string DensityModel(string? afterUnit)
     {
         var network = Directory.CreateTempSubdirectory("cw-density-").FullName;
         var folder = Path.Combine(network, "model");
@@ -147,14 +147,14 @@ public sealed class VehicleDensityNetworkTests
         conv[4] = 1f;
         File.WriteAllBytes(Path.Combine(network, VehicleCountModel.DensityFile), Bytes([.. conv, 0, 0, 0, 0, 1, 0, 0, 0, 0]));
         File.WriteAllText(Path.Combine(network, DensityCounterTraining.LayersFile), """["conv 4 4 1", "pool", "pool", "out 4"]""");
-        DensityCounterTraining.Run(folder, "density-test", VehicleCountModelTests.ModelFolder(), network, afterToo, TextWriter.Null);
+        DensityCounterTraining.Run(folder, "density-test", VehicleCountModelTests.ModelFolder(), network, afterUnit, TextWriter.Null);
         return folder;
     }
 
     [Fact]
     public void Load_DensityModel_CountsEachDateByTheNetworkAndHashesIt()
     {
-        var folder = DensityModel(afterToo: true);
+        var folder = DensityModel(VehicleCountModel.DensityUnit);
         try
         {
             var model = VehicleCountModel.Load(folder);
@@ -181,13 +181,55 @@ public sealed class VehicleDensityNetworkTests
         }
     }
 
+    [Fact]
+    public void Count_DensityWhereArrivals_ReadsTheAfterImageOnlyInTilesWhereVehiclesArrive()
+    {
+        var (whereFolder, changeFolder) = (DensityModel(VehicleCountModel.DensityWhereArrivalsUnit), DensityModel(afterUnit: null));
+        try
+        {
+            var (where, byChange) = (VehicleCountModel.Load(whereFolder), VehicleCountModel.Load(changeFolder));
+            Assert.True(where.CountsAfterByDensityWhereArrivals);
+            Assert.False(where.CountsAfterByDensity);
+            Assert.NotEqual(where.Sha256, byChange.Sha256);
+
+            // The red pass-through network reads a bright square (20 m across at 0.5 m: no vehicle) as more in the after image.
+            var before = Some.WithDarkRectangles(ObjectCounterTests.Ground(), ObjectCounterTests.Parked, w: 4, h: 9);
+            var brighter = Some.Map(before, v => v);
+            for (var y = 180; y < 220; y++)
+            {
+                brighter.Row(0, y).Slice(180, 40).Fill(250f);
+            }
+
+            var core = new PixelWindow(0, 0, 256, 256);
+            var networkAfter = (int)Math.Round(where.Density!.Count(brighter, 0.5, core));
+            var noArrivals = ObjectCounter.Count(before, brighter, 0.5, 0, byChange)!;
+            Assert.Equal(noArrivals.Before, noArrivals.After);
+            Assert.True(networkAfter > noArrivals.After);
+            Assert.Equal(noArrivals, ObjectCounter.Count(before, brighter, 0.5, 0, where));
+
+            // Six cars arrive too: that tile's after count is the network's, the larger.
+            var arriving = Some.WithDarkRectangles(brighter, ObjectCounterTests.Arriving, w: 4, h: 9);
+            var changeOnly = ObjectCounter.Count(before, arriving, 0.5, 0, byChange)!;
+            Assert.True(changeOnly.After > changeOnly.Before);
+            var counts = ObjectCounter.Count(before, arriving, 0.5, 0, where)!;
+            Assert.Equal(changeOnly.Before, counts.Before);
+            Assert.Equal((int)Math.Round(where.Density.Count(arriving, 0.5, core)), counts.After);
+            Assert.True(counts.After > changeOnly.After);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(whereFolder)!, recursive: true);
+            Directory.Delete(Path.GetDirectoryName(changeFolder)!, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("afterUnit", "keypoints", "after unit")]
     [InlineData("beforeUnit", "keypoints", VehicleCountModel.KeypointFile)]
     [InlineData("densityLayers", null, "layers")]
     public void Load_DensityManifestInconsistent_IsRefused(string field, string? value, string reason)
     {
-        var folder = DensityModel(afterToo: false);
+        var folder = DensityModel(afterUnit: null);
         try
         {
             var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!.AsObject();

@@ -150,7 +150,14 @@ public static partial class ObjectCounter
 
             var change = ChangeObjectCounter.Count(before, after, gsd, core, beforeContrast.AsSpan(0, n), null, default, model, default, beforeCandidates);
             var beforeCount = Math.Max(counted, change.Departed);
-            return new ObjectCounts(beforeCount, beforeCount - change.Departed + change.Arrived);
+            var afterCount = beforeCount - change.Departed + change.Arrived;
+            if (model is { CountsAfterByDensityWhereArrivals: true } && change.Arrived > 0)
+            {
+                // Where vehicles arrive the change blobs undercount parks on changed ground; the network reads the after image itself.
+                afterCount = Math.Max(afterCount, (int)Math.Round(model.Density!.Count(after, gsd, core)));
+            }
+
+            return new ObjectCounts(beforeCount, afterCount);
         }
         finally
         {

@@ -34,11 +34,12 @@ public sealed class VehicleCountModel
 
     private readonly (double Slope, double Offset)? _keypointCalibration;
 
-    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, (double Slope, double Offset)? keypointCalibration, bool gatesDepartures, string version, string sha256, string? accuracy, VehicleDensityNetwork? density = null, bool afterByDensity = false)
+    private VehicleCountModel(TreeWalk[] walks, double threshold, ArrivalGate gate, (double Slope, double Offset)? keypointCalibration, bool gatesDepartures, string version, string sha256, string? accuracy, VehicleDensityNetwork? density = null, string? afterUnit = null)
     {
         _walks = walks;
         Density = density;
-        CountsAfterByDensity = afterByDensity;
+        CountsAfterByDensity = afterUnit == DensityUnit;
+        CountsAfterByDensityWhereArrivals = afterUnit == DensityWhereArrivalsUnit;
         _keypointCalibration = keypointCalibration;
         GatesDepartures = gatesDepartures;
         ArrivalGate = gate;
@@ -108,6 +109,13 @@ public sealed class VehicleCountModel
     /// </summary>
     public bool CountsAfterByDensity { get; }
 
+    /// <summary>
+    /// Whether the after image is counted by <see cref="Density"/> in the tiles where the change shows vehicles arriving
+    /// (model.json <c>afterUnit</c> <c>density-where-arrivals</c>): there after = the larger of before − left + arrived and
+    /// the network's count of the after image; elsewhere before − left + arrived.
+    /// </summary>
+    public bool CountsAfterByDensityWhereArrivals { get; }
+
     /// <summary>Probability that a keypoint (<see cref="VehicleKeypoints.FeatureNames"/>) is a vehicle: the keypoint ensemble's raw score through its Platt calibration.</summary>
     internal double KeypointProbability(ReadOnlySpan<float> features)
     {
@@ -148,6 +156,9 @@ public sealed class VehicleCountModel
 
     /// <summary>model.json's <c>beforeUnit</c> (and <c>afterUnit</c>) for a model counting by the density network.</summary>
     public const string DensityUnit = "density";
+
+    /// <summary>model.json's <c>afterUnit</c> for a model counting the after image by the density network where the change shows arrivals (<see cref="CountsAfterByDensityWhereArrivals"/>).</summary>
+    public const string DensityWhereArrivalsUnit = "density-where-arrivals";
 
     /// <summary>
     /// The ensembles' zips in a model folder, in order: whether a before-image candidate holds a vehicle, how many; whether
@@ -198,7 +209,7 @@ public sealed class VehicleCountModel
 
         if (density is { } d)
         {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"\ndensity {string.Join(';', d.Layers)}{(d.AfterToo ? " after" : string.Empty)}\n"));
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"\ndensity {string.Join(';', d.Layers)}{d.AfterUnit switch { null => string.Empty, DensityUnit => " after", var u => " after " + u }}\n"));
             sha.AppendData(BitConverter.GetBytes((long)d.Weights.Length));
             sha.AppendData(d.Weights);
         }
@@ -206,8 +217,8 @@ public sealed class VehicleCountModel
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    /// <summary>The density network's part of a model's SHA-256: its layers, its weights' bytes and whether it counts the after image too.</summary>
-    public sealed record DensityPart(IReadOnlyList<string> Layers, byte[] Weights, bool AfterToo);
+    /// <summary>The density network's part of a model's SHA-256: its layers, its weights' bytes and how the after image is counted (model.json <c>afterUnit</c>, null: by the change).</summary>
+    public sealed record DensityPart(IReadOnlyList<string> Layers, byte[] Weights, string? AfterUnit);
 
     private static VehicleCountModel Load(byte[] manifestBytes, byte[][] zips, byte[]? densityWeights)
     {
@@ -255,9 +266,9 @@ public sealed class VehicleCountModel
             BeforeCandidatesGate => true,
             var other => throw new InvalidDataException($"Vehicle count model {manifest.Version}: unknown departure gate '{other}'."),
         };
-        if (manifest.AfterUnit is not null && (manifest.AfterUnit != DensityUnit || manifest.BeforeUnit != DensityUnit))
+        if (manifest.AfterUnit is not null && (manifest.AfterUnit is not (DensityUnit or DensityWhereArrivalsUnit) || manifest.BeforeUnit != DensityUnit))
         {
-            throw new InvalidDataException($"Vehicle count model {manifest.Version}: after unit '{manifest.AfterUnit}' needs before unit '{DensityUnit}' and must be '{DensityUnit}'.");
+            throw new InvalidDataException($"Vehicle count model {manifest.Version}: after unit '{manifest.AfterUnit}' needs before unit '{DensityUnit}' and must be '{DensityUnit}' or '{DensityWhereArrivalsUnit}'.");
         }
 
         if (densityWeights is not null && manifest.BeforeUnit != DensityUnit)
@@ -265,8 +276,7 @@ public sealed class VehicleCountModel
             throw new InvalidDataException($"Vehicle count model {manifest.Version} holds {DensityFile} but its manifest's before unit is not '{DensityUnit}'.");
         }
 
-        var afterByDensity = manifest.AfterUnit == DensityUnit;
-        var densityPart = manifest.BeforeUnit == DensityUnit ? new DensityPart(manifest.DensityLayers!, densityWeights!, afterByDensity) : null;
+        var densityPart = manifest.BeforeUnit == DensityUnit ? new DensityPart(manifest.DensityLayers!, densityWeights!, manifest.AfterUnit) : null;
         var sha = Hash(zips, manifest.Threshold, gate, calibration, gatesDepartures, densityPart);
         if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
         {
@@ -280,7 +290,7 @@ public sealed class VehicleCountModel
             return TreeWalk.From(context.Model.Load(stream, out _), i < 2 ? ObjectCounter.CandidateFeatureCount : i < 4 ? ChangeObjectCounter.FeatureCount : VehicleKeypoints.FeatureCount);
         }).ToArray();
         var network = densityPart is null ? null : VehicleDensityNetwork.Create(densityPart.Layers, densityPart.Weights);
-        return new VehicleCountModel(walks, manifest.Threshold, gate, calibration, gatesDepartures, manifest.Version, sha, manifest.Accuracy, network, afterByDensity);
+        return new VehicleCountModel(walks, manifest.Threshold, gate, calibration, gatesDepartures, manifest.Version, sha, manifest.Accuracy, network, manifest.AfterUnit);
     }
 
     private static VehicleCountModel LoadShipped()

@@ -4,7 +4,7 @@ using ChangeWatch.Detection;
 namespace ChangeWatch.Training.Modelling;
 
 /// <summary>
-/// <c>train-counter --before-unit density</c>: a count model whose before image (and, with <c>--after-unit density</c>,
+/// <c>train-counter --before-unit density</c>: a count model whose before image (and, with <c>--after-unit density</c> or <c>density-where-arrivals</c>,
 /// its after image) is counted by a <see cref="VehicleDensityNetwork"/> trained by <c>ml-models/density/train.py</c>
 /// (its weights and layers in the folder given by <c>--density</c>); the base model's candidate and arrival ensembles
 /// are copied (they serve the departure gate and the arrival pixels of the chips).
@@ -15,7 +15,7 @@ internal static class DensityCounterTraining
     public const string LayersFile = "layers.json";
 
     /// <summary>Writes the model folder <paramref name="output"/> (model.json with its SHA-256 and the files) and loads it back.</summary>
-    public static int Run(string output, string version, string baseDirectory, string densityDirectory, bool afterToo, TextWriter log)
+    public static int Run(string output, string version, string baseDirectory, string densityDirectory, string? afterUnit, TextWriter log)
     {
         var baseManifest = JsonSerializer.Deserialize<VehicleCountModel.Manifest>(File.ReadAllBytes(Path.Combine(baseDirectory, "model.json")))
             ?? throw new InvalidDataException($"{baseDirectory}/model.json is empty.");
@@ -37,9 +37,9 @@ internal static class DensityCounterTraining
             ArrivalGate = baseManifest.ArrivalGate,
             DepartureGate = baseManifest.DepartureGate,
             BeforeUnit = VehicleCountModel.DensityUnit,
-            AfterUnit = afterToo ? VehicleCountModel.DensityUnit : null,
+            AfterUnit = afterUnit,
             DensityLayers = layers,
-            Sha256 = VehicleCountModel.Hash(zips, baseManifest.Threshold, gate, null, gatesDepartures, new VehicleCountModel.DensityPart(layers, weights, afterToo)),
+            Sha256 = VehicleCountModel.Hash(zips, baseManifest.Threshold, gate, null, gatesDepartures, new VehicleCountModel.DensityPart(layers, weights, afterUnit)),
             TrainedOn = $"candidate and arrival ensembles: {baseManifest.Version}; density network: {trainedOn}",
         };
         Directory.CreateDirectory(output);
