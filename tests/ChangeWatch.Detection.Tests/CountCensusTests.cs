@@ -33,10 +33,10 @@ public sealed class CountCensusTests
     }
 
     [Fact]
-    public void CountsOnly_ExplainOnOneDevelopmentScene_PrintsTheCensusAfterTheFigures()
+    public void CountsOnly_ExplainOnOneDevelopmentSceneWithTheKeypointCounter_PrintsTheCensusAfterTheFigures()
     {
         var options = new EvalOptions(
-            string.Empty, "synthetic", "shipped", "v1", Some.ModelDirectory(), string.Empty, Json: false, new(), 1000, 1, Only: "counts", Counts: "development", CountsSceneCount: 1, Explain: true);
+            string.Empty, "synthetic", "shipped", "v1", Some.ModelDirectory(), string.Empty, Json: false, new(), 1000, 1, Only: "counts", Counts: "development", CountsSceneCount: 1, Counter: "objects-v3", Explain: true);
         var output = new StringWriter();
 
         Assert.Equal(0, EvalCommand.Run(options, output));

@@ -167,18 +167,18 @@ public sealed class VehicleCountModelTests
     private static int[] Rectangle(int x0, int y0, int w, int h, int width) =>
         Enumerable.Range(0, w * h).Select(k => (y0 + k / w) * width + x0 + k % w).ToArray();
 
-    /// <summary>The shipped model's files in a temporary folder with <paramref name="edit"/> applied to its model.json: the error loading it.</summary>
-    internal static InvalidDataException LoadWithEditedManifest(Action<JsonNode> edit)
+    /// <summary>A model's files (the shipped one's by default) in a temporary folder with <paramref name="edit"/> applied to its model.json: the error loading it.</summary>
+    internal static InvalidDataException LoadWithEditedManifest(Action<JsonNode> edit, string version = VehicleCountModel.ShippedVersion)
     {
         var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;
         try
         {
-            foreach (var file in VehicleCountModel.Files.Append(VehicleCountModel.KeypointFile))
+            foreach (var file in Directory.GetFiles(ModelFolder(version)).Where(f => Path.GetExtension(f) is ".zip" or ".bin"))
             {
-                File.Copy(Path.Combine(ModelFolder(), file), Path.Combine(folder, file));
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
             }
 
-            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelFolder(), "model.json")))!;
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelFolder(version), "model.json")))!;
             edit(manifest);
             File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString());
             return Assert.Throws<InvalidDataException>(() => VehicleCountModel.Load(folder));

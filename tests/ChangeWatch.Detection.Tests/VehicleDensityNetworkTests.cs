@@ -147,7 +147,7 @@ public sealed class VehicleDensityNetworkTests
         conv[4] = 1f;
         File.WriteAllBytes(Path.Combine(network, VehicleCountModel.DensityFile), Bytes([.. conv, 0, 0, 0, 0, 1, 0, 0, 0, 0]));
         File.WriteAllText(Path.Combine(network, DensityCounterTraining.LayersFile), """["conv 4 4 1", "pool", "pool", "out 4"]""");
-        DensityCounterTraining.Run(folder, "density-test", VehicleCountModelTests.ModelFolder(), network, afterUnit, TextWriter.Null);
+        DensityCounterTraining.Run(folder, "density-test", VehicleCountModelTests.ModelFolder("objects-v3"), network, afterUnit, TextWriter.Null);
         return folder;
     }
 
@@ -247,6 +247,28 @@ public sealed class VehicleDensityNetworkTests
     }
 
     [Fact]
+    public void Shipped_CountsByDensityWhereArrivals_AsItsManifestSays()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(VehicleCountModelTests.ModelFolder(), "model.json")))!;
+        var shipped = VehicleCountModel.Shipped;
+
+        Assert.Equal(VehicleCountModel.DensityUnit, (string?)manifest["beforeUnit"]);
+        Assert.Equal(VehicleCountModel.DensityWhereArrivalsUnit, (string?)manifest["afterUnit"]);
+        Assert.NotNull(shipped.Density);
+        Assert.True(shipped.CountsAfterByDensityWhereArrivals);
+        Assert.False(shipped.CountsAfterByDensity);
+        Assert.False(shipped.CountsKeypoints);
+        Assert.True(shipped.GatesDepartures);
+        Assert.Equal(ArrivalGate.DirectionOrMixed, shipped.ArrivalGate);
+
+        // objects-v3's ensembles, byte for byte.
+        foreach (var file in VehicleCountModel.Files)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(VehicleCountModelTests.ModelFolder("objects-v3"), file)), File.ReadAllBytes(Path.Combine(VehicleCountModelTests.ModelFolder(), file)));
+        }
+    }
+
+    [Fact]
     public void Load_DensityWeightsWithoutDensityUnit_AreRefused()
     {
         var folder = Directory.CreateTempSubdirectory("cw-counter-").FullName;
@@ -254,7 +276,7 @@ public sealed class VehicleDensityNetworkTests
         {
             foreach (var file in VehicleCountModel.Files.Append("model.json").Append(VehicleCountModel.KeypointFile))
             {
-                File.Copy(Path.Combine(VehicleCountModelTests.ModelFolder(), file), Path.Combine(folder, file));
+                File.Copy(Path.Combine(VehicleCountModelTests.ModelFolder("objects-v3"), file), Path.Combine(folder, file));
             }
 
             File.WriteAllBytes(Path.Combine(folder, VehicleCountModel.DensityFile), new byte[16]);

@@ -21,7 +21,7 @@ public sealed class VehicleKeypointsTests
     public void Find_IsolatedCars_GivesOneKeypointOnEachAndNoneOnTheGround()
     {
         var tile = Some.WithDarkRectangles(Ground(), Cars, w: 4, h: 9);
-        var model = VehicleCountModel.Shipped;
+        var model = ObjectsV3.Value;
 
         var keypoints = VehicleKeypoints.Find(tile, 0.5, f => model.Objects(f));
 
@@ -40,7 +40,7 @@ public sealed class VehicleKeypointsTests
     public void Find_WithLabels_MarksEachCarsCandidateAndGivesItsCount()
     {
         var tile = Some.WithDarkRectangles(Ground(), Cars, w: 4, h: 9);
-        var model = VehicleCountModel.Shipped;
+        var model = ObjectsV3.Value;
         var labels = new int[256 * 256];
 
         var keypoints = VehicleKeypoints.Find(tile, 0.5, f => model.Objects(f), labels, [], out var blobCounts);
@@ -60,7 +60,7 @@ public sealed class VehicleKeypointsTests
     public void KeypointProbability_IsMlNetsCalibratedProbabilityOfTheKeypointEnsemble()
     {
         var tile = Some.WithDarkRectangles(Ground(seed: 3), Cars, w: 4, h: 9);
-        var model = VehicleCountModel.Shipped;
+        var model = ObjectsV3.Value;
         var keypoints = VehicleKeypoints.Find(tile, 0.5, f => model.Objects(f));
         var context = new MLContext(1);
         var transformer = context.Model.Load(Path.Combine(ModelFolder(), VehicleCountModel.KeypointFile), out _);
@@ -75,12 +75,12 @@ public sealed class VehicleKeypointsTests
     }
 
     [Fact]
-    public void Shipped_CountsByKeypoints_AndGatesDepartures_AsItsManifestSays()
+    public void ObjectsV3_CountsByKeypoints_AndGatesDepartures_AsItsManifestSays()
     {
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelFolder(), "model.json")))!;
 
-        Assert.True(VehicleCountModel.Shipped.CountsKeypoints);
-        Assert.True(VehicleCountModel.Shipped.GatesDepartures);
+        Assert.True(ObjectsV3.Value.CountsKeypoints);
+        Assert.True(ObjectsV3.Value.GatesDepartures);
         Assert.Equal(VehicleCountModel.KeypointsUnit, (string?)manifest["beforeUnit"]);
         Assert.Equal(VehicleCountModel.BeforeCandidatesGate, (string?)manifest["departureGate"]);
         var v2 = VehicleCountModel.Load(ModelFolder("objects-v2"));
@@ -119,7 +119,7 @@ public sealed class VehicleKeypointsTests
     {
         var after = Ground();
         var before = Some.WithDarkRectangles(after, Cars[..6], w: 4, h: 9);
-        var model = VehicleCountModel.Shipped;
+        var model = ObjectsV3.Value;
         var labels = new int[256 * 256];
         var contrast = new float[256 * 256];
         VehicleKeypoints.Find(before, 0.5, f => model.Objects(f), labels, contrast, out var counts);
@@ -141,7 +141,7 @@ public sealed class VehicleKeypointsTests
     [InlineData("beforeUnit", null, "names no before unit")]
     public void Load_ManifestWhoseKeypointOrDepartureFieldsWereChanged_IsRefused(string field, string? value, string reason)
     {
-        var error = VehicleCountModelTests.LoadWithEditedManifest(manifest =>
+        var error = VehicleCountModelTests.LoadWithEditedManifest(version: "objects-v3", edit: manifest =>
         {
             if (value is null)
             {
@@ -183,5 +183,8 @@ public sealed class VehicleKeypointsTests
         public float Probability { get; set; }
     }
 
-    private static string ModelFolder(string version = VehicleCountModel.ShippedVersion) => VehicleCountModelTests.ModelFolder(version);
+    /// <summary>objects-v3, the model that counts the before image by keypoints (objects-v4, shipped, counts by density).</summary>
+    private static readonly Lazy<VehicleCountModel> ObjectsV3 = new(() => VehicleCountModel.Load(ModelFolder()));
+
+    private static string ModelFolder(string version = "objects-v3") => VehicleCountModelTests.ModelFolder(version);
 }

@@ -18,7 +18,8 @@ namespace ChangeWatch.Detection;
 /// the same two decisions for vehicles that arrived, asked of the blobs its <see cref="ArrivalGate"/> names; departures stay
 /// with the rules. A model may count the before image by keypoints instead (<see cref="CountsKeypoints"/>, a fifth
 /// ensemble), or by a small convolutional density network (<see cref="Density"/>, model.json <c>beforeUnit</c>
-/// <c>density</c>; with <c>afterUnit</c> <c>density</c> the after image too), trained by ml-models/density/train.py.
+/// <c>density</c>; with <c>afterUnit</c> <c>density</c> the after image too, with <c>density-where-arrivals</c> the after
+/// image of tiles where the change shows arrivals), trained by ml-models/density/train.py.
 /// Trained by <c>train-counter</c> on generated scenes (ml-models/models/&lt;version&gt;/MODEL.md); the shipped model is
 /// embedded in this assembly (<see cref="Shipped"/>). The ensembles are walked here, without ML.NET's row machinery.
 /// Immutable and thread-safe.
@@ -26,7 +27,7 @@ namespace ChangeWatch.Detection;
 public sealed class VehicleCountModel
 {
     /// <summary>Version of the model embedded in this assembly.</summary>
-    public const string ShippedVersion = "objects-v3";
+    public const string ShippedVersion = "objects-v4";
 
     private static readonly Lazy<VehicleCountModel> LazyShipped = new(LoadShipped);
 
