@@ -9,21 +9,21 @@ namespace ChangeWatch.Detection.Tests;
 
 public sealed class VehicleDensityNetworkTests
 {
-    /// <summary>The reference written by torch (ml-models/density: a random network of the same layer kinds, seed 7).</summary>
+    /// <summary>A reference written by torch (ml-models/density/reference_fixture.py: a random network of the same layer kinds, seed 7).</summary>
     private sealed record Reference(string[] Layers, int Width, int Height, double Gsd, int[] Rgb, float[] Weights, float[] Density, int CellsWide, int CellsHigh);
 
-    private static Reference LoadReference()
+    private static Reference LoadReference(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "tests", "ChangeWatch.Detection.Tests", "Fixtures", "density-network-reference.json");
+            var path = Path.Combine(dir.FullName, "tests", "ChangeWatch.Detection.Tests", "Fixtures", name);
             if (File.Exists(path))
             {
                 return JsonSerializer.Deserialize<Reference>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
             }
         }
 
-        throw new FileNotFoundException("density-network-reference.json not found above the test binaries.");
+        throw new FileNotFoundException($"{name} not found above the test binaries.");
     }
 
     private static byte[] Bytes(IEnumerable<float> values)
@@ -38,12 +38,14 @@ public sealed class VehicleDensityNetworkTests
         return bytes;
     }
 
-    [Fact]
-    public void Density_MatchesTorchOnTheReferenceNetwork()
+    [Theory]
+    [InlineData("density-network-reference.json")] // 4 channels: four output channels a pass
+    [InlineData("density-network-reference-wide.json")] // 8 and 16 channels: eight a pass, and a remainder of pixels
+    public void Density_MatchesTorchOnTheReferenceNetwork(string fixture)
     {
         // Same zero padding, dilation, pooling (odd sizes floored) and leaky ReLU as torch: the trainer's network is the
-        // pipeline's. Tolerance 1e-5 absolute (float sums in another order).
-        var reference = LoadReference();
+        // pipeline's. Tolerance 1e-5 absolute (float sums in another order, fused multiply-adds).
+        var reference = LoadReference(fixture);
         var network = VehicleDensityNetwork.Create(reference.Layers, Bytes(reference.Weights));
 
         var density = network.Density(reference.Rgb.Select(v => (byte)v).ToArray(), reference.Width, reference.Height, reference.Gsd, out var wide, out var high);

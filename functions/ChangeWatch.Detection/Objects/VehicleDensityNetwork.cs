@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ChangeWatch.Core.Imaging;
 
@@ -33,7 +34,28 @@ internal sealed class VehicleDensityNetwork
     private VehicleDensityNetwork(Layer[] layers) => _layers = layers;
 
     /// <summary>One layer: a 3 × 3 convolution (dilation ≥ 1), a 2 × 2 max pool (<see cref="Pool"/>) or the final 1 × 1 convolution (<see cref="Dilation"/> 0).</summary>
-    private sealed record Layer(int In, int Out, int Dilation, bool Pool, float[] Weights, float[] Bias);
+    private sealed record Layer(int In, int Out, int Dilation, bool Pool, float[] Weights, float[] Bias)
+    {
+        /// <summary>A convolution's weights regrouped for eight output channels a pass ([block][input channel][tap][8]); empty unless it has a multiple of eight outputs.</summary>
+        public float[] Interleaved { get; } = !Pool && Dilation > 0 && Out % 8 == 0 ? Interleave(In, Out, Weights) : [];
+
+        private static float[] Interleave(int inputs, int outputs, float[] weights)
+        {
+            var interleaved = new float[weights.Length];
+            for (var o = 0; o < outputs; o++)
+            {
+                for (var c = 0; c < inputs; c++)
+                {
+                    for (var t = 0; t < 9; t++)
+                    {
+                        interleaved[((o / 8 * inputs + c) * 9 + t) * 8 + o % 8] = weights[(o * inputs + c) * 9 + t];
+                    }
+                }
+            }
+
+            return interleaved;
+        }
+    }
 
     /// <summary>Input planes the network reads.</summary>
     public const int InputChannels = 4;
@@ -281,6 +303,12 @@ internal sealed class VehicleDensityNetwork
             }
         }
 
+        if (layer.Interleaved.Length > 0)
+        {
+            ConvolveEight(padded, layer, w, h, destination);
+            return;
+        }
+
         // Four output channels at a time, one vector of pixels per step: each input value is loaded once for four
         // multiply-adds and the sums stay in registers over all input channels and taps.
         var n = w * h;
@@ -358,6 +386,84 @@ internal sealed class VehicleDensityNetwork
                                 {
                                     sum += weights[w0 + b * stride + c * 9 + ky * 3 + kx] * padded[c * plane + (y + ky * d) * pw + x + kx * d];
                                 }
+                            }
+                        }
+
+                        destination[(o0 + b) * n + y * w + x] = sum >= 0 ? sum : LeakySlope * sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Convolve"/> for a layer with a multiple of eight outputs, from the zero-padded input: eight output
+    /// channels a pass over one vector of pixels, eight sums in registers over every input channel and tap, each input
+    /// vector loaded once for eight fused multiply-adds whose weights are read in order (<see cref="Layer.Interleaved"/>).
+    /// </summary>
+    private static void ConvolveEight(float[] padded, Layer layer, int w, int h, float[] destination)
+    {
+        var d = layer.Dilation;
+        var pw = w + 2 * d;
+        var plane = pw * (h + 2 * d);
+        var n = w * h;
+        var lanes = Vector<float>.Count;
+        ref var input = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref var output = ref MemoryMarshal.GetArrayDataReference(destination);
+        ref var interleaved = ref MemoryMarshal.GetArrayDataReference(layer.Interleaved);
+        for (var o0 = 0; o0 < layer.Out; o0 += 8)
+        {
+            ref var block = ref Unsafe.Add(ref interleaved, o0 * layer.In * 9);
+            for (var y = 0; y < h; y++)
+            {
+                var x = 0;
+                for (; x <= w - lanes; x += lanes)
+                {
+                    var (a0, a1, a2, a3) = (new Vector<float>(layer.Bias[o0]), new Vector<float>(layer.Bias[o0 + 1]), new Vector<float>(layer.Bias[o0 + 2]), new Vector<float>(layer.Bias[o0 + 3]));
+                    var (a4, a5, a6, a7) = (new Vector<float>(layer.Bias[o0 + 4]), new Vector<float>(layer.Bias[o0 + 5]), new Vector<float>(layer.Bias[o0 + 6]), new Vector<float>(layer.Bias[o0 + 7]));
+                    ref var k = ref block;
+                    for (var c = 0; c < layer.In; c++)
+                    {
+                        for (var ky = 0; ky < 3; ky++)
+                        {
+                            var row = c * plane + (y + ky * d) * pw + x;
+                            for (var kx = 0; kx < 3; kx++)
+                            {
+                                var v = Vector.LoadUnsafe(ref input, (nuint)(row + kx * d));
+                                a0 = Vector.MultiplyAddEstimate(new Vector<float>(k), v, a0);
+                                a1 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 1)), v, a1);
+                                a2 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 2)), v, a2);
+                                a3 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 3)), v, a3);
+                                a4 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 4)), v, a4);
+                                a5 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 5)), v, a5);
+                                a6 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 6)), v, a6);
+                                a7 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref k, 7)), v, a7);
+                                k = ref Unsafe.Add(ref k, 8);
+                            }
+                        }
+                    }
+
+                    var at = (nuint)(o0 * n + y * w + x);
+                    Leaky(a0).StoreUnsafe(ref output, at);
+                    Leaky(a1).StoreUnsafe(ref output, at + (nuint)n);
+                    Leaky(a2).StoreUnsafe(ref output, at + (nuint)(2 * n));
+                    Leaky(a3).StoreUnsafe(ref output, at + (nuint)(3 * n));
+                    Leaky(a4).StoreUnsafe(ref output, at + (nuint)(4 * n));
+                    Leaky(a5).StoreUnsafe(ref output, at + (nuint)(5 * n));
+                    Leaky(a6).StoreUnsafe(ref output, at + (nuint)(6 * n));
+                    Leaky(a7).StoreUnsafe(ref output, at + (nuint)(7 * n));
+                }
+
+                for (; x < w; x++)
+                {
+                    for (var b = 0; b < 8; b++)
+                    {
+                        var sum = layer.Bias[o0 + b];
+                        for (var c = 0; c < layer.In; c++)
+                        {
+                            for (var t = 0; t < 9; t++)
+                            {
+                                sum += layer.Weights[((o0 + b) * layer.In + c) * 9 + t] * padded[c * plane + (y + t / 3 * d) * pw + x + t % 3 * d];
                             }
                         }
 
