@@ -16,8 +16,9 @@ namespace ChangeWatch.Detection;
 /// <c>out I</c> (1 × 1 convolution to the density). The input is four planes: R, G and B scaled so the image's mean
 /// brightness is 120 (<see cref="ObjectCounter.BrightnessScale"/>), rounded and clamped to 0-255, over 255 (no data 0), and
 /// the ground sample distance in metres. Weights are little-endian float32, layer by layer, each layer's weights
-/// [out][in][3][3] then its biases. The forward pass is plain C# (four output channels at a time, their sums kept in
-/// <see cref="Vector{T}"/> registers over all input channels and taps),
+/// [out][in][3][3] then its biases. The forward pass is plain C# (eight output channels at a time where a layer has a
+/// multiple of eight, with fused multiply-adds, else four; their sums kept in <see cref="Vector{T}"/> registers over all
+/// input channels and taps),
 /// thread-safe, with its planes rented from <see cref="ArrayPool{T}"/> (for the shipped layer sizes about 190 bytes per pixel:
 /// two planes of the widest layer's channels and one zero-padded copy of a layer's input).
 /// </summary>
