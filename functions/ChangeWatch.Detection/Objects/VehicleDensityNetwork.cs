@@ -16,9 +16,8 @@ namespace ChangeWatch.Detection;
 /// <c>out I</c> (1 × 1 convolution to the density). The input is four planes: R, G and B scaled so the image's mean
 /// brightness is 120 (<see cref="ObjectCounter.BrightnessScale"/>), rounded and clamped to 0-255, over 255 (no data 0), and
 /// the ground sample distance in metres. Weights are little-endian float32, layer by layer, each layer's weights
-/// [out][in][3][3] then its biases. The forward pass is plain C# (eight output channels at a time where a layer has a
-/// multiple of eight, with fused multiply-adds, else four; their sums kept in <see cref="Vector{T}"/> registers over all
-/// input channels and taps),
+/// [out][in][3][3] then its biases. The forward pass is plain C# (eight output channels at a time with fused
+/// multiply-adds, their sums kept in <see cref="Vector{T}"/> registers over all input channels and taps),
 /// thread-safe, with its planes rented from <see cref="ArrayPool{T}"/> (for the shipped layer sizes about 190 bytes per pixel:
 /// two planes of the widest layer's channels and one zero-padded copy of a layer's input).
 /// </summary>
@@ -37,12 +36,18 @@ internal sealed class VehicleDensityNetwork
     /// <summary>One layer: a 3 × 3 convolution (dilation ≥ 1), a 2 × 2 max pool (<see cref="Pool"/>) or the final 1 × 1 convolution (<see cref="Dilation"/> 0).</summary>
     private sealed record Layer(int In, int Out, int Dilation, bool Pool, float[] Weights, float[] Bias)
     {
-        /// <summary>A convolution's weights regrouped for eight output channels a pass ([block][input channel][tap][8]); empty unless it has a multiple of eight outputs.</summary>
-        public float[] Interleaved { get; } = !Pool && Dilation > 0 && Out % 8 == 0 ? Interleave(In, Out, Weights) : [];
+        /// <summary>
+        /// A 3 × 3 convolution's weights regrouped for <see cref="Convolve"/>'s eight output channels a pass
+        /// ([block][input channel][tap][8]), the last block padded with zero weights; empty for a pool or the out layer.
+        /// </summary>
+        public float[] Interleaved { get; } = !Pool && Dilation > 0 ? Interleave(In, Out, Weights) : [];
+
+        /// <summary>The biases, padded with zeros to the blocks of <see cref="Interleaved"/>.</summary>
+        public float[] BlockBias { get; } = [.. Bias, .. new float[(8 - Bias.Length % 8) % 8]];
 
         private static float[] Interleave(int inputs, int outputs, float[] weights)
         {
-            var interleaved = new float[weights.Length];
+            var interleaved = new float[(outputs + 7) / 8 * 8 * inputs * 9];
             for (var o = 0; o < outputs; o++)
             {
                 for (var c = 0; c < inputs; c++)
@@ -290,11 +295,17 @@ internal sealed class VehicleDensityNetwork
         return (planes, padded);
     }
 
+    /// <summary>
+    /// A 3 × 3 convolution with zero padding and leaky ReLU: eight output channels a pass over one vector of pixels, eight
+    /// sums in registers over every input channel and tap, each input vector loaded once for eight fused multiply-adds
+    /// whose weights are read in order (<see cref="Layer.Interleaved"/>; a last block of fewer channels computes zeros for
+    /// the missing ones and stores only its own).
+    /// </summary>
     private static void Convolve(float[] source, Layer layer, int w, int h, float[] padded, float[] destination)
     {
         var d = layer.Dilation;
-        var (pw, ph) = (w + 2 * d, h + 2 * d);
-        var plane = pw * ph;
+        var pw = w + 2 * d;
+        var plane = pw * (h + 2 * d);
         padded.AsSpan(0, layer.In * plane).Clear();
         for (var c = 0; c < layer.In; c++)
         {
@@ -304,124 +315,23 @@ internal sealed class VehicleDensityNetwork
             }
         }
 
-        if (layer.Interleaved.Length > 0)
-        {
-            ConvolveEight(padded, layer, w, h, destination);
-            return;
-        }
-
-        // Four output channels at a time, one vector of pixels per step: each input value is loaded once for four
-        // multiply-adds and the sums stay in registers over all input channels and taps.
-        var n = w * h;
-        var lanes = Vector<float>.Count;
-        ref var input = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref var output = ref MemoryMarshal.GetArrayDataReference(destination);
-        var weights = layer.Weights;
-        for (var o0 = 0; o0 < layer.Out; o0 += 4)
-        {
-            var block = Math.Min(4, layer.Out - o0);
-            var w0 = ((o0 * layer.In) * 3) * 3;
-            var stride = layer.In * 9;
-            for (var y = 0; y < h; y++)
-            {
-                var x = 0;
-                for (; x <= w - lanes; x += lanes)
-                {
-                    var a0 = new Vector<float>(layer.Bias[o0]);
-                    var a1 = block > 1 ? new Vector<float>(layer.Bias[o0 + 1]) : Vector<float>.Zero;
-                    var a2 = block > 2 ? new Vector<float>(layer.Bias[o0 + 2]) : Vector<float>.Zero;
-                    var a3 = block > 3 ? new Vector<float>(layer.Bias[o0 + 3]) : Vector<float>.Zero;
-                    for (var c = 0; c < layer.In; c++)
-                    {
-                        for (var ky = 0; ky < 3; ky++)
-                        {
-                            var row = c * plane + (y + ky * d) * pw + x;
-                            for (var kx = 0; kx < 3; kx++)
-                            {
-                                var v = Vector.LoadUnsafe(ref input, (nuint)(row + kx * d));
-                                var k = w0 + c * 9 + ky * 3 + kx;
-                                a0 += weights[k] * v;
-                                if (block == 4)
-                                {
-                                    a1 += weights[k + stride] * v;
-                                    a2 += weights[k + 2 * stride] * v;
-                                    a3 += weights[k + 3 * stride] * v;
-                                }
-                                else
-                                {
-                                    a1 += (block > 1 ? weights[k + stride] : 0f) * v;
-                                    a2 += (block > 2 ? weights[k + 2 * stride] : 0f) * v;
-                                }
-                            }
-                        }
-                    }
-
-                    var at = (nuint)(o0 * n + y * w + x);
-                    Leaky(a0).StoreUnsafe(ref output, at);
-                    if (block > 1)
-                    {
-                        Leaky(a1).StoreUnsafe(ref output, at + (nuint)n);
-                    }
-
-                    if (block > 2)
-                    {
-                        Leaky(a2).StoreUnsafe(ref output, at + (nuint)(2 * n));
-                    }
-
-                    if (block > 3)
-                    {
-                        Leaky(a3).StoreUnsafe(ref output, at + (nuint)(3 * n));
-                    }
-                }
-
-                for (; x < w; x++)
-                {
-                    for (var b = 0; b < block; b++)
-                    {
-                        var sum = layer.Bias[o0 + b];
-                        for (var c = 0; c < layer.In; c++)
-                        {
-                            for (var ky = 0; ky < 3; ky++)
-                            {
-                                for (var kx = 0; kx < 3; kx++)
-                                {
-                                    sum += weights[w0 + b * stride + c * 9 + ky * 3 + kx] * padded[c * plane + (y + ky * d) * pw + x + kx * d];
-                                }
-                            }
-                        }
-
-                        destination[(o0 + b) * n + y * w + x] = sum >= 0 ? sum : LeakySlope * sum;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// <see cref="Convolve"/> for a layer with a multiple of eight outputs, from the zero-padded input: eight output
-    /// channels a pass over one vector of pixels, eight sums in registers over every input channel and tap, each input
-    /// vector loaded once for eight fused multiply-adds whose weights are read in order (<see cref="Layer.Interleaved"/>).
-    /// </summary>
-    private static void ConvolveEight(float[] padded, Layer layer, int w, int h, float[] destination)
-    {
-        var d = layer.Dilation;
-        var pw = w + 2 * d;
-        var plane = pw * (h + 2 * d);
         var n = w * h;
         var lanes = Vector<float>.Count;
         ref var input = ref MemoryMarshal.GetArrayDataReference(padded);
         ref var output = ref MemoryMarshal.GetArrayDataReference(destination);
         ref var interleaved = ref MemoryMarshal.GetArrayDataReference(layer.Interleaved);
+        var bias = layer.BlockBias;
         for (var o0 = 0; o0 < layer.Out; o0 += 8)
         {
+            var channels = Math.Min(8, layer.Out - o0);
             ref var block = ref Unsafe.Add(ref interleaved, o0 * layer.In * 9);
             for (var y = 0; y < h; y++)
             {
                 var x = 0;
                 for (; x <= w - lanes; x += lanes)
                 {
-                    var (a0, a1, a2, a3) = (new Vector<float>(layer.Bias[o0]), new Vector<float>(layer.Bias[o0 + 1]), new Vector<float>(layer.Bias[o0 + 2]), new Vector<float>(layer.Bias[o0 + 3]));
-                    var (a4, a5, a6, a7) = (new Vector<float>(layer.Bias[o0 + 4]), new Vector<float>(layer.Bias[o0 + 5]), new Vector<float>(layer.Bias[o0 + 6]), new Vector<float>(layer.Bias[o0 + 7]));
+                    var (a0, a1, a2, a3) = (new Vector<float>(bias[o0]), new Vector<float>(bias[o0 + 1]), new Vector<float>(bias[o0 + 2]), new Vector<float>(bias[o0 + 3]));
+                    var (a4, a5, a6, a7) = (new Vector<float>(bias[o0 + 4]), new Vector<float>(bias[o0 + 5]), new Vector<float>(bias[o0 + 6]), new Vector<float>(bias[o0 + 7]));
                     ref var k = ref block;
                     for (var c = 0; c < layer.In; c++)
                     {
@@ -446,29 +356,42 @@ internal sealed class VehicleDensityNetwork
 
                     var at = (nuint)(o0 * n + y * w + x);
                     Leaky(a0).StoreUnsafe(ref output, at);
-                    Leaky(a1).StoreUnsafe(ref output, at + (nuint)n);
-                    Leaky(a2).StoreUnsafe(ref output, at + (nuint)(2 * n));
-                    Leaky(a3).StoreUnsafe(ref output, at + (nuint)(3 * n));
-                    Leaky(a4).StoreUnsafe(ref output, at + (nuint)(4 * n));
-                    Leaky(a5).StoreUnsafe(ref output, at + (nuint)(5 * n));
-                    Leaky(a6).StoreUnsafe(ref output, at + (nuint)(6 * n));
-                    Leaky(a7).StoreUnsafe(ref output, at + (nuint)(7 * n));
+                    if (channels == 8)
+                    {
+                        Leaky(a1).StoreUnsafe(ref output, at + (nuint)n);
+                        Leaky(a2).StoreUnsafe(ref output, at + (nuint)(2 * n));
+                        Leaky(a3).StoreUnsafe(ref output, at + (nuint)(3 * n));
+                        Leaky(a4).StoreUnsafe(ref output, at + (nuint)(4 * n));
+                        Leaky(a5).StoreUnsafe(ref output, at + (nuint)(5 * n));
+                        Leaky(a6).StoreUnsafe(ref output, at + (nuint)(6 * n));
+                        Leaky(a7).StoreUnsafe(ref output, at + (nuint)(7 * n));
+                    }
+                    else
+                    {
+                        // A last block of fewer than eight channels (layers whose outputs are not a multiple of eight).
+                        ReadOnlySpan<Vector<float>> sums = [a1, a2, a3, a4, a5, a6];
+                        for (var j = 1; j < channels; j++)
+                        {
+                            Leaky(sums[j - 1]).StoreUnsafe(ref output, at + (nuint)(j * n));
+                        }
+                    }
                 }
 
+                // Pixels past the last whole vector of the row, one by one.
                 for (; x < w; x++)
                 {
-                    for (var b = 0; b < 8; b++)
+                    for (var o = o0; o < o0 + channels; o++)
                     {
-                        var sum = layer.Bias[o0 + b];
+                        var sum = layer.Bias[o];
                         for (var c = 0; c < layer.In; c++)
                         {
                             for (var t = 0; t < 9; t++)
                             {
-                                sum += layer.Weights[((o0 + b) * layer.In + c) * 9 + t] * padded[c * plane + (y + t / 3 * d) * pw + x + t % 3 * d];
+                                sum += layer.Weights[(o * layer.In + c) * 9 + t] * padded[c * plane + (y + t / 3 * d) * pw + x + t % 3 * d];
                             }
                         }
 
-                        destination[(o0 + b) * n + y * w + x] = sum >= 0 ? sum : LeakySlope * sum;
+                        destination[o * n + y * w + x] = sum >= 0 ? sum : LeakySlope * sum;
                     }
                 }
             }
