@@ -19,7 +19,7 @@ internal static class Program
         "       ChangeWatch.Training eval --data <dir> --dataset oscd|sztaki|levir|synthetic [--mode shipped|loso|cross] [--model v2 (v1 for synthetic)] [--json true]\n" +
         "                                 [--models <ml-models/models>] [--shared <../shared/data>] [--trees 60] [--leaves 31] [--samples 40000] [--seed 1] [--pool all|own] [--tile 0|256: whole images, or pipeline tiles with scene statistics, for training and scoring] [--score-tile 256: loso and cross score the test images so, training as --tile] [--pair-raster true: tiles get the pair's raster-level values, sampled as ingest samples them] [--pipeline-grid true: scored tiles on the pipeline's grid, 224 px cores, windows padded past the edge, tiles mostly outside unscored] [--stride 1-4] [--gate 0-1] [--gsd <metres a pixel of --data>] [--synthetic <pairs added to training>] [--synthetic-samples <rows from them; default --samples>]\n" +
         "                                 [--experts true] [--expert-trees 60x31,30x15] [--expert-samples 40000,120000] [--expert-views all,no-levels,no-raster] [--expert-repeats 1] [--expert-orders forward,both] [--expert-smoothing box:2,guided:4:0.2] [--seeds 1: loso/cross repeated with seeds seed..seed+K-1, mean reported] [--transfer true: cross's pooled model by the transfer recipe] [--nuisance <pairs>]\n" +
-        "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v3 (shipped)|rules|<version under --models>] [--explain true: with --only counts, where the vehicles go (census by change blob and candidate; a learned counter)]\n" +
+        "                                 synthetic only: [--only counts|false-alarms] [--counts test|tuning|development: the count and nuisance families] [--count-scenes 30: more only for tuning or development] [--counts-gsd 1] [--nuisance-gsd 1] [--counter objects-v4 (shipped)|rules|<version under --models>] [--explain true: with --only counts, where the vehicles go (census by change blob and candidate; a learned counter)]\n" +
         "       ChangeWatch.Training train-counter --out <dir> [--version <name of dir>] [--scenes 200] [--nuisance 80] [--gsd 1,0.5] [--trees 200] [--leaves 16] [--min-leaf 20] [--mixed 120] [--seed 1] [--arrival-gate direction-or-mixed|direction]   (learned vehicle count on generated scenes)\n" +
         "                                 [--before-unit keypoints --base <model under --models, e.g. objects-v2> [--models <ml-models/models>] [--departure-gate none|before-candidates]: the before image counted by keypoints, the base's other ensembles copied; then --scenes 100 --nuisance 40 --mixed 60 --leaves 32 by default]\n" +
         "                                 [--before-unit density --density <folder with density.bin and layers.json from ml-models/density/train.py> --base <model, e.g. objects-v3> [--after-unit change|density|density-where-arrivals]: the density network counts the before image (with density the after image too; with density-where-arrivals the after image of tiles where the change shows arrivals, at least the change's count), the base's ensembles copied]\n" +
@@ -141,7 +141,7 @@ internal static class Program
                         int.Parse(options.GetValueOrDefault("scenes") ?? "200", CultureInfo.InvariantCulture),
                         int.Parse(options.GetValueOrDefault("nuisance") ?? "60", CultureInfo.InvariantCulture),
                         int.Parse(options.GetValueOrDefault("mixed") ?? "60", CultureInfo.InvariantCulture),
-                        (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(g => double.Parse(g, CultureInfo.InvariantCulture)).ToList(),
+                        Gsds(options),
                         Console.Out);
                 case "dump-types":
                     return TypeFeatureDump.Run(
@@ -218,6 +218,10 @@ internal static class Program
         }
     }
 
+    /// <summary>The GSDs of the count models' training scenes (<c>--gsd</c>, metres, comma-separated; 1 and 0.5 by default).</summary>
+    private static double[] Gsds(Dictionary<string, string> options) =>
+        (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+
     /// <summary><c>train-counter</c>'s options, with the defaults of the kind of model trained (blob ensembles or the keypoint ensemble).</summary>
     private static TrainCounterOptions CounterOptions(Dictionary<string, string> options, int scenes, int nuisance, int leaves, int mixed)
     {
@@ -227,7 +231,7 @@ internal static class Program
             options.GetValueOrDefault("version") ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar)),
             int.Parse(options.GetValueOrDefault("scenes") ?? scenes.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("nuisance") ?? nuisance.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-            (options.GetValueOrDefault("gsd") ?? "1,0.5").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Gsds(options),
             int.Parse(options.GetValueOrDefault("trees") ?? "200", CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("leaves") ?? leaves.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             int.Parse(options.GetValueOrDefault("min-leaf") ?? "20", CultureInfo.InvariantCulture),

@@ -20,7 +20,8 @@ namespace ChangeWatch.Detection;
 /// the rules above: <see cref="Candidates(TileRaster, double, PixelWindow, Span{int}, Span{float})"/>) or, for a model
 /// that counts by keypoints, over <see cref="VehicleKeypoints"/>, or, for one that counts by density, by the sum of
 /// <see cref="VehicleDensityNetwork"/>'s map over the core (with model.json <c>afterUnit</c> <c>density</c> each date so,
-/// on its own), and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
+/// on its own; with <c>density-where-arrivals</c> the after image too where the change counts arrivals, at least the
+/// change's count), and over the change blobs of <see cref="ChangeObjectCounter"/>; what left
 /// is counted by its rules (for a model that <see cref="VehicleCountModel.GatesDepartures"/>, only where the before
 /// count's candidates hold a vehicle): after = before − left + arrived, so static clutter read as objects is the same on both dates
 /// and the change is counted where the ground around it is the same. A blob counts in the given core window by
